@@ -1,0 +1,286 @@
+//! A pre-parse check of untrusted CBOR: well-formed, one item, within depth
+//! and item-count limits, definite lengths only.
+//!
+//! It runs before any CBOR library builds values, so a hostile code can
+//! neither nest deep enough to exhaust the stack nor announce a huge array
+//! and make a parser allocate for it: every announced length is checked
+//! against the bytes actually left.
+
+/// Limits on an untrusted CBOR item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CborLimits {
+    /// Deepest nesting of arrays, maps and tags (the top item is depth 1).
+    pub max_depth: usize,
+    /// Most data items in total.
+    pub max_items: usize,
+    /// Whether indefinite-length items are accepted (our own format: no;
+    /// foreign codes for generic decoding: yes).
+    pub allow_indefinite: bool,
+}
+
+impl CborLimits {
+    /// For attesta's own payloads: shallow, small, deterministic.
+    pub const STRICT: CborLimits = CborLimits {
+        max_depth: 8,
+        max_items: 512,
+        allow_indefinite: false,
+    };
+    /// For generic decoding of foreign codes (EU DCC and others).
+    pub const GENERIC: CborLimits = CborLimits {
+        max_depth: 24,
+        max_items: 16_384,
+        allow_indefinite: true,
+    };
+}
+
+/// Why a CBOR item was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CborGuardError {
+    /// Truncated or malformed.
+    #[error("malformed CBOR at byte {offset}")]
+    Malformed {
+        /// Where.
+        offset: usize,
+    },
+    /// Nested deeper than allowed.
+    #[error("CBOR nested deeper than {max} levels")]
+    TooDeep {
+        /// The limit.
+        max: usize,
+    },
+    /// More items than allowed.
+    #[error("CBOR with more than {max} items")]
+    TooManyItems {
+        /// The limit.
+        max: usize,
+    },
+    /// An indefinite-length item where only definite lengths are allowed.
+    #[error("indefinite-length CBOR item at byte {offset}, not allowed in this format")]
+    Indefinite {
+        /// Where.
+        offset: usize,
+    },
+    /// Bytes after the single top-level item.
+    #[error("{extra} unexpected bytes after the CBOR item")]
+    TrailingBytes {
+        /// How many.
+        extra: usize,
+    },
+}
+
+struct Scanner<'a> {
+    b: &'a [u8],
+    pos: usize,
+    items: usize,
+    limits: CborLimits,
+}
+
+enum Head {
+    Item { major: u8, arg: Option<u64> },
+    Break,
+}
+
+impl Scanner<'_> {
+    fn malformed(&self) -> CborGuardError {
+        CborGuardError::Malformed { offset: self.pos }
+    }
+
+    fn take(&mut self, n: usize) -> Result<&[u8], CborGuardError> {
+        let end = self.pos.checked_add(n).ok_or(self.malformed())?;
+        let s = self.b.get(self.pos..end).ok_or(self.malformed())?;
+        self.pos = end;
+        Ok(s)
+    }
+
+    fn head(&mut self) -> Result<Head, CborGuardError> {
+        let start = self.pos;
+        let ib = self.take(1)?[0];
+        let (major, ai) = (ib >> 5, ib & 0x1f);
+        let arg = match ai {
+            0..=23 => Some(u64::from(ai)),
+            24 => Some(u64::from(self.take(1)?[0])),
+            25 => Some(u64::from(u16::from_be_bytes(
+                self.take(2)?.try_into().map_err(|_| self.malformed())?,
+            ))),
+            26 => Some(u64::from(u32::from_be_bytes(
+                self.take(4)?.try_into().map_err(|_| self.malformed())?,
+            ))),
+            27 => Some(u64::from_be_bytes(
+                self.take(8)?.try_into().map_err(|_| self.malformed())?,
+            )),
+            28..=30 => return Err(CborGuardError::Malformed { offset: start }),
+            _ => {
+                // ai == 31
+                if major == 7 {
+                    return Ok(Head::Break);
+                }
+                if !matches!(major, 2..=5) {
+                    return Err(CborGuardError::Malformed { offset: start });
+                }
+                if !self.limits.allow_indefinite {
+                    return Err(CborGuardError::Indefinite { offset: start });
+                }
+                None
+            }
+        };
+        Ok(Head::Item { major, arg })
+    }
+
+    fn item(&mut self, depth: usize) -> Result<(), CborGuardError> {
+        match self.head()? {
+            Head::Break => Err(self.malformed()),
+            Head::Item { major, arg } => self.body(major, arg, depth),
+        }
+    }
+
+    fn count(&mut self) -> Result<(), CborGuardError> {
+        self.items += 1;
+        if self.items > self.limits.max_items {
+            return Err(CborGuardError::TooManyItems {
+                max: self.limits.max_items,
+            });
+        }
+        Ok(())
+    }
+
+    fn body(&mut self, major: u8, arg: Option<u64>, depth: usize) -> Result<(), CborGuardError> {
+        self.count()?;
+        if depth > self.limits.max_depth {
+            return Err(CborGuardError::TooDeep {
+                max: self.limits.max_depth,
+            });
+        }
+        match (major, arg) {
+            (0 | 1 | 7, _) => Ok(()),
+            (2 | 3, Some(len)) => {
+                let len = usize::try_from(len).map_err(|_| self.malformed())?;
+                self.take(len).map(|_| ())
+            }
+            (2 | 3, None) => loop {
+                // Indefinite strings: a sequence of definite chunks of the same major type.
+                match self.head()? {
+                    Head::Break => return Ok(()),
+                    Head::Item {
+                        major: m,
+                        arg: Some(len),
+                    } if m == major => {
+                        let len = usize::try_from(len).map_err(|_| self.malformed())?;
+                        self.take(len)?;
+                    }
+                    _ => return Err(self.malformed()),
+                }
+            },
+            (4 | 5, Some(n)) => {
+                let per = if major == 5 { 2 } else { 1 };
+                // Each item takes at least one byte: refuse announced
+                // lengths the remaining input cannot hold before looping.
+                let remaining = (self.b.len() - self.pos) as u64;
+                if n.saturating_mul(per) > remaining {
+                    return Err(self.malformed());
+                }
+                for _ in 0..n * per {
+                    self.item(depth + 1)?;
+                }
+                Ok(())
+            }
+            (4 | 5, None) => {
+                let mut k = 0u64;
+                loop {
+                    match self.head()? {
+                        Head::Break => {
+                            return if major == 5 && k % 2 == 1 {
+                                Err(self.malformed())
+                            } else {
+                                Ok(())
+                            };
+                        }
+                        Head::Item { major: m, arg: a } => self.body(m, a, depth + 1)?,
+                    }
+                    k += 1;
+                }
+            }
+            (6, _) => self.item(depth + 1),
+            _ => Err(self.malformed()),
+        }
+    }
+}
+
+/// Checks that `bytes` hold exactly one well-formed CBOR item within `limits`.
+///
+/// ```
+/// use attesta_core::cbor_guard::{check, CborLimits, CborGuardError};
+/// assert!(check(&[0x82, 0x01, 0x02], CborLimits::STRICT).is_ok());
+/// // An array announcing 2^32 items in five bytes is refused without allocating.
+/// assert!(check(&[0x9a, 0xff, 0xff, 0xff, 0xff], CborLimits::STRICT).is_err());
+/// assert_eq!(check(&[0x01, 0x02], CborLimits::STRICT), Err(CborGuardError::TrailingBytes { extra: 1 }));
+/// ```
+pub fn check(bytes: &[u8], limits: CborLimits) -> Result<(), CborGuardError> {
+    let mut s = Scanner {
+        b: bytes,
+        pos: 0,
+        items: 0,
+        limits,
+    };
+    s.item(1)?;
+    if s.pos != bytes.len() {
+        return Err(CborGuardError::TrailingBytes {
+            extra: bytes.len() - s.pos,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depth_is_capped() {
+        let mut deep = vec![0x81u8; 9];
+        deep.push(0x00);
+        assert_eq!(
+            check(&deep, CborLimits::STRICT),
+            Err(CborGuardError::TooDeep { max: 8 })
+        );
+        assert!(check(&deep, CborLimits::GENERIC).is_ok());
+        // Tags nest too.
+        let mut tags = vec![0xc1u8; 30];
+        tags.push(0x00);
+        assert!(matches!(
+            check(&tags, CborLimits::GENERIC),
+            Err(CborGuardError::TooDeep { .. })
+        ));
+    }
+
+    #[test]
+    fn indefinite_items() {
+        let indef = [0x9f, 0x01, 0x02, 0xff];
+        assert!(matches!(
+            check(&indef, CborLimits::STRICT),
+            Err(CborGuardError::Indefinite { offset: 0 })
+        ));
+        assert!(check(&indef, CborLimits::GENERIC).is_ok());
+        // Indefinite map with an odd number of items.
+        assert!(check(&[0xbf, 0x01, 0xff], CborLimits::GENERIC).is_err());
+        // Indefinite byte string of chunks.
+        assert!(check(&[0x5f, 0x41, 0x00, 0x41, 0x01, 0xff], CborLimits::GENERIC).is_ok());
+        assert!(check(&[0x5f, 0x61, 0x00, 0xff], CborLimits::GENERIC).is_err());
+        // Unterminated.
+        assert!(check(&[0x9f, 0x01], CborLimits::GENERIC).is_err());
+    }
+
+    #[test]
+    fn lengths_beyond_input_and_item_count() {
+        assert!(check(&[0x5a, 0xff, 0xff, 0xff, 0xff], CborLimits::GENERIC).is_err());
+        assert!(check(&[0x1c], CborLimits::GENERIC).is_err());
+        assert!(check(&[], CborLimits::GENERIC).is_err());
+        assert!(check(&[0xff], CborLimits::GENERIC).is_err());
+        let mut many = vec![0x99, 0x02, 0x00];
+        many.extend(std::iter::repeat_n(0u8, 512));
+        assert_eq!(
+            check(&many, CborLimits::STRICT),
+            Err(CborGuardError::TooManyItems { max: 512 })
+        );
+    }
+}

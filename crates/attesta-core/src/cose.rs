@@ -1,0 +1,239 @@
+//! COSE_Sign1 (RFC 9052) with Ed25519, as every attesta document uses it:
+//! credentials, second-level tokens, trust lists and status lists.
+//!
+//! The rules that stop known attacks on signed tokens live here, once:
+//! the algorithm is pinned to EdDSA and must sit in the protected header
+//! (an `alg` in the unprotected header is refused, so it cannot be swapped
+//! for `none` or a weaker one), the kid is read from the protected header
+//! only, `crit` is refused (we understand no critical extension), and the
+//! payload is reachable only through [`VerifiedPayload`], which exists only
+//! after a `verify_strict` succeeded over the bytes as received.
+
+use coset::iana::{self, EnumI64};
+use coset::{
+    CoseSign1, CoseSign1Builder, HeaderBuilder, Label, RegisteredLabelWithPrivate,
+    TaggedCborSerializable,
+};
+
+use crate::cbor_guard::{self, CborLimits};
+use crate::error::FormatError;
+use crate::keys::{Kid, PublicKey, SigningKey};
+
+/// Signs `payload` into a tagged COSE_Sign1 with `{alg: EdDSA, kid}` protected,
+/// plus an optional content type (`typ`, label 16) for documents that
+/// declare one (status lists, trust lists).
+pub fn sign(key: &SigningKey, payload: Vec<u8>, typ: Option<&str>) -> Vec<u8> {
+    let mut hb = HeaderBuilder::new()
+        .algorithm(iana::Algorithm::EdDSA)
+        .key_id(key.kid().as_bytes().to_vec());
+    if let Some(t) = typ {
+        hb = hb.value(16, ciborium::Value::Text(t.to_owned()));
+    }
+    let sign1 = CoseSign1Builder::new()
+        .protected(hb.build())
+        .payload(payload)
+        .create_signature(b"", |tbs| key.sign(tbs).to_vec())
+        .build();
+    // Serialising a structure we just built from valid parts cannot fail.
+    sign1.to_tagged_vec().unwrap_or_default()
+}
+
+/// A parsed COSE_Sign1 whose signature has not been checked yet.
+#[derive(Clone, Debug)]
+pub struct UnverifiedSign1 {
+    kid: Kid,
+    typ: Option<String>,
+    tbs: Vec<u8>,
+    signature: Vec<u8>,
+    payload: Vec<u8>,
+}
+
+impl UnverifiedSign1 {
+    /// Parses and applies the header rules. `limits` bounds the CBOR.
+    pub fn parse(bytes: &[u8], limits: CborLimits) -> Result<Self, FormatError> {
+        cbor_guard::check(bytes, limits)?;
+        let sign1 = match bytes.first() {
+            Some(0xd2) => CoseSign1::from_tagged_slice(bytes),
+            _ => return Err(FormatError::MalformedCose("not tagged COSE_Sign1 (tag 18)")),
+        }
+        .map_err(|_| FormatError::MalformedCose("not a COSE_Sign1 array"))?;
+
+        if sign1.unprotected.alg.is_some() {
+            return Err(FormatError::AlgorithmInUnprotectedHeader);
+        }
+        if !sign1.unprotected.key_id.is_empty() {
+            return Err(FormatError::MalformedCose("kid in the unprotected header"));
+        }
+        let ph = &sign1.protected.header;
+        match &ph.alg {
+            Some(RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA)) => {}
+            Some(_) => return Err(FormatError::UnsupportedAlgorithm),
+            None => return Err(FormatError::MalformedCose("no algorithm in the protected header")),
+        }
+        if !ph.crit.is_empty() {
+            return Err(FormatError::MalformedCose("critical header parameters"));
+        }
+        let kid = Kid::from_slice(&ph.key_id).ok_or(FormatError::MissingKid)?;
+        let typ = ph.rest.iter().find_map(|(l, v)| match (l, v) {
+            (Label::Int(16), ciborium::Value::Text(t)) => Some(t.clone()),
+            _ => None,
+        });
+        let payload = sign1
+            .payload
+            .clone()
+            .ok_or(FormatError::MalformedCose("detached payload"))?;
+        if sign1.signature.len() != 64 {
+            return Err(FormatError::MalformedCose("signature is not 64 bytes"));
+        }
+        // tbs_data uses the protected header bytes exactly as received.
+        let tbs = sign1.tbs_data(b"");
+        Ok(UnverifiedSign1 {
+            kid,
+            typ,
+            tbs,
+            signature: sign1.signature,
+            payload,
+        })
+    }
+
+    /// The kid from the protected header (not yet authenticated).
+    pub fn kid(&self) -> Kid {
+        self.kid
+    }
+
+    /// The content type from the protected header, if any.
+    pub fn typ(&self) -> Option<&str> {
+        self.typ.as_deref()
+    }
+
+    /// Checks the signature with `key` (`verify_strict`); on success the
+    /// payload becomes available.
+    pub fn verify(&self, key: &PublicKey) -> Option<VerifiedPayload> {
+        key.verify_strict(&self.tbs, &self.signature)
+            .then(|| VerifiedPayload {
+                payload: self.payload.clone(),
+                kid: self.kid,
+            })
+    }
+
+    /// The payload, unauthenticated. For display in `decode` only.
+    pub fn payload_unverified(&self) -> &[u8] {
+        &self.payload
+    }
+
+    /// The signature bytes.
+    pub fn signature(&self) -> &[u8] {
+        &self.signature
+    }
+
+    /// The exact bytes the signature covers (the Sig_structure).
+    pub fn signed_bytes(&self) -> &[u8] {
+        &self.tbs
+    }
+}
+
+/// A payload whose COSE signature has been checked. Only
+/// [`UnverifiedSign1::verify`] creates it.
+#[derive(Clone, Debug)]
+pub struct VerifiedPayload {
+    payload: Vec<u8>,
+    kid: Kid,
+}
+
+impl VerifiedPayload {
+    /// The signed payload bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.payload
+    }
+    /// The kid of the header that was signed.
+    pub fn kid(&self) -> Kid {
+        self.kid
+    }
+}
+
+/// The COSE algorithm identifier name, for display.
+pub fn algorithm_name(alg: i64) -> &'static str {
+    match iana::Algorithm::from_i64(alg) {
+        Some(iana::Algorithm::EdDSA) => "EdDSA",
+        Some(iana::Algorithm::ES256) => "ES256",
+        Some(iana::Algorithm::ES384) => "ES384",
+        Some(iana::Algorithm::PS256) => "PS256",
+        _ => "unknown",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> SigningKey {
+        SigningKey::from_seed(&[3u8; 32])
+    }
+
+    #[test]
+    fn sign_parse_verify() {
+        let k = key();
+        let bytes = sign(&k, b"payload".to_vec(), None);
+        assert_eq!(bytes[0], 0xd2);
+        let u = UnverifiedSign1::parse(&bytes, CborLimits::STRICT).unwrap();
+        assert_eq!(u.kid(), k.kid());
+        assert_eq!(u.verify(&k.public_key()).unwrap().bytes(), b"payload");
+        let other = SigningKey::from_seed(&[4u8; 32]);
+        assert!(u.verify(&other.public_key()).is_none());
+    }
+
+    fn with_headers(protected: HeaderBuilder, unprotected: HeaderBuilder) -> Vec<u8> {
+        let k = key();
+        CoseSign1Builder::new()
+            .protected(protected.build())
+            .unprotected(unprotected.build())
+            .payload(b"p".to_vec())
+            .create_signature(b"", |tbs| k.sign(tbs).to_vec())
+            .build()
+            .to_tagged_vec()
+            .unwrap()
+    }
+
+    #[test]
+    fn header_rules() {
+        let kid = key().kid().as_bytes().to_vec();
+        let ok = || {
+            HeaderBuilder::new()
+                .algorithm(iana::Algorithm::EdDSA)
+                .key_id(kid.clone())
+        };
+        let bad = |p, u| UnverifiedSign1::parse(&with_headers(p, u), CborLimits::STRICT).err();
+        assert_eq!(
+            bad(
+                ok(),
+                HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA)
+            ),
+            Some(FormatError::AlgorithmInUnprotectedHeader)
+        );
+        assert_eq!(
+            bad(
+                HeaderBuilder::new()
+                    .algorithm(iana::Algorithm::ES256)
+                    .key_id(kid.clone()),
+                HeaderBuilder::new()
+            ),
+            Some(FormatError::UnsupportedAlgorithm)
+        );
+        assert_eq!(
+            bad(
+                HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA),
+                HeaderBuilder::new()
+            ),
+            Some(FormatError::MissingKid)
+        );
+        assert!(matches!(
+            bad(HeaderBuilder::new().key_id(kid.clone()), HeaderBuilder::new()),
+            Some(FormatError::MalformedCose(_))
+        ));
+        assert!(matches!(
+            bad(ok(), HeaderBuilder::new().key_id(kid.clone())),
+            Some(FormatError::MalformedCose(_))
+        ));
+        assert!(bad(ok(), HeaderBuilder::new()).is_none());
+    }
+}

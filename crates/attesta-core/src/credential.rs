@@ -1,0 +1,550 @@
+//! First-level credentials both ways: issue (seal, sign, encode) and parse
+//! (decode, then, once a verifier has checked the signature, read claims and
+//! open the envelope with the holder's CF).
+//!
+//! Issuing:
+//!
+//! ```
+//! use attesta_core::cf::CodiceFiscale;
+//! use attesta_core::credential::{issue_first_level, FirstLevelRequest, FirstLevelCode};
+//! use attesta_core::envelope::{KdfParams, KdfLimits};
+//! use attesta_core::keys::SigningKey;
+//! use attesta_core::model::{Attestation, InvalidityAssessment};
+//! use jiff::{Timestamp, ToSpan};
+//!
+//! let key = SigningKey::generate()?;
+//! let cf = CodiceFiscale::parse("RSSMRA85T10A562S")?;
+//! let now = Timestamp::now();
+//! let req = FirstLevelRequest {
+//!     attestation: Attestation::builder().invalidity(InvalidityAssessment::From67).build()?,
+//!     issued_at: now,
+//!     not_before: None,
+//!     expires_at: now + 24.hours() * 365,
+//!     status: None,
+//!     issuer: None,
+//!     kdf: KdfParams::INSECURE_TEST, // tests only: real codes use KdfParams::DEFAULT
+//! };
+//! let issued = issue_first_level(&key, &cf, &req)?;
+//! assert!(issued.text().starts_with("AT1:"));
+//!
+//! // Reading back (a verifier does this after its trust checks).
+//! let code = FirstLevelCode::parse(issued.text())?;
+//! let payload = code.sign1().verify(&key.public_key()).expect("signature");
+//! let claims = attesta_core::credential::FirstLevelClaims::from_verified(&payload)?;
+//! let att = claims.envelope().open(&cf, claims.cti(), &KdfLimits::default())?;
+//! assert_eq!(att.invalidity(), Some(InvalidityAssessment::From67));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+
+use ciborium::Value;
+use jiff::civil::Date;
+use jiff::{Span, Timestamp};
+
+use crate::cbor_guard::CborLimits;
+use crate::cf::CodiceFiscale;
+use crate::claims::{self, ClaimSet, StatusRef};
+use crate::cose::{self, UnverifiedSign1, VerifiedPayload};
+use crate::envelope::{EnvelopeError, EnvelopeKey, EnvelopeLabel, KdfLimits, KdfParams};
+use crate::error::FormatError;
+use crate::keys::{Kid, SigningKey};
+use crate::model::{Attestation, ModelError};
+use crate::text::{self, CodeKind};
+
+/// Length of a credential id.
+pub const CTI_LEN: usize = 8;
+
+/// A credential id (`cti`): 8 random bytes, also the envelope's salt.
+/// 64 bits keep collisions negligible for tens of millions of credentials.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Cti([u8; CTI_LEN]);
+
+impl Cti {
+    /// A fresh random id.
+    pub fn random() -> Result<Cti, IssueError> {
+        let mut b = [0u8; CTI_LEN];
+        getrandom::fill(&mut b).map_err(|_| IssueError::Rng)?;
+        Ok(Cti(b))
+    }
+    /// From bytes (test vectors, manifests).
+    pub fn from_bytes(b: [u8; CTI_LEN]) -> Cti {
+        Cti(b)
+    }
+    /// From a slice; `None` unless it is [`CTI_LEN`] bytes.
+    pub fn from_slice(b: &[u8]) -> Option<Cti> {
+        Some(Cti(b.try_into().ok()?))
+    }
+    /// From hex.
+    pub fn from_hex(s: &str) -> Option<Cti> {
+        Cti::from_slice(&hex::decode(s.trim()).ok()?)
+    }
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8; CTI_LEN] {
+        &self.0
+    }
+    /// A short reference for printed documents and support calls: the
+    /// first four bytes as `XXXX-XXXX`.
+    pub fn short_ref(&self) -> String {
+        let h = hex::encode_upper(&self.0[..4]);
+        format!("{}-{}", &h[..4], &h[4..])
+    }
+}
+
+impl fmt::Display for Cti {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
+impl fmt::Debug for Cti {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Cti({self})")
+    }
+}
+
+/// What to issue, apart from the holder's CF and the key.
+#[derive(Clone, Debug)]
+pub struct FirstLevelRequest {
+    /// What the code attests.
+    pub attestation: Attestation,
+    /// `iat`.
+    pub issued_at: Timestamp,
+    /// `nbf`, only when validity starts later than issuance.
+    pub not_before: Option<Timestamp>,
+    /// `exp`.
+    pub expires_at: Timestamp,
+    /// The credential's entry in the issuer's status list.
+    pub status: Option<StatusRef>,
+    /// `iss`. Usually left out: the kid already names the issuer through the
+    /// trust list, and the 6+ bytes would push a typical code past a
+    /// version 11 QR.
+    pub issuer: Option<String>,
+    /// Argon2id parameters of the envelope.
+    pub kdf: KdfParams,
+}
+
+/// A signed first-level code.
+#[derive(Clone, Debug)]
+pub struct IssuedCredential {
+    text: String,
+    cti: Cti,
+}
+
+impl IssuedCredential {
+    /// The QR text (`AT1:…`).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+    /// The credential id.
+    pub fn cti(&self) -> Cti {
+        self.cti
+    }
+}
+
+/// Why a credential could not be issued.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IssueError {
+    /// The attestation is invalid.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// Validity dates out of order.
+    #[error("the validity ends before it starts; check --valid-until / --valid-days")]
+    ValidityOrder,
+    /// The revision date cannot be encoded.
+    #[error("the revision date must be after 1970-01-01")]
+    RevisionDate,
+    /// Bad KDF parameters.
+    #[error(transparent)]
+    Kdf(#[from] EnvelopeError),
+    /// The system random generator failed.
+    #[error("the system random generator failed")]
+    Rng,
+}
+
+fn epoch() -> Date {
+    Date::constant(1970, 1, 1)
+}
+
+pub(crate) fn date_to_days(d: Date) -> Option<u64> {
+    let days = d.since(epoch()).ok()?.get_days();
+    u64::try_from(days).ok()
+}
+
+pub(crate) fn days_to_date(days: u64) -> Option<Date> {
+    let d = i64::try_from(days).ok()?;
+    if d > 2_932_896 {
+        return None; // beyond 9999-12-31
+    }
+    epoch().checked_add(Span::new().try_days(d).ok()?).ok()
+}
+
+fn attestation_plaintext(a: &Attestation) -> Result<Vec<u8>, IssueError> {
+    let mut items = vec![Value::Integer(a.to_flags().into())];
+    if let Some(r) = a.revision() {
+        items.push(Value::Integer(
+            date_to_days(r).ok_or(IssueError::RevisionDate)?.into(),
+        ));
+    }
+    let mut out = Vec::with_capacity(8);
+    let _ = ciborium::into_writer(&Value::Array(items), &mut out);
+    Ok(out)
+}
+
+fn attestation_from_plaintext(b: &[u8]) -> Result<Attestation, FormatError> {
+    crate::cbor_guard::check(b, CborLimits::STRICT)?;
+    let v: Value =
+        ciborium::from_reader(b).map_err(|_| FormatError::MalformedClaims("attestation"))?;
+    let Value::Array(items) = v else {
+        return Err(FormatError::MalformedClaims("attestation"));
+    };
+    let bad = || FormatError::MalformedClaims("attestation");
+    let (flags, rev) = match items.as_slice() {
+        [f] => (claims::as_u64(f).ok_or_else(bad)?, None),
+        [f, r] => (
+            claims::as_u64(f).ok_or_else(bad)?,
+            Some(days_to_date(claims::as_u64(r).ok_or_else(bad)?).ok_or_else(bad)?),
+        ),
+        _ => return Err(bad()),
+    };
+    Ok(Attestation::from_flags(flags, rev)?)
+}
+
+/// Issues a first-level code with a fresh random cti.
+pub fn issue_first_level(
+    key: &SigningKey,
+    cf: &CodiceFiscale,
+    req: &FirstLevelRequest,
+) -> Result<IssuedCredential, IssueError> {
+    issue_first_level_with_cti(key, cf, req, Cti::random()?)
+}
+
+/// Issues a first-level code with a given cti. Everything else about Ed25519
+/// and the envelope is deterministic, so this reproduces test vectors.
+/// Never reuse a cti for real credentials.
+pub fn issue_first_level_with_cti(
+    key: &SigningKey,
+    cf: &CodiceFiscale,
+    req: &FirstLevelRequest,
+    cti: Cti,
+) -> Result<IssuedCredential, IssueError> {
+    let ekey = EnvelopeKey::derive(cf, cti.as_bytes(), &req.kdf, EnvelopeLabel::FirstLevel)?;
+    issue_first_level_with_key(key, &ekey, req, cti)
+}
+
+/// The issuing pipeline after the KDF: seal, build claims, sign, encode.
+/// Public so that benchmarks can measure it apart from Argon2id; `ekey`
+/// must come from [`EnvelopeKey::derive`] for the same cti and `req.kdf`.
+pub fn issue_first_level_with_key(
+    key: &SigningKey,
+    ekey: &EnvelopeKey,
+    req: &FirstLevelRequest,
+    cti: Cti,
+) -> Result<IssuedCredential, IssueError> {
+    if req.expires_at <= req.issued_at || req.not_before.is_some_and(|n| n >= req.expires_at) {
+        return Err(IssueError::ValidityOrder);
+    }
+    let ct = ekey.seal(cti.as_bytes(), &attestation_plaintext(&req.attestation)?);
+    let envelope = Value::Array(vec![
+        Value::Integer(req.kdf.memory_mib().into()),
+        Value::Integer(req.kdf.iterations().into()),
+        Value::Integer(req.kdf.parallelism().into()),
+        Value::Bytes(ct),
+    ]);
+    let mut c = ClaimSet::new();
+    if let Some(iss) = &req.issuer {
+        c.set(claims::ISS, Value::Text(iss.clone()));
+    }
+    c.set_time(claims::IAT, req.issued_at);
+    if let Some(nbf) = req.not_before {
+        c.set_time(claims::NBF, nbf);
+    }
+    c.set_time(claims::EXP, req.expires_at);
+    c.set(claims::CTI, Value::Bytes(cti.as_bytes().to_vec()));
+    if let Some(s) = &req.status {
+        c.set_status(s);
+    }
+    c.set(claims::ATTESTA_ENVELOPE, envelope);
+    let cose = cose::sign(key, c.to_vec(), None);
+    Ok(IssuedCredential {
+        text: text::encode(CodeKind::FirstLevel.prefix(), &cose),
+        cti,
+    })
+}
+
+/// A first-level code, decoded but not verified.
+#[derive(Clone, Debug)]
+pub struct FirstLevelCode {
+    sign1: UnverifiedSign1,
+}
+
+impl FirstLevelCode {
+    /// Decodes the text: prefix, base45, optional zlib, COSE_Sign1 header rules.
+    pub fn parse(text: &str) -> Result<Self, FormatError> {
+        let (kind, cose) = text::decode(text)?;
+        if kind != CodeKind::FirstLevel {
+            return Err(FormatError::WrongLevel(
+                "this is a second-level token (AD1:), not a first-level code; verify it with --operator-key",
+            ));
+        }
+        Ok(FirstLevelCode {
+            sign1: UnverifiedSign1::parse(&cose, CborLimits::STRICT)?,
+        })
+    }
+
+    /// The kid that the code claims signed it.
+    pub fn kid(&self) -> Kid {
+        self.sign1.kid()
+    }
+
+    /// The COSE layer, to verify the signature.
+    pub fn sign1(&self) -> &UnverifiedSign1 {
+        &self.sign1
+    }
+}
+
+/// The claims of a first-level code whose signature was checked.
+#[derive(Clone, Debug)]
+pub struct FirstLevelClaims {
+    issuer: Option<String>,
+    issued_at: Timestamp,
+    not_before: Option<Timestamp>,
+    expires_at: Timestamp,
+    cti: Cti,
+    status: Option<StatusRef>,
+    envelope: SealedAttestation,
+}
+
+impl FirstLevelClaims {
+    /// Reads the claims of a verified payload.
+    pub fn from_verified(p: &VerifiedPayload) -> Result<Self, FormatError> {
+        let c = ClaimSet::parse(p.bytes(), CborLimits::STRICT)?;
+        let cti = c
+            .bytes(claims::CTI, "cti")?
+            .ok_or(FormatError::MissingClaim("cti"))?;
+        let cti = Cti::from_slice(cti).ok_or(FormatError::MalformedClaims("cti length"))?;
+        let env = c
+            .get(claims::ATTESTA_ENVELOPE)
+            .ok_or(FormatError::MissingClaim("attestation envelope (-65537)"))?;
+        Ok(FirstLevelClaims {
+            issuer: c.text(claims::ISS, "iss")?.map(str::to_owned),
+            issued_at: c.required_time(claims::IAT, "iat")?,
+            not_before: c.time(claims::NBF, "nbf")?,
+            expires_at: c.required_time(claims::EXP, "exp")?,
+            cti,
+            status: c.status()?,
+            envelope: SealedAttestation::from_value(env)?,
+        })
+    }
+
+    /// `iss`, when the issuer included it.
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+    /// `iat`.
+    pub fn issued_at(&self) -> Timestamp {
+        self.issued_at
+    }
+    /// `nbf`.
+    pub fn not_before(&self) -> Option<Timestamp> {
+        self.not_before
+    }
+    /// `exp`.
+    pub fn expires_at(&self) -> Timestamp {
+        self.expires_at
+    }
+    /// `cti`.
+    pub fn cti(&self) -> &Cti {
+        &self.cti
+    }
+    /// The status-list reference.
+    pub fn status(&self) -> Option<&StatusRef> {
+        self.status.as_ref()
+    }
+    /// The sealed attestation.
+    pub fn envelope(&self) -> &SealedAttestation {
+        &self.envelope
+    }
+}
+
+/// The first-level attestation, still sealed under the holder's CF.
+#[derive(Clone, Debug)]
+pub struct SealedAttestation {
+    kdf: KdfParams,
+    ciphertext: Vec<u8>,
+}
+
+/// Why a sealed attestation did not open.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OpenError {
+    /// The KDF parameters exceed the limits; the KDF was not run.
+    #[error(
+        "the code asks for key-derivation parameters ({m} MiB, {t} passes, {p} lanes) above this verifier's limits; a crafted or foreign code: do not accept it"
+    )]
+    KdfParamsOutOfBounds {
+        /// Memory in MiB.
+        m: u32,
+        /// Passes.
+        t: u32,
+        /// Lanes.
+        p: u32,
+    },
+    /// The CF does not open the envelope.
+    #[error("the code does not belong to this codice fiscale")]
+    CfMismatch,
+    /// Opened, but the content is malformed (an issuer bug).
+    #[error(transparent)]
+    Content(#[from] FormatError),
+}
+
+impl SealedAttestation {
+    fn from_value(v: &Value) -> Result<Self, FormatError> {
+        let bad = || FormatError::MalformedClaims("attestation envelope");
+        let Value::Array(a) = v else {
+            return Err(bad());
+        };
+        let [m, t, p, Value::Bytes(ct)] = a.as_slice() else {
+            return Err(bad());
+        };
+        let num = |v: &Value| {
+            claims::as_u64(v)
+                .and_then(|x| u32::try_from(x).ok())
+                .ok_or_else(bad)
+        };
+        let kdf = KdfParams::new(num(m)?, num(t)?, num(p)?).map_err(|_| bad())?;
+        if ct.len() < 16 {
+            return Err(bad());
+        }
+        Ok(SealedAttestation {
+            kdf,
+            ciphertext: ct.clone(),
+        })
+    }
+
+    /// The KDF parameters the issuer chose.
+    pub fn kdf(&self) -> &KdfParams {
+        &self.kdf
+    }
+
+    /// Opens with the holder's CF: checks the KDF parameters against
+    /// `limits` first, then runs Argon2id and the AEAD.
+    pub fn open(
+        &self,
+        cf: &CodiceFiscale,
+        cti: &Cti,
+        limits: &KdfLimits,
+    ) -> Result<Attestation, OpenError> {
+        if !limits.allows(&self.kdf) {
+            return Err(OpenError::KdfParamsOutOfBounds {
+                m: self.kdf.memory_mib(),
+                t: self.kdf.iterations(),
+                p: self.kdf.parallelism(),
+            });
+        }
+        let key = EnvelopeKey::derive(cf, cti.as_bytes(), &self.kdf, EnvelopeLabel::FirstLevel)
+            .map_err(|_| OpenError::Content(FormatError::MalformedClaims("kdf")))?;
+        self.open_with_key(&key, cti)
+    }
+
+    /// Opens with a key already derived (benchmarks; callers who cache).
+    pub fn open_with_key(&self, key: &EnvelopeKey, cti: &Cti) -> Result<Attestation, OpenError> {
+        let pt = key
+            .open(cti.as_bytes(), &self.ciphertext)
+            .map_err(|_| OpenError::CfMismatch)?;
+        Ok(attestation_from_plaintext(&pt)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{HandicapGrade, InvalidityAssessment};
+
+    fn typical() -> FirstLevelRequest {
+        let iat = Timestamp::from_second(1_795_000_000).unwrap();
+        FirstLevelRequest {
+            attestation: Attestation::builder()
+                .invalidity(InvalidityAssessment::From74)
+                .handicap(HandicapGrade::Comma3Grave)
+                .reduced_walking(true)
+                .revision(Date::constant(2028, 6, 30))
+                .build()
+                .unwrap(),
+            issued_at: iat,
+            not_before: None,
+            expires_at: iat + Span::new().hours(24 * 365),
+            status: Some(StatusRef {
+                idx: 4_123_456,
+                uri: "1".into(),
+            }),
+            issuer: None,
+            kdf: KdfParams::INSECURE_TEST,
+        }
+    }
+
+    #[test]
+    fn typical_credential_fits_version_11_q() {
+        let key = SigningKey::from_seed(&[5u8; 32]);
+        let cf = CodiceFiscale::parse("RSSMRA85T10A562S").unwrap();
+        let c = issue_first_level_with_cti(&key, &cf, &typical(), Cti::from_bytes([9; 8])).unwrap();
+        assert!(c.text().len() <= 259, "{} chars", c.text().len());
+    }
+
+    #[test]
+    fn round_trip_and_wrong_cf() {
+        let key = SigningKey::from_seed(&[5u8; 32]);
+        let cf = CodiceFiscale::parse("RSSMRA85T10A562S").unwrap();
+        let req = typical();
+        let c = issue_first_level(&key, &cf, &req).unwrap();
+        let code = FirstLevelCode::parse(c.text()).unwrap();
+        assert_eq!(code.kid(), key.kid());
+        let p = code.sign1().verify(&key.public_key()).unwrap();
+        let claims = FirstLevelClaims::from_verified(&p).unwrap();
+        assert_eq!(claims.cti(), &c.cti());
+        assert_eq!(claims.status(), req.status.as_ref());
+        assert_eq!(claims.expires_at(), req.expires_at);
+        let att = claims
+            .envelope()
+            .open(&cf, claims.cti(), &KdfLimits::default())
+            .unwrap();
+        assert_eq!(att, req.attestation);
+        let other = CodiceFiscale::parse("MRTMTT25D09F205Z").unwrap();
+        assert_eq!(
+            claims
+                .envelope()
+                .open(&other, claims.cti(), &KdfLimits::default())
+                .err(),
+            Some(OpenError::CfMismatch)
+        );
+        let tight = KdfLimits {
+            max_memory_mib: 0,
+            ..KdfLimits::default()
+        };
+        assert!(matches!(
+            claims.envelope().open(&cf, claims.cti(), &tight),
+            Err(OpenError::KdfParamsOutOfBounds { .. })
+        ));
+    }
+
+    #[test]
+    fn dates() {
+        let d = Date::constant(2028, 6, 30);
+        assert_eq!(days_to_date(date_to_days(d).unwrap()), Some(d));
+        assert_eq!(days_to_date(u64::MAX), None);
+        assert_eq!(date_to_days(Date::constant(1969, 12, 31)), None);
+    }
+
+    #[test]
+    fn validity_order() {
+        let key = SigningKey::from_seed(&[5u8; 32]);
+        let cf = CodiceFiscale::parse("RSSMRA85T10A562S").unwrap();
+        let mut req = typical();
+        req.expires_at = req.issued_at;
+        assert_eq!(
+            issue_first_level(&key, &cf, &req).err(),
+            Some(IssueError::ValidityOrder)
+        );
+    }
+}

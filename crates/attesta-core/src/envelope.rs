@@ -1,0 +1,256 @@
+//! The privacy envelope: content encrypted under a key derived from the
+//! holder's codice fiscale.
+//!
+//! ```text
+//! ikm   = Argon2id(password = CF (16 or 11 ASCII chars, uppercase),
+//!                  salt = label || cti, m = m_mib·1024 KiB, t, p, out = 32)
+//! key   = HKDF-SHA256(salt = none, ikm, info = label, L = 32)
+//! ct    = ChaCha20-Poly1305(key, nonce = 0^96, aad = cti, plaintext)
+//! ```
+//!
+//! The key is unique per credential (the cti is random and in the salt), so
+//! the all-zero nonce is never reused under one key. The label separates the
+//! first-level envelope from the inner layer of the second level.
+//!
+//! Argon2id makes each CF guess cost memory and time; the CF is not a
+//! secret, so this stops casual reading and bulk harvesting, not a person
+//! who already knows the holder's name, birth date and place
+//! (docs/threat-model.md).
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::ChaCha20Poly1305;
+use hkdf::Hkdf;
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use crate::cf::CodiceFiscale;
+
+/// Which envelope a key is for (domain separation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EnvelopeLabel {
+    /// The first-level content.
+    FirstLevel,
+    /// The inner, CF-bound layer of a second-level token.
+    SecondLevelInner,
+}
+
+impl EnvelopeLabel {
+    fn bytes(self) -> &'static [u8] {
+        match self {
+            EnvelopeLabel::FirstLevel => b"attesta/v1/level-1",
+            EnvelopeLabel::SecondLevelInner => b"attesta/v1/level-2-inner",
+        }
+    }
+}
+
+/// Argon2id cost parameters, carried in each credential.
+///
+/// ```
+/// use attesta_core::envelope::KdfParams;
+/// let p = KdfParams::DEFAULT;
+/// assert_eq!((p.memory_mib(), p.iterations(), p.parallelism()), (19, 2, 1));
+/// assert!(KdfParams::new(0, 1, 1).is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct KdfParams {
+    m_mib: u32,
+    t: u32,
+    p: u32,
+}
+
+impl KdfParams {
+    /// The default: 19 MiB, 2 passes, 1 lane (the OWASP Argon2id
+    /// recommendation), about 30 ms per guess on one core here.
+    pub const DEFAULT: KdfParams = KdfParams { m_mib: 19, t: 2, p: 1 };
+
+    /// Cheap parameters for tests and benchmarks of everything but the KDF.
+    /// **Never issue real credentials with these**: a CF guess costs ~1 ms.
+    pub const INSECURE_TEST: KdfParams = KdfParams { m_mib: 1, t: 1, p: 1 };
+
+    /// Parameters, checked against Argon2's own bounds (memory ≥ 1 MiB and
+    /// ≥ 8 KiB per lane, 1–255 lanes, ≥ 1 pass).
+    pub fn new(m_mib: u32, t: u32, p: u32) -> Result<Self, EnvelopeError> {
+        let k = KdfParams { m_mib, t, p };
+        if m_mib == 0 || t == 0 || p == 0 || p > 255 || m_mib > 4 * 1024 * 1024 {
+            return Err(EnvelopeError::BadKdfParams);
+        }
+        k.argon2_params()?;
+        Ok(k)
+    }
+
+    /// Memory in MiB.
+    pub fn memory_mib(&self) -> u32 {
+        self.m_mib
+    }
+    /// Passes over memory.
+    pub fn iterations(&self) -> u32 {
+        self.t
+    }
+    /// Lanes.
+    pub fn parallelism(&self) -> u32 {
+        self.p
+    }
+
+    fn argon2_params(&self) -> Result<Params, EnvelopeError> {
+        Params::new(self.m_mib * 1024, self.t, self.p, Some(32))
+            .map_err(|_| EnvelopeError::BadKdfParams)
+    }
+}
+
+impl Default for KdfParams {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Upper bounds a verifier puts on the KDF parameters of a code before
+/// running the KDF, so that a crafted code cannot exhaust memory or time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KdfLimits {
+    /// Most memory, in MiB.
+    pub max_memory_mib: u32,
+    /// Most passes.
+    pub max_iterations: u32,
+    /// Most lanes.
+    pub max_parallelism: u32,
+}
+
+impl Default for KdfLimits {
+    /// 64 MiB, 8 passes, 4 lanes: room for issuers to raise the cost about
+    /// 3× above the default, while a phone can still open any code.
+    fn default() -> Self {
+        KdfLimits {
+            max_memory_mib: 64,
+            max_iterations: 8,
+            max_parallelism: 4,
+        }
+    }
+}
+
+impl KdfLimits {
+    /// Whether `p` is within the limits.
+    pub fn allows(&self, p: &KdfParams) -> bool {
+        p.m_mib <= self.max_memory_mib && p.t <= self.max_iterations && p.p <= self.max_parallelism
+    }
+}
+
+/// The symmetric key of one envelope. Zeroized on drop.
+pub struct EnvelopeKey(Zeroizing<[u8; 32]>);
+
+impl EnvelopeKey {
+    /// Runs the KDF: the expensive step (tens of milliseconds at default parameters).
+    pub fn derive(
+        cf: &CodiceFiscale,
+        cti: &[u8],
+        params: &KdfParams,
+        label: EnvelopeLabel,
+    ) -> Result<Self, EnvelopeError> {
+        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.argon2_params()?);
+        let mut salt = Vec::with_capacity(label.bytes().len() + cti.len());
+        salt.extend_from_slice(label.bytes());
+        salt.extend_from_slice(cti);
+        let mut ikm = Zeroizing::new([0u8; 32]);
+        argon
+            .hash_password_into(cf.as_str().as_bytes(), &salt, ikm.as_mut())
+            .map_err(|_| EnvelopeError::BadKdfParams)?;
+        let mut key = Zeroizing::new([0u8; 32]);
+        Hkdf::<Sha256>::new(None, ikm.as_ref())
+            .expand(label.bytes(), key.as_mut())
+            .map_err(|_| EnvelopeError::BadKdfParams)?;
+        Ok(EnvelopeKey(key))
+    }
+
+    fn cipher(&self) -> ChaCha20Poly1305 {
+        ChaCha20Poly1305::new(&chacha20poly1305::Key::from(*self.0))
+    }
+
+    /// Encrypts `plaintext`, bound to `cti`.
+    pub fn seal(&self, cti: &[u8], plaintext: &[u8]) -> Vec<u8> {
+        let nonce = chacha20poly1305::Nonce::from([0u8; 12]);
+        // Encryption with a 32-byte key and short inputs cannot fail.
+        self.cipher()
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plaintext,
+                    aad: cti,
+                },
+            )
+            .unwrap_or_default()
+    }
+
+    /// Decrypts; fails when the key (so the CF) is wrong or the bytes were changed.
+    pub fn open(&self, cti: &[u8], ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>, EnvelopeError> {
+        let nonce = chacha20poly1305::Nonce::from([0u8; 12]);
+        self.cipher()
+            .decrypt(
+                &nonce,
+                Payload {
+                    msg: ciphertext,
+                    aad: cti,
+                },
+            )
+            .map(Zeroizing::new)
+            .map_err(|_| EnvelopeError::DoesNotOpen)
+    }
+}
+
+/// An envelope that cannot be sealed or opened.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EnvelopeError {
+    /// The KDF parameters are not valid Argon2id parameters.
+    #[error("the key-derivation parameters are not valid Argon2id parameters")]
+    BadKdfParams,
+    /// The KDF parameters exceed the verifier's limits.
+    #[error("the code asks for key-derivation parameters above this verifier's limits (a crafted or foreign code); do not accept it")]
+    KdfParamsTooCostly,
+    /// Authentication failed: wrong CF, or altered bytes.
+    #[error("the envelope does not open with this codice fiscale")]
+    DoesNotOpen,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cf(s: &str) -> CodiceFiscale {
+        CodiceFiscale::parse(s).unwrap()
+    }
+
+    #[test]
+    fn seal_open_and_wrong_cf() {
+        let cti = [1u8; 8];
+        let p = KdfParams::INSECURE_TEST;
+        let k = EnvelopeKey::derive(&cf("RSSMRA85T10A562S"), &cti, &p, EnvelopeLabel::FirstLevel)
+            .unwrap();
+        let ct = k.seal(&cti, b"hello");
+        assert_eq!(ct.len(), 5 + 16);
+        assert_eq!(&k.open(&cti, &ct).unwrap()[..], b"hello");
+        assert_eq!(k.open(&[2u8; 8], &ct).err(), Some(EnvelopeError::DoesNotOpen));
+        let other =
+            EnvelopeKey::derive(&cf("12345678903"), &cti, &p, EnvelopeLabel::FirstLevel).unwrap();
+        assert_eq!(other.open(&cti, &ct).err(), Some(EnvelopeError::DoesNotOpen));
+        let l2 = EnvelopeKey::derive(
+            &cf("RSSMRA85T10A562S"),
+            &cti,
+            &p,
+            EnvelopeLabel::SecondLevelInner,
+        )
+        .unwrap();
+        assert_eq!(l2.open(&cti, &ct).err(), Some(EnvelopeError::DoesNotOpen));
+    }
+
+    #[test]
+    fn params_are_checked() {
+        assert!(KdfParams::new(1, 1, 1).is_ok());
+        assert!(KdfParams::new(0, 1, 1).is_err());
+        assert!(KdfParams::new(1, 0, 1).is_err());
+        assert!(KdfParams::new(1, 1, 0).is_err());
+        assert!(KdfParams::new(1, 1, 256).is_err());
+        assert!(KdfLimits::default().allows(&KdfParams::DEFAULT));
+        assert!(!KdfLimits::default().allows(&KdfParams::new(65, 1, 1).unwrap()));
+    }
+}

@@ -1,0 +1,346 @@
+//! Ed25519 signing keys in standard files, and key identifiers.
+//!
+//! Private keys are PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), optionally
+//! passphrase-encrypted with PKCS#5 PBES2 (`-----BEGIN ENCRYPTED PRIVATE
+//! KEY-----`, scrypt + AES-256-CBC, as OpenSSL reads and writes them); public
+//! keys are SubjectPublicKeyInfo PEM (`-----BEGIN PUBLIC KEY-----`).
+//! A [`SigningKey`] is zeroized on drop, has no `Clone`, and its `Debug`
+//! shows only the kid.
+
+use std::fmt;
+
+use ed25519_dalek::pkcs8::{
+    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, spki::der::pem::LineEnding,
+};
+use ed25519_dalek::{Signer, Verifier as _};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+/// Length in bytes of a [`Kid`].
+pub const KID_LEN: usize = 4;
+
+/// A key identifier: the first [`KID_LEN`] bytes of the SHA-256 of the
+/// key's SubjectPublicKeyInfo DER encoding.
+///
+/// It is short because it travels in every QR code. Two keys may share a
+/// kid; verifiers try every key with the kid, so a collision costs one more
+/// signature check, never a wrong answer.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Kid([u8; KID_LEN]);
+
+impl Kid {
+    /// The kid of a SubjectPublicKeyInfo DER encoding.
+    pub fn of_spki_der(der: &[u8]) -> Kid {
+        let h = Sha256::digest(der);
+        let mut k = [0u8; KID_LEN];
+        k.copy_from_slice(&h[..KID_LEN]);
+        Kid(k)
+    }
+
+    /// From bytes; `None` if the length is not [`KID_LEN`].
+    pub fn from_slice(b: &[u8]) -> Option<Kid> {
+        Some(Kid(b.try_into().ok()?))
+    }
+
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8; KID_LEN] {
+        &self.0
+    }
+
+    /// Parses the lowercase or uppercase hex form.
+    pub fn from_hex(s: &str) -> Option<Kid> {
+        Kid::from_slice(&hex::decode(s.trim()).ok()?)
+    }
+}
+
+impl fmt::Display for Kid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
+impl fmt::Debug for Kid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Kid({self})")
+    }
+}
+
+/// An Ed25519 public key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct PublicKey(ed25519_dalek::VerifyingKey);
+
+impl PublicKey {
+    /// From the raw 32 bytes; fails on bytes that are not a curve point.
+    pub fn from_bytes(b: &[u8]) -> Result<Self, KeyError> {
+        let arr: &[u8; 32] = b.try_into().map_err(|_| KeyError::NotEd25519)?;
+        ed25519_dalek::VerifyingKey::from_bytes(arr)
+            .map(PublicKey)
+            .map_err(|_| KeyError::NotEd25519)
+    }
+
+    /// The raw 32 bytes.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+
+    /// Reads a SubjectPublicKeyInfo PEM (`-----BEGIN PUBLIC KEY-----`).
+    ///
+    /// ```
+    /// use attesta_core::keys::{PublicKey, SigningKey};
+    /// let key = SigningKey::generate()?;
+    /// let pem = key.public_key().to_pem();
+    /// assert_eq!(PublicKey::from_pem(&pem)?, key.public_key());
+    /// # Ok::<(), attesta_core::keys::KeyError>(())
+    /// ```
+    pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
+        if pem.contains("PRIVATE KEY-----") {
+            return Err(KeyError::PrivateWherePublicExpected);
+        }
+        if !pem.contains("-----BEGIN PUBLIC KEY-----") {
+            return Err(KeyError::NotPem {
+                expected: "PUBLIC KEY",
+            });
+        }
+        ed25519_dalek::VerifyingKey::from_public_key_pem(pem.trim())
+            .map(PublicKey)
+            .map_err(|_| KeyError::NotEd25519)
+    }
+
+    /// SubjectPublicKeyInfo DER.
+    pub fn to_spki_der(&self) -> Vec<u8> {
+        // Encoding a valid key into a Vec cannot fail.
+        self.0
+            .to_public_key_der()
+            .map(|d| d.as_bytes().to_vec())
+            .unwrap_or_default()
+    }
+
+    /// SubjectPublicKeyInfo PEM, with a trailing newline.
+    pub fn to_pem(&self) -> String {
+        self.0
+            .to_public_key_pem(LineEnding::LF)
+            .unwrap_or_default()
+    }
+
+    /// The key's [`Kid`].
+    pub fn kid(&self) -> Kid {
+        Kid::of_spki_der(&self.to_spki_der())
+    }
+
+    /// Strict Ed25519 verification (`verify_strict`: rejects small-order
+    /// keys and non-canonical signatures, so a signature is never malleable).
+    pub fn verify_strict(&self, msg: &[u8], signature: &[u8]) -> bool {
+        let Ok(sig) = ed25519_dalek::Signature::from_slice(signature) else {
+            return false;
+        };
+        self.0.verify_strict(msg, &sig).is_ok()
+    }
+
+    /// Plain (non-strict) verification, exposed for comparison only.
+    #[doc(hidden)]
+    pub fn verify_lenient(&self, msg: &[u8], signature: &[u8]) -> bool {
+        let Ok(sig) = ed25519_dalek::Signature::from_slice(signature) else {
+            return false;
+        };
+        self.0.verify(msg, &sig).is_ok()
+    }
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PublicKey(kid {})", self.kid())
+    }
+}
+
+/// An Ed25519 private key. Zeroized on drop; never printed.
+pub struct SigningKey {
+    inner: ed25519_dalek::SigningKey,
+    kid: Kid,
+}
+
+impl SigningKey {
+    /// A new random key from the operating system's generator.
+    pub fn generate() -> Result<Self, KeyError> {
+        let mut rng = getrandom::rand_core::UnwrapErr(getrandom::SysRng);
+        Ok(Self::from_inner(ed25519_dalek::SigningKey::generate(
+            &mut rng,
+        )))
+    }
+
+    /// A key from a 32-byte seed. For test vectors and reproducible fixtures;
+    /// real keys come from [`SigningKey::generate`].
+    pub fn from_seed(seed: &[u8; 32]) -> Self {
+        Self::from_inner(ed25519_dalek::SigningKey::from_bytes(seed))
+    }
+
+    fn from_inner(inner: ed25519_dalek::SigningKey) -> Self {
+        let kid = PublicKey(inner.verifying_key()).kid();
+        SigningKey { inner, kid }
+    }
+
+    /// Reads a PKCS#8 PEM private key; `passphrase` is needed when the file
+    /// is encrypted (`-----BEGIN ENCRYPTED PRIVATE KEY-----`).
+    ///
+    /// ```
+    /// use attesta_core::keys::SigningKey;
+    /// let key = SigningKey::generate()?;
+    /// let pem = key.to_pkcs8_pem(Some(b"correct horse"))?;
+    /// let back = SigningKey::from_pkcs8_pem(&pem, Some(b"correct horse"))?;
+    /// assert_eq!(back.kid(), key.kid());
+    /// assert!(SigningKey::from_pkcs8_pem(&pem, Some(b"wrong")).is_err());
+    /// # Ok::<(), attesta_core::keys::KeyError>(())
+    /// ```
+    pub fn from_pkcs8_pem(pem: &str, passphrase: Option<&[u8]>) -> Result<Self, KeyError> {
+        let pem = pem.trim();
+        if pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
+            let pass = passphrase.ok_or(KeyError::PassphraseNeeded)?;
+            return ed25519_dalek::SigningKey::from_pkcs8_encrypted_pem(pem, pass)
+                .map(Self::from_inner)
+                .map_err(|e| match e {
+                    // A wrong passphrase surfaces as a decryption or padding
+                    // error, or as garbage that does not parse as a key.
+                    ed25519_dalek::pkcs8::Error::EncryptedPrivateKey(_)
+                    | ed25519_dalek::pkcs8::Error::Asn1(_)
+                    | ed25519_dalek::pkcs8::Error::KeyMalformed(_) => KeyError::WrongPassphrase,
+                    _ => KeyError::NotEd25519,
+                });
+        }
+        if pem.contains("-----BEGIN PUBLIC KEY-----") {
+            return Err(KeyError::PublicWherePrivateExpected);
+        }
+        if !pem.contains("-----BEGIN PRIVATE KEY-----") {
+            return Err(KeyError::NotPem {
+                expected: "PRIVATE KEY",
+            });
+        }
+        ed25519_dalek::SigningKey::from_pkcs8_pem(pem)
+            .map(Self::from_inner)
+            .map_err(|_| KeyError::NotEd25519)
+    }
+
+    /// Writes PKCS#8 PEM, encrypted when a passphrase is given.
+    pub fn to_pkcs8_pem(&self, passphrase: Option<&[u8]>) -> Result<Zeroizing<String>, KeyError> {
+        match passphrase {
+            Some(p) => self
+                .inner
+                .to_pkcs8_encrypted_pem(p, LineEnding::LF)
+                .map_err(|_| KeyError::Encode),
+            None => self
+                .inner
+                .to_pkcs8_pem(LineEnding::LF)
+                .map_err(|_| KeyError::Encode),
+        }
+    }
+
+    /// The public half.
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey(self.inner.verifying_key())
+    }
+
+    /// The kid of the public half.
+    pub fn kid(&self) -> Kid {
+        self.kid
+    }
+
+    /// Signs a message (deterministic Ed25519).
+    pub fn sign(&self, msg: &[u8]) -> [u8; 64] {
+        self.inner.sign(msg).to_bytes()
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SigningKey(kid {}, private part hidden)", self.kid)
+    }
+}
+
+/// A key file that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// Not a PEM file of the expected kind.
+    #[error("not a PEM {expected} file; give the file written by `attesta keygen`")]
+    NotPem {
+        /// The PEM label expected.
+        expected: &'static str,
+    },
+    /// PEM, but not a valid Ed25519 key.
+    #[error("the file is not a valid Ed25519 key (wrong algorithm or corrupted); give a key written by `attesta keygen`")]
+    NotEd25519,
+    /// The key is encrypted and no passphrase was given.
+    #[error("the private key is passphrase-protected; give the passphrase with --passphrase-file or ATTESTA_PASSPHRASE")]
+    PassphraseNeeded,
+    /// The passphrase does not open the key.
+    #[error("wrong passphrase for the private key (or the file is corrupted); check the passphrase and try again")]
+    WrongPassphrase,
+    /// A public key was given where a private key is needed.
+    #[error("this is a public key; signing needs the private key file (the one without .pub)")]
+    PublicWherePrivateExpected,
+    /// A private key was given where a public key is needed.
+    #[error("this is a private key; give the public key file (FILE.pub) instead, and keep the private key secret")]
+    PrivateWherePublicExpected,
+    /// Encoding failed.
+    #[error("could not encode the key")]
+    Encode,
+    /// The system random generator failed.
+    #[error("the system random generator failed")]
+    Rng,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pem_round_trip_and_kid() {
+        let k = SigningKey::from_seed(&[7u8; 32]);
+        let pem = k.to_pkcs8_pem(None).unwrap();
+        assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+        let back = SigningKey::from_pkcs8_pem(&pem, None).unwrap();
+        assert_eq!(back.public_key(), k.public_key());
+        let pubpem = k.public_key().to_pem();
+        assert_eq!(PublicKey::from_pem(&pubpem).unwrap().kid(), k.kid());
+        assert_eq!(Kid::from_hex(&k.kid().to_string()), Some(k.kid()));
+        assert!(!format!("{k:?}").contains(&hex::encode([7u8; 32])));
+    }
+
+    #[test]
+    fn wrong_inputs_are_named() {
+        let k = SigningKey::from_seed(&[9u8; 32]);
+        let enc = k.to_pkcs8_pem(Some(b"pw")).unwrap();
+        assert_eq!(
+            SigningKey::from_pkcs8_pem(&enc, None).err(),
+            Some(KeyError::PassphraseNeeded)
+        );
+        assert_eq!(
+            SigningKey::from_pkcs8_pem(&enc, Some(b"nope")).err(),
+            Some(KeyError::WrongPassphrase)
+        );
+        assert_eq!(
+            SigningKey::from_pkcs8_pem(&k.public_key().to_pem(), None).err(),
+            Some(KeyError::PublicWherePrivateExpected)
+        );
+        assert_eq!(
+            PublicKey::from_pem(&k.to_pkcs8_pem(None).unwrap()).err(),
+            Some(KeyError::PrivateWherePublicExpected)
+        );
+        assert!(matches!(
+            SigningKey::from_pkcs8_pem("hello", None),
+            Err(KeyError::NotPem { .. })
+        ));
+        let corrupted = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VxBCIEIAAAAAAA\n-----END PRIVATE KEY-----\n";
+        assert_eq!(
+            SigningKey::from_pkcs8_pem(corrupted, None).err(),
+            Some(KeyError::NotEd25519)
+        );
+    }
+
+    #[test]
+    fn strict_verification() {
+        let k = SigningKey::from_seed(&[1u8; 32]);
+        let sig = k.sign(b"msg");
+        assert!(k.public_key().verify_strict(b"msg", &sig));
+        assert!(!k.public_key().verify_strict(b"msh", &sig));
+        assert!(!k.public_key().verify_strict(b"msg", &sig[..63]));
+    }
+}

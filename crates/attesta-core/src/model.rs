@@ -1,0 +1,701 @@
+//! The domain model: what a first-level attestation states, and the
+//! second-level details that only an accredited operator may read.
+//!
+//! The types follow the Italian rules (see the Emilia-Romagna disability
+//! vademecum) closely enough that a combination the law does not produce
+//! cannot be built: a 100 % threshold is one [`InvalidityAssessment`] value
+//! that implies the lower ones, a percentage above 100 is not a [`Percent`],
+//! and [`Attestation::new`] refuses the remaining impossible mixes.
+//!
+//! **No diagnosis ever enters these types.** The judgement wording of the
+//! second level is the final assessment of the reduced verbale, nothing more.
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// A percentage with two decimals, stored in hundredths (`3334` is 33.34 %).
+///
+/// Only values from 0 to 100 % exist.
+///
+/// ```
+/// use attesta_core::model::Percent;
+/// let p: Percent = "33,34".parse()?;
+/// assert_eq!(p.hundredths(), 3334);
+/// assert_eq!(p.to_string(), "33.34");
+/// assert!("100.5".parse::<Percent>().is_err());
+/// # Ok::<(), attesta_core::model::ModelError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u16", into = "u16")]
+pub struct Percent(u16);
+
+impl Percent {
+    /// 100 %.
+    pub const FULL: Percent = Percent(10_000);
+
+    /// A percentage from hundredths of a percent (`0..=10000`).
+    pub fn from_hundredths(hundredths: u16) -> Result<Self, ModelError> {
+        if hundredths > 10_000 {
+            return Err(ModelError::PercentOutOfRange {
+                input: format!("{}.{:02}", hundredths / 100, hundredths % 100),
+            });
+        }
+        Ok(Percent(hundredths))
+    }
+
+    /// The value in hundredths of a percent.
+    pub fn hundredths(self) -> u16 {
+        self.0
+    }
+}
+
+impl TryFrom<u16> for Percent {
+    type Error = ModelError;
+    fn try_from(v: u16) -> Result<Self, Self::Error> {
+        Percent::from_hundredths(v)
+    }
+}
+
+impl From<Percent> for u16 {
+    fn from(p: Percent) -> u16 {
+        p.0
+    }
+}
+
+impl fmt::Display for Percent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 % 100 == 0 {
+            write!(f, "{}", self.0 / 100)
+        } else {
+            write!(f, "{}.{:02}", self.0 / 100, self.0 % 100)
+        }
+    }
+}
+
+impl FromStr for Percent {
+    type Err = ModelError;
+
+    /// Accepts `67`, `67%`, `33.34` and the Italian `33,34`; at most two decimals.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || ModelError::PercentOutOfRange {
+            input: s.chars().take(16).collect(),
+        };
+        let t = s.trim().trim_end_matches('%').trim().replace(',', ".");
+        let (int, frac) = match t.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (t.as_str(), ""),
+        };
+        if int.is_empty()
+            || int.len() > 3
+            || frac.len() > 2
+            || !int.bytes().all(|b| b.is_ascii_digit())
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(bad());
+        }
+        let whole: u32 = int.parse().map_err(|_| bad())?;
+        let cents: u32 = match frac.len() {
+            0 => 0,
+            1 => frac.parse::<u32>().map_err(|_| bad())? * 10,
+            _ => frac.parse().map_err(|_| bad())?,
+        };
+        let h = whole * 100 + cents;
+        if h > 10_000 {
+            return Err(bad());
+        }
+        Percent::from_hundredths(h as u16)
+    }
+}
+
+/// How civil invalidity was assessed: a band of the percentage (the highest
+/// legal threshold reached), or, for minors and people over 65, the
+/// "difficoltà persistenti" wording that replaces a percentage.
+///
+/// A band implies every lower threshold, so "100 % without the lower ones"
+/// cannot be expressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum InvalidityAssessment {
+    /// ≥ 33.34 %: status of invalido civile, prostheses and aids.
+    From33,
+    /// ≥ 46 %: targeted-employment lists (L. 68/99).
+    From46,
+    /// ≥ 51 %: paid leave for treatment.
+    From51,
+    /// ≥ 67 %: prescription-charge exemption (ticket).
+    From67,
+    /// ≥ 74 %: monthly allowance (assegno mensile, age 18–65).
+    From74,
+    /// 100 %: total inability (inabilità totale, pensione di inabilità).
+    Total,
+    /// A minor with persistent difficulties in carrying out the tasks and functions of their age.
+    MinorPersistentDifficulties,
+    /// A person over 65 with persistent difficulties in carrying out the tasks and functions of their age.
+    Over65PersistentDifficulties,
+}
+
+impl InvalidityAssessment {
+    /// All values, in wire-code order.
+    pub const ALL: [InvalidityAssessment; 8] = [
+        Self::From33,
+        Self::From46,
+        Self::From51,
+        Self::From67,
+        Self::From74,
+        Self::Total,
+        Self::MinorPersistentDifficulties,
+        Self::Over65PersistentDifficulties,
+    ];
+
+    /// The band reached by a percentage; `None` below 33.34 %, where no
+    /// civil-invalidity status exists.
+    ///
+    /// ```
+    /// use attesta_core::model::{InvalidityAssessment, Percent};
+    /// let p: Percent = "70".parse().unwrap();
+    /// assert_eq!(InvalidityAssessment::from_percent(p), Some(InvalidityAssessment::From67));
+    /// ```
+    pub fn from_percent(p: Percent) -> Option<Self> {
+        Some(match p.hundredths() {
+            10_000 => Self::Total,
+            7400.. => Self::From74,
+            6700.. => Self::From67,
+            5100.. => Self::From51,
+            4600.. => Self::From46,
+            3334.. => Self::From33,
+            _ => return None,
+        })
+    }
+
+    /// The lowest percentage of the band; `None` for the age-based wordings.
+    pub fn threshold(self) -> Option<Percent> {
+        let h = match self {
+            Self::From33 => 3334,
+            Self::From46 => 4600,
+            Self::From51 => 5100,
+            Self::From67 => 6700,
+            Self::From74 => 7400,
+            Self::Total => 10_000,
+            _ => return None,
+        };
+        Some(Percent(h))
+    }
+
+    /// Whether the assessment reaches at least `p` (age-based wordings reach no percentage).
+    pub fn reaches(self, p: Percent) -> bool {
+        self.threshold().is_some_and(|t| t >= p)
+    }
+
+    pub(crate) fn code(self) -> u32 {
+        match self {
+            Self::From33 => 1,
+            Self::From46 => 2,
+            Self::From51 => 3,
+            Self::From67 => 4,
+            Self::From74 => 5,
+            Self::Total => 6,
+            Self::MinorPersistentDifficulties => 7,
+            Self::Over65PersistentDifficulties => 8,
+        }
+    }
+
+    pub(crate) fn from_code(c: u32) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == c)
+    }
+}
+
+/// Handicap under L. 104/92, art. 3.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandicapGrade {
+    /// Art. 3 comma 1.
+    Comma1,
+    /// Art. 3 comma 3, "in situazione di gravità": work permits, two-year
+    /// leave, car tax benefits, "Dopo di noi".
+    Comma3Grave,
+}
+
+impl FromStr for HandicapGrade {
+    type Err = ModelError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "grave" | "comma3" | "c3" | "3" => Ok(Self::Comma3Grave),
+            "non-grave" | "nongrave" | "comma1" | "c1" | "1" => Ok(Self::Comma1),
+            _ => Err(ModelError::UnknownValue {
+                field: "handicap",
+                expected: "grave (art. 3 c. 3) or non-grave (art. 3 c. 1)",
+            }),
+        }
+    }
+}
+
+/// Civil-blindness class (second-level detail).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlindnessClass {
+    /// Cieco assoluto.
+    Assoluta,
+    /// Cieco parziale, residual sight ≤ 1/20 ("ventesimista").
+    Ventesimista,
+    /// The legacy "decimista" class (residual sight ≤ 1/10).
+    Decimista,
+}
+
+impl BlindnessClass {
+    pub(crate) fn code(self) -> u32 {
+        match self {
+            Self::Assoluta => 1,
+            Self::Ventesimista => 2,
+            Self::Decimista => 3,
+        }
+    }
+    pub(crate) fn from_code(c: u32) -> Option<Self> {
+        [Self::Assoluta, Self::Ventesimista, Self::Decimista]
+            .into_iter()
+            .find(|b| b.code() == c)
+    }
+}
+
+impl FromStr for BlindnessClass {
+    type Err = ModelError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "assoluta" | "assoluto" => Ok(Self::Assoluta),
+            "ventesimista" | "parziale" => Ok(Self::Ventesimista),
+            "decimista" => Ok(Self::Decimista),
+            _ => Err(ModelError::UnknownValue {
+                field: "cecita",
+                expected: "assoluta, ventesimista or decimista",
+            }),
+        }
+    }
+}
+
+/// What a first-level code attests: the five statuses and the
+/// benefit-relevant facts, never a percentage and never a diagnosis.
+///
+/// ```
+/// use attesta_core::model::{Attestation, HandicapGrade, InvalidityAssessment};
+/// let a = Attestation::builder()
+///     .invalidity(InvalidityAssessment::From74)
+///     .handicap(HandicapGrade::Comma3Grave)
+///     .reduced_walking(true)
+///     .build()?;
+/// assert!(a.handicap_grave());
+/// # Ok::<(), attesta_core::model::ModelError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attestation {
+    invalidity: Option<InvalidityAssessment>,
+    blindness: bool,
+    deafness: bool,
+    disability_l68: bool,
+    handicap: Option<HandicapGrade>,
+    accompaniment: bool,
+    reduced_walking: bool,
+    revision: Option<Date>,
+}
+
+/// Builder for [`Attestation`]; [`AttestationBuilder::build`] checks the combination.
+#[derive(Clone, Debug, Default)]
+pub struct AttestationBuilder {
+    invalidity: Option<InvalidityAssessment>,
+    blindness: bool,
+    deafness: bool,
+    disability_l68: bool,
+    handicap: Option<HandicapGrade>,
+    accompaniment: bool,
+    reduced_walking: bool,
+    revision: Option<Date>,
+}
+
+impl AttestationBuilder {
+    /// Civil invalidity with its assessment.
+    pub fn invalidity(mut self, a: InvalidityAssessment) -> Self {
+        self.invalidity = Some(a);
+        self
+    }
+    /// Civil invalidity from a percentage (the band follows from it).
+    pub fn invalidity_percent(mut self, p: Percent) -> Result<Self, ModelError> {
+        self.invalidity =
+            Some(InvalidityAssessment::from_percent(p).ok_or(ModelError::BelowStatusThreshold)?);
+        Ok(self)
+    }
+    /// Civil blindness (cecità civile).
+    pub fn blindness(mut self, yes: bool) -> Self {
+        self.blindness = yes;
+        self
+    }
+    /// Civil deafness (sordità civile).
+    pub fn deafness(mut self, yes: bool) -> Self {
+        self.deafness = yes;
+        self
+    }
+    /// Disability for targeted employment (L. 68/99, collocamento mirato).
+    pub fn disability_l68(mut self, yes: bool) -> Self {
+        self.disability_l68 = yes;
+        self
+    }
+    /// Handicap (L. 104/92) with its grade.
+    pub fn handicap(mut self, g: HandicapGrade) -> Self {
+        self.handicap = Some(g);
+        self
+    }
+    /// Indennità di accompagnamento.
+    pub fn accompaniment(mut self, yes: bool) -> Self {
+        self.accompaniment = yes;
+        self
+    }
+    /// "Capacità deambulatorie sensibilmente ridotte" (parking badge without another visit).
+    pub fn reduced_walking(mut self, yes: bool) -> Self {
+        self.reduced_walking = yes;
+        self
+    }
+    /// Revision date (rivedibilità). Not an expiry: by L. 114/2014 rights
+    /// persist after it until INPS reassesses.
+    pub fn revision(mut self, d: Date) -> Self {
+        self.revision = Some(d);
+        self
+    }
+
+    /// Checks the combination and builds the attestation.
+    pub fn build(self) -> Result<Attestation, ModelError> {
+        let a = Attestation {
+            invalidity: self.invalidity,
+            blindness: self.blindness,
+            deafness: self.deafness,
+            disability_l68: self.disability_l68,
+            handicap: self.handicap,
+            accompaniment: self.accompaniment,
+            reduced_walking: self.reduced_walking,
+            revision: self.revision,
+        };
+        a.check()?;
+        Ok(a)
+    }
+}
+
+impl Attestation {
+    /// Starts a builder.
+    pub fn builder() -> AttestationBuilder {
+        AttestationBuilder::default()
+    }
+
+    fn check(&self) -> Result<(), ModelError> {
+        let any_status = self.invalidity.is_some()
+            || self.blindness
+            || self.deafness
+            || self.disability_l68
+            || self.handicap.is_some();
+        if !any_status {
+            return Err(ModelError::NoStatus);
+        }
+        // Indennità di accompagnamento goes to total invalids, to minors and
+        // over-65s with persistent difficulties, and to the absolutely blind.
+        if self.accompaniment {
+            let eligible = self.blindness
+                || matches!(
+                    self.invalidity,
+                    Some(
+                        InvalidityAssessment::Total
+                            | InvalidityAssessment::MinorPersistentDifficulties
+                            | InvalidityAssessment::Over65PersistentDifficulties
+                    )
+                );
+            if !eligible {
+                return Err(ModelError::Inconsistent(
+                    "indennità di accompagnamento needs 100 % civil invalidity, the minor/over-65 \
+                     wording, or civil blindness",
+                ));
+            }
+        }
+        // L. 68/99 covers civil invalids above 45 %, the blind and the deaf.
+        if self.disability_l68 && !self.blindness && !self.deafness {
+            let ok = self
+                .invalidity
+                .is_some_and(|a| a.reaches(Percent(4600)));
+            if !ok {
+                return Err(ModelError::Inconsistent(
+                    "L. 68/99 disability needs civil invalidity of at least 46 %, civil blindness \
+                     or civil deafness",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Civil invalidity and how it was assessed.
+    pub fn invalidity(&self) -> Option<InvalidityAssessment> {
+        self.invalidity
+    }
+    /// Civil blindness.
+    pub fn blindness(&self) -> bool {
+        self.blindness
+    }
+    /// Civil deafness.
+    pub fn deafness(&self) -> bool {
+        self.deafness
+    }
+    /// Disability for targeted employment (L. 68/99).
+    pub fn disability_l68(&self) -> bool {
+        self.disability_l68
+    }
+    /// Handicap (L. 104/92) and its grade.
+    pub fn handicap(&self) -> Option<HandicapGrade> {
+        self.handicap
+    }
+    /// Handicap in situazione di gravità (art. 3 c. 3).
+    pub fn handicap_grave(&self) -> bool {
+        self.handicap == Some(HandicapGrade::Comma3Grave)
+    }
+    /// Indennità di accompagnamento.
+    pub fn accompaniment(&self) -> bool {
+        self.accompaniment
+    }
+    /// Reduced walking capacity (parking badge).
+    pub fn reduced_walking(&self) -> bool {
+        self.reduced_walking
+    }
+    /// Revision date, if the verbale is "rivedibile". Rights persist after it
+    /// until INPS reassesses (L. 114/2014).
+    pub fn revision(&self) -> Option<Date> {
+        self.revision
+    }
+
+    // Wire form: see docs/format.md, "First-level plaintext".
+    const BLIND: u32 = 1 << 4;
+    const DEAF: u32 = 1 << 5;
+    const L68: u32 = 1 << 6;
+    const HANDICAP_SHIFT: u32 = 7;
+    const ACCOMP: u32 = 1 << 9;
+    const WALK: u32 = 1 << 10;
+    const KNOWN_BITS: u32 = (1 << 11) - 1;
+
+    pub(crate) fn to_flags(&self) -> u32 {
+        let mut f = self.invalidity.map_or(0, |a| a.code());
+        if self.blindness {
+            f |= Self::BLIND;
+        }
+        if self.deafness {
+            f |= Self::DEAF;
+        }
+        if self.disability_l68 {
+            f |= Self::L68;
+        }
+        f |= match self.handicap {
+            None => 0,
+            Some(HandicapGrade::Comma1) => 1 << Self::HANDICAP_SHIFT,
+            Some(HandicapGrade::Comma3Grave) => 2 << Self::HANDICAP_SHIFT,
+        };
+        if self.accompaniment {
+            f |= Self::ACCOMP;
+        }
+        if self.reduced_walking {
+            f |= Self::WALK;
+        }
+        f
+    }
+
+    pub(crate) fn from_flags(flags: u64, revision: Option<Date>) -> Result<Self, ModelError> {
+        let flags = u32::try_from(flags).map_err(|_| ModelError::UnknownFlags)?;
+        if flags & !Self::KNOWN_BITS != 0 {
+            return Err(ModelError::UnknownFlags);
+        }
+        let inv = flags & 0xF;
+        let invalidity = match inv {
+            0 => None,
+            c => Some(InvalidityAssessment::from_code(c).ok_or(ModelError::UnknownFlags)?),
+        };
+        let handicap = match (flags >> Self::HANDICAP_SHIFT) & 3 {
+            0 => None,
+            1 => Some(HandicapGrade::Comma1),
+            2 => Some(HandicapGrade::Comma3Grave),
+            _ => return Err(ModelError::UnknownFlags),
+        };
+        let a = Attestation {
+            invalidity,
+            blindness: flags & Self::BLIND != 0,
+            deafness: flags & Self::DEAF != 0,
+            disability_l68: flags & Self::L68 != 0,
+            handicap,
+            accompaniment: flags & Self::ACCOMP != 0,
+            reduced_walking: flags & Self::WALK != 0,
+            revision,
+        };
+        a.check()?;
+        Ok(a)
+    }
+}
+
+/// The second-level details: medical judgement and percentages, for an
+/// accredited operator only. Never diagnoses.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondLevelDetails {
+    /// Civil-invalidity percentage, to hundredths.
+    pub invalidity_percent: Option<Percent>,
+    /// Blindness class.
+    pub blindness_class: Option<BlindnessClass>,
+    /// Civil deafness.
+    pub deafness: bool,
+    /// Handicap article (L. 104/92 art. 3 c. 1 or c. 3).
+    pub handicap: Option<HandicapGrade>,
+    /// L. 68/99 disability percentage.
+    pub l68_percent: Option<Percent>,
+    /// The final-assessment wording of the reduced verbale (at most
+    /// [`SecondLevelDetails::MAX_JUDGEMENT_CHARS`] characters); never a diagnosis.
+    pub judgement: Option<String>,
+}
+
+impl SecondLevelDetails {
+    /// Longest judgement wording accepted, to keep the token scannable.
+    pub const MAX_JUDGEMENT_CHARS: usize = 120;
+
+    /// Checks the details: something to say, a bounded judgement wording.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        if self.invalidity_percent.is_none()
+            && self.blindness_class.is_none()
+            && !self.deafness
+            && self.handicap.is_none()
+            && self.l68_percent.is_none()
+            && self.judgement.is_none()
+        {
+            return Err(ModelError::NoStatus);
+        }
+        if let Some(j) = &self.judgement
+            && j.chars().count() > Self::MAX_JUDGEMENT_CHARS
+        {
+            return Err(ModelError::JudgementTooLong {
+                max: Self::MAX_JUDGEMENT_CHARS,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// An attestation or details that cannot exist.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// Not a percentage between 0 and 100 with at most two decimals.
+    #[error(
+        "'{input}' is not a percentage between 0 and 100 with at most two decimals; write it as in the verbale, e.g. 67 or 33.34"
+    )]
+    PercentOutOfRange {
+        /// The input, shortened.
+        input: String,
+    },
+    /// A civil-invalidity percentage below 33.34 % gives no status.
+    #[error(
+        "a civil-invalidity percentage below 33.34 % gives no status; leave --invalidita out, or use the minor/over-65 wording"
+    )]
+    BelowStatusThreshold,
+    /// No status at all.
+    #[error("the attestation states no status; give at least one of invalidity, blindness, deafness, L. 68/99 disability or handicap")]
+    NoStatus,
+    /// A combination the law does not produce.
+    #[error("impossible combination: {0}")]
+    Inconsistent(&'static str),
+    /// A value not in the list of accepted ones.
+    #[error("unknown value for {field}; expected {expected}")]
+    UnknownValue {
+        /// The field.
+        field: &'static str,
+        /// What is accepted.
+        expected: &'static str,
+    },
+    /// The flags carry values this version does not know.
+    #[error("the attestation uses fields this version of attesta does not know; update attesta")]
+    UnknownFlags,
+    /// The judgement wording is too long.
+    #[error("the judgement wording is longer than {max} characters; shorten it to the final assessment")]
+    JudgementTooLong {
+        /// The limit.
+        max: usize,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_parsing() {
+        assert_eq!("67".parse::<Percent>().unwrap().hundredths(), 6700);
+        assert_eq!("33,34".parse::<Percent>().unwrap().hundredths(), 3334);
+        assert_eq!("33.3".parse::<Percent>().unwrap().hundredths(), 3330);
+        assert_eq!("100%".parse::<Percent>().unwrap(), Percent::FULL);
+        for bad in ["", "abc", "100.01", "101", "-5", "1.234", "1e2", "٣٣"] {
+            assert!(bad.parse::<Percent>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bands_follow_thresholds() {
+        let band = |s: &str| InvalidityAssessment::from_percent(s.parse().unwrap());
+        assert_eq!(band("33.33"), None);
+        assert_eq!(band("33.34"), Some(InvalidityAssessment::From33));
+        assert_eq!(band("45.99"), Some(InvalidityAssessment::From33));
+        assert_eq!(band("46"), Some(InvalidityAssessment::From46));
+        assert_eq!(band("66.99"), Some(InvalidityAssessment::From51));
+        assert_eq!(band("67"), Some(InvalidityAssessment::From67));
+        assert_eq!(band("99.99"), Some(InvalidityAssessment::From74));
+        assert_eq!(band("100"), Some(InvalidityAssessment::Total));
+        assert!(InvalidityAssessment::Total.reaches("67".parse().unwrap()));
+        assert!(!InvalidityAssessment::MinorPersistentDifficulties.reaches(Percent(3334)));
+    }
+
+    #[test]
+    fn impossible_combinations_are_refused() {
+        assert_eq!(Attestation::builder().build(), Err(ModelError::NoStatus));
+        assert!(matches!(
+            Attestation::builder()
+                .invalidity(InvalidityAssessment::From74)
+                .accompaniment(true)
+                .build(),
+            Err(ModelError::Inconsistent(_))
+        ));
+        assert!(matches!(
+            Attestation::builder()
+                .invalidity(InvalidityAssessment::From33)
+                .disability_l68(true)
+                .build(),
+            Err(ModelError::Inconsistent(_))
+        ));
+        assert!(
+            Attestation::builder()
+                .deafness(true)
+                .disability_l68(true)
+                .build()
+                .is_ok()
+        );
+        assert_eq!(
+            Attestation::builder().invalidity_percent("20".parse().unwrap()).err(),
+            Some(ModelError::BelowStatusThreshold)
+        );
+    }
+
+    #[test]
+    fn flags_round_trip_and_reject_unknown_bits() {
+        let a = Attestation::builder()
+            .invalidity(InvalidityAssessment::Total)
+            .blindness(true)
+            .handicap(HandicapGrade::Comma3Grave)
+            .accompaniment(true)
+            .reduced_walking(true)
+            .build()
+            .unwrap();
+        let back = Attestation::from_flags(a.to_flags() as u64, None).unwrap();
+        assert_eq!(a, back);
+        assert_eq!(
+            Attestation::from_flags(1 << 11 | 1, None),
+            Err(ModelError::UnknownFlags)
+        );
+        assert_eq!(Attestation::from_flags(9, None), Err(ModelError::UnknownFlags));
+        assert_eq!(Attestation::from_flags(3 << 7, None), Err(ModelError::UnknownFlags));
+        assert_eq!(Attestation::from_flags(0, None), Err(ModelError::NoStatus));
+    }
+}

@@ -1,0 +1,197 @@
+//! The text layer: `PREFIX` + base45( zlib(COSE) or COSE ).
+//!
+//! Compression is used only when it makes the payload shorter; the decoder
+//! tells the two apart by the first byte (`0x78` starts a zlib stream,
+//! `0xD2` is COSE_Sign1's tag 18, `0x84` an untagged COSE array).
+
+use std::io::{Read, Write};
+
+use flate2::Compression;
+use flate2::read::ZlibDecoder;
+use flate2::write::ZlibEncoder;
+
+use crate::error::FormatError;
+
+/// The longest text a QR code can hold (version 40, alphanumeric, level L).
+pub const MAX_TEXT_LEN: usize = 4296;
+
+/// Decompressed size cap for attesta's own codes. A genuine first-level
+/// code is under 200 bytes and a second-level token under 400.
+pub const MAX_PAYLOAD_LEN: usize = 4096;
+
+/// Decompressed size cap for foreign codes in generic decoding (an EU DCC
+/// is a few kilobytes at most).
+pub const MAX_GENERIC_PAYLOAD_LEN: usize = 64 * 1024;
+
+/// Which attesta code a prefix announces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CodeKind {
+    /// A first-level attestation, prefix [`CodeKind::FIRST_LEVEL_PREFIX`].
+    FirstLevel,
+    /// A second-level token, prefix [`CodeKind::SECOND_LEVEL_PREFIX`].
+    SecondLevel,
+}
+
+impl CodeKind {
+    /// Prefix of first-level codes: "AT" (attesta), format version 1.
+    pub const FIRST_LEVEL_PREFIX: &'static str = "AT1:";
+    /// Prefix of second-level tokens: "AD" (attesta dettagli), format version 1.
+    pub const SECOND_LEVEL_PREFIX: &'static str = "AD1:";
+
+    /// The prefix, colon included.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            CodeKind::FirstLevel => Self::FIRST_LEVEL_PREFIX,
+            CodeKind::SecondLevel => Self::SECOND_LEVEL_PREFIX,
+        }
+    }
+
+    /// Recognises an attesta prefix at the start of `text` and returns the kind
+    /// and the rest. A later version ("AT2:") is reported as such.
+    pub fn split(text: &str) -> Result<(CodeKind, &str), FormatError> {
+        for kind in [CodeKind::FirstLevel, CodeKind::SecondLevel] {
+            if let Some(rest) = text.strip_prefix(kind.prefix()) {
+                return Ok((kind, rest));
+            }
+        }
+        let (head, _) = text.split_once(':').ok_or(FormatError::BadPrefix)?;
+        let is_ours = head.len() >= 3
+            && (head.starts_with("AT") || head.starts_with("AD"))
+            && head[2..].bytes().all(|b| b.is_ascii_digit());
+        if is_ours {
+            return Err(FormatError::UnsupportedVersion {
+                found: format!("{head}:"),
+            });
+        }
+        if head.eq_ignore_ascii_case("at1") || head.eq_ignore_ascii_case("ad1") {
+            return Err(FormatError::Lowercase);
+        }
+        Err(FormatError::BadPrefix)
+    }
+}
+
+/// Cleans a scanned or pasted text: trims whitespace and line breaks
+/// around it (base45 itself may contain inner spaces, so those stay).
+pub fn clean(text: &str) -> &str {
+    text.trim_matches(|c: char| c == '\n' || c == '\r' || c == '\t' || c == ' ' || c == '\u{feff}')
+}
+
+/// Encodes a COSE structure as `prefix` + base45, compressing only if shorter.
+pub fn encode(prefix: &str, cose: &[u8]) -> String {
+    let mut best: &[u8] = cose;
+    let compressed;
+    // Signatures and ciphertexts do not compress, so small payloads are
+    // sent raw; larger ones with repeated text (none today) would gain.
+    if cose.len() > 64 {
+        let mut z = ZlibEncoder::new(Vec::with_capacity(cose.len() + 16), Compression::best());
+        if z.write_all(cose).is_ok()
+            && let Ok(c) = z.finish()
+            && c.len() < cose.len()
+        {
+            compressed = c;
+            best = &compressed;
+        }
+    }
+    let mut out = String::with_capacity(prefix.len() + best.len() * 3 / 2 + 2);
+    out.push_str(prefix);
+    out.push_str(&base45::encode(best));
+    out
+}
+
+/// Decodes the base45 part (after the prefix) into COSE bytes, inflating if
+/// it was compressed, never beyond `max_len` bytes.
+pub fn decode_body(body: &str, max_len: usize) -> Result<Vec<u8>, FormatError> {
+    if body.bytes().any(|b| b.is_ascii_lowercase()) {
+        return Err(FormatError::Lowercase);
+    }
+    let raw = base45::decode(body).map_err(|_| FormatError::BadBase45)?;
+    match raw.first() {
+        Some(0x78) => inflate(&raw, max_len),
+        Some(_) if raw.len() <= max_len => Ok(raw),
+        Some(_) => Err(FormatError::TooLarge { max: max_len }),
+        None => Err(FormatError::BadBase45),
+    }
+}
+
+fn inflate(z: &[u8], max_len: usize) -> Result<Vec<u8>, FormatError> {
+    let mut out = Vec::new();
+    // Read one byte past the cap to tell "exactly at the cap" from "beyond".
+    let mut dec = ZlibDecoder::new(z).take(max_len as u64 + 1);
+    dec.read_to_end(&mut out)
+        .map_err(|_| FormatError::BadCompression)?;
+    if out.len() > max_len {
+        return Err(FormatError::TooLarge { max: max_len });
+    }
+    Ok(out)
+}
+
+/// Checks the overall length and splits an attesta code into kind and COSE bytes.
+pub fn decode(text: &str) -> Result<(CodeKind, Vec<u8>), FormatError> {
+    let text = clean(text);
+    if text.len() > MAX_TEXT_LEN {
+        return Err(FormatError::TooLong { len: text.len() });
+    }
+    let (kind, body) = CodeKind::split(text)?;
+    Ok((kind, decode_body(body, MAX_PAYLOAD_LEN)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_and_compressed_round_trip() {
+        let random: Vec<u8> = (0..150u32).map(|i| (i * 7919 % 251) as u8).collect();
+        let mut cose = vec![0xd2];
+        cose.extend(&random);
+        let t = encode("AT1:", &cose);
+        assert_eq!(decode(&t).unwrap(), (CodeKind::FirstLevel, cose.clone()));
+
+        let mut repetitive = vec![0xd2];
+        repetitive.extend(std::iter::repeat_n(b'a', 300));
+        let t = encode("AD1:", &repetitive);
+        assert!(t.len() < 100, "compressed: {}", t.len());
+        assert_eq!(decode(&t).unwrap(), (CodeKind::SecondLevel, repetitive));
+    }
+
+    #[test]
+    fn prefixes() {
+        assert_eq!(CodeKind::split("AT1:X").unwrap().0, CodeKind::FirstLevel);
+        assert!(matches!(
+            CodeKind::split("AT2:X"),
+            Err(FormatError::UnsupportedVersion { .. })
+        ));
+        assert_eq!(CodeKind::split("HC1:X"), Err(FormatError::BadPrefix));
+        assert_eq!(CodeKind::split("at1:X"), Err(FormatError::Lowercase));
+        assert_eq!(CodeKind::split("no colon"), Err(FormatError::BadPrefix));
+    }
+
+    #[test]
+    fn bomb_is_capped() {
+        let mut z = ZlibEncoder::new(Vec::new(), Compression::best());
+        z.write_all(&vec![0u8; 1_000_000]).unwrap();
+        let bomb = z.finish().unwrap();
+        // Fits a QR code, inflates 1000-fold.
+        assert!(bomb.len() * 3 / 2 < MAX_TEXT_LEN);
+        let t = format!("AT1:{}", base45::encode(&bomb));
+        assert_eq!(
+            decode(&t),
+            Err(FormatError::TooLarge {
+                max: MAX_PAYLOAD_LEN
+            })
+        );
+    }
+
+    #[test]
+    fn damaged_texts() {
+        assert_eq!(decode("AT1:"), Err(FormatError::BadBase45));
+        assert_eq!(decode("AT1:abc"), Err(FormatError::Lowercase));
+        assert_eq!(decode("AT1:GGW"), Err(FormatError::BadBase45));
+        assert_eq!(decode("AT1:%69 VD92EX0"), Ok((CodeKind::FirstLevel, b"Hello!!".to_vec())));
+        let long = format!("AT1:{}", "0".repeat(MAX_TEXT_LEN));
+        assert!(matches!(decode(&long), Err(FormatError::TooLong { .. })));
+        // zlib header followed by garbage.
+        let t = format!("AT1:{}", base45::encode([0x78, 0x9c, 0xff, 0xff, 0x00]));
+        assert_eq!(decode(&t), Err(FormatError::BadCompression));
+    }
+}
