@@ -35,6 +35,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod benefits;
 pub mod cbor_guard;
 pub mod cf;
 pub mod claims;
@@ -45,6 +46,7 @@ pub mod error;
 pub mod inspect;
 pub mod keys;
 pub mod model;
+pub mod qr;
 pub mod text;
 
 pub use error::FormatError;

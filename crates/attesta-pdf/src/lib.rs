@@ -16,11 +16,13 @@
 //! Each QR module is printed [`MODULE_SIZE_MM`] = 1.2 mm wide. A version 11
 //! symbol (61 modules) is therefore 73.2 mm wide, 82.8 mm with its quiet
 //! zone; a version 12 symbol (65 modules, what a ~254-character `AT1:` code
-//! needs at the default error-correction level Q) is 78 mm wide. The EU
-//! Digital COVID Certificate recommends at least 35 mm; a larger code scans
-//! more reliably from worn or badly printed paper. If a very long text needs
-//! a larger symbol, modules shrink so that the code with its quiet zone stays
-//! within [`MAX_QR_SIDE_MM`] = 100 mm.
+//! usually needs at the default error-correction level Q) is 78 mm wide,
+//! 87.6 mm with its quiet zone. The EU Digital COVID Certificate recommends
+//! at least 35 mm; a larger code scans more reliably from worn or badly
+//! printed paper. The printed side *including* the quiet zone is kept
+//! between [`MIN_QR_SIDE_MM`] = 80 mm and [`MAX_QR_SIDE_MM`] = 100 mm: a
+//! short text gets larger modules, a very long one (beyond version 17)
+//! smaller ones.
 //!
 //! # Accessibility
 //!
@@ -52,7 +54,7 @@ use std::sync::OnceLock;
 use krilla::color::rgb;
 use krilla::configure::{Accessibility, ConfigurationBuilder, Validator};
 use krilla::destination::XyzDestination;
-use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::geom::{PathBuilder, Point, Rect, Transform};
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
 use krilla::outline::{Outline, OutlineNode};
@@ -60,8 +62,8 @@ use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule, LineCap, LineJoin, Stroke};
 use krilla::surface::Surface;
 use krilla::tagging::{
-    Artifact, ArtifactType, ContentTag, Identifier, ListNumbering, Node, SpanTag, Tag, TagGroup,
-    TagKind, TagTree, TableHeaderScope,
+    Artifact, ArtifactType, ContentTag, Identifier, ListNumbering, Node, SpanTag, TableHeaderScope,
+    Tag, TagGroup, TagKind, TagTree,
 };
 use krilla::text::Font;
 use krilla::{Document, SerializeSettings};
@@ -83,6 +85,10 @@ pub const QUIET_ZONE_MODULES: usize = 4;
 /// Largest printed side of the QR code including its quiet zone, in
 /// millimetres; beyond it modules are made smaller than [`MODULE_SIZE_MM`].
 pub const MAX_QR_SIDE_MM: f32 = 100.0;
+
+/// Smallest printed side of the QR code including its quiet zone, in
+/// millimetres; below it modules are made larger than [`MODULE_SIZE_MM`].
+pub const MIN_QR_SIDE_MM: f32 = 80.0;
 
 /// Longest accepted issuer, in characters.
 pub const MAX_ISSUER_CHARS: usize = 300;
@@ -228,7 +234,9 @@ pub enum PdfError {
         level: ErrorCorrection,
     },
     /// The QR encoder refused the text for another reason.
-    #[error("the QR text cannot be encoded ({reason}): pass the credential string exactly as produced by attesta")]
+    #[error(
+        "the QR text cannot be encoded ({reason}): pass the credential string exactly as produced by attesta"
+    )]
     QrEncoding {
         /// The encoder's message.
         reason: String,
@@ -260,7 +268,9 @@ pub enum PdfError {
     #[error("the embedded font could not be loaded: the attesta-pdf build is damaged, rebuild it")]
     Font,
     /// The PDF writer (krilla) failed, including a failed PDF/UA-1 check.
-    #[error("the PDF writer failed ({0}): this is a bug in attesta-pdf, please report it with the input that caused it")]
+    #[error(
+        "the PDF writer failed ({0}): this is a bug in attesta-pdf, please report it with the input that caused it"
+    )]
     Writer(String),
 }
 
@@ -385,8 +395,8 @@ impl PdfRenderer {
             let split = rest.iter().take_while(|p| p.page == page_index).count();
             let (on_page, after) = rest.split_at(split);
             rest = after;
-            let page_settings =
-                PageSettings::from_wh(PAGE_W, PAGE_H).ok_or(PdfError::Writer("page size".into()))?;
+            let page_settings = PageSettings::from_wh(PAGE_W, PAGE_H)
+                .ok_or(PdfError::Writer("page size".into()))?;
             let mut page = document.start_page_with(page_settings);
             let mut surface = page.surface();
             for placed in on_page {
@@ -498,32 +508,23 @@ impl PdfRenderer {
                 width,
                 dark,
             } => {
+                // Drawn in module units (one unit = one module) so that the
+                // content stream holds small integers: shorter to write and
+                // to compress.
                 let mut pb = PathBuilder::new();
-                for (row, cells) in dark.chunks(*width).enumerate() {
-                    let mut col = 0;
-                    while col < cells.len() {
-                        if !cells[col] {
-                            col += 1;
-                            continue;
-                        }
-                        let start = col;
-                        while col < cells.len() && cells[col] {
-                            col += 1;
-                        }
-                        if let Some(rect) = Rect::from_xywh(
-                            x + start as f32 * module,
-                            y + row as f32 * module,
-                            (col - start) as f32 * module,
-                            *module,
-                        ) {
-                            pb.push_rect(rect);
-                        }
+                for (col, row, w, h) in qr_rects(dark, *width) {
+                    if let Some(rect) = Rect::from_xywh(col as f32, row as f32, w as f32, h as f32)
+                    {
+                        pb.push_rect(rect);
                     }
                 }
                 if let Some(path) = pb.finish() {
+                    surface
+                        .push_transform(&Transform::from_row(*module, 0.0, 0.0, *module, *x, *y));
                     surface.set_stroke(None);
                     surface.set_fill(Some(fill(BLACK)));
                     surface.draw_path(&path);
+                    surface.pop();
                 }
             }
             Item::Rule {
@@ -564,6 +565,42 @@ impl PdfRenderer {
             }
         }
     }
+}
+
+/// Cover the dark modules of a `width`×`width` matrix with rectangles
+/// `(column, row, width, height)`: horizontal runs, merged downwards with an
+/// identical run in the next row.
+fn qr_rects(dark: &[bool], width: usize) -> Vec<(usize, usize, usize, usize)> {
+    let mut done = Vec::new();
+    // Rectangles still open at the previous row, keyed by (start, end).
+    let mut open: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for (row, cells) in dark.chunks(width.max(1)).enumerate() {
+        let mut next = Vec::with_capacity(open.len());
+        let mut col = 0;
+        while col < cells.len() {
+            if !cells[col] {
+                col += 1;
+                continue;
+            }
+            let start = col;
+            while col < cells.len() && cells[col] {
+                col += 1;
+            }
+            let run = col - start;
+            match open.iter().position(|r| r.0 == start && r.2 == run) {
+                Some(i) => {
+                    let mut r = open.swap_remove(i);
+                    r.3 += 1;
+                    next.push(r);
+                }
+                None => next.push((start, row, run, 1)),
+            }
+        }
+        done.append(&mut open);
+        open = next;
+    }
+    done.append(&mut open);
+    done
 }
 
 fn fill(color: Rgb) -> Fill {
@@ -699,7 +736,7 @@ fn alt_text(doc: &AttestationPdf) -> String {
     let reference = or_dash(&doc.reference);
     match doc.level {
         Level::First => format!(
-            "Codice QR dell'attestazione, riferimento {reference} / QR code of the attestation, reference {reference}"
+            "Codice QR dell’attestazione, riferimento {reference} / QR code of the attestation, reference {reference}"
         ),
         Level::Second => format!(
             "Codice QR dei dettagli per operatore accreditato, riferimento {reference} / \
@@ -929,11 +966,20 @@ impl<'a> Builder<'a> {
     ) {
         let style = para.style;
         let lh = style.line_height();
+        // Keep a paragraph on one page when it fits on one.
+        if para.height() <= CONTENT_BOTTOM - MARGIN_TOP {
+            self.ensure(para.height());
+        }
         for line in para.lines {
             self.ensure(lh);
             let w = line.width(style.size);
-            let lx = if centred { x + (width - w).max(0.0) / 2.0 } else { x };
-            let baseline = self.cursor.y + (lh - style.size) / 2.0 + self.metrics.ascent * style.size;
+            let lx = if centred {
+                x + (width - w).max(0.0) / 2.0
+            } else {
+                x
+            };
+            let baseline =
+                self.cursor.y + (lh - style.size) / 2.0 + self.metrics.ascent * style.size;
             self.items.push(Placed {
                 page: self.cursor.page,
                 mark: Mark::Content { block, lang },
@@ -1044,7 +1090,9 @@ impl Layout {
 
         // QR code with its quiet zone.
         let total_modules = qr.width + 2 * QUIET_ZONE_MODULES;
-        let module = (MODULE_SIZE_MM * MM).min(MAX_QR_SIDE_MM * MM / total_modules as f32);
+        let module = (MODULE_SIZE_MM * total_modules as f32).clamp(MIN_QR_SIDE_MM, MAX_QR_SIDE_MM)
+            * MM
+            / total_modules as f32;
         let side = module * total_modules as f32;
         let qr_x = MARGIN_X;
         let qr_y = b.cursor.y;
@@ -1172,12 +1220,12 @@ impl Layout {
         b.bilingual(&holder_it, &holder_en, &mut spec)?;
         b.space(6.0 * MM);
 
-        b.heading(2, "Per l'operatore", "For the operator", &mut spec)?;
+        b.heading(2, "Per l’operatore", "For the operator", &mut spec)?;
         b.bilingual(
-            "Inquadrare il codice con attesta verify o con un'app, \
+            "Inquadrare il codice con attesta verify o con un’app, \
              quindi digitare il codice fiscale del titolare.",
             "Scan the code with attesta verify or an app, \
-             then type the holder's codice fiscale.",
+             then type the holder’s codice fiscale.",
             &mut spec,
         )?;
 
@@ -1205,13 +1253,22 @@ impl Layout {
                     }
                     let body = b.para(&text, BODY, CONTENT_W - indent, "details")?;
                     let bullet = b.para("•", BODY, indent, "details")?;
-                    b.ensure(BODY.line_height());
+                    if body.height() <= CONTENT_BOTTOM - MARGIN_TOP {
+                        b.ensure(body.height());
+                    }
                     let lbl = b.block(Tag::Lbl);
                     let start = b.cursor;
                     b.place(bullet, MARGIN_X + 1.0 * MM, indent, false, lbl, None);
                     b.cursor = start;
                     let lbody = b.block(Tag::LBody);
-                    b.place(body, MARGIN_X + indent, CONTENT_W - indent, false, lbody, None);
+                    b.place(
+                        body,
+                        MARGIN_X + indent,
+                        CONTENT_W - indent,
+                        false,
+                        lbody,
+                        None,
+                    );
                     b.space(1.2 * MM);
                     items.push(Spec::Group(
                         Tag::LI.into(),
@@ -1246,10 +1303,7 @@ impl Layout {
                 "reference",
             )?;
             let right = metrics.shape(
-                &format!(
-                    "Pagina {n} di {pages} / Page {n} of {pages}",
-                    n = page + 1
-                ),
+                &format!("Pagina {n} di {pages} / Page {n} of {pages}", n = page + 1),
                 0.0,
                 "page",
             )?;
@@ -1290,6 +1344,80 @@ mod tests {
     fn renderer_is_send_and_sync() {
         fn check<T: Send + Sync>() {}
         check::<PdfRenderer>();
+    }
+
+    fn sample() -> AttestationPdf {
+        AttestationPdf::new(format!(
+            "AT1:{}",
+            "6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3".repeat(7)
+        ))
+        .issuer("INPS — Istituto Nazionale della Previdenza Sociale")
+        .issued_on("2026-11-23")
+        .valid_until("2027-11-23")
+        .reference("A1B2-C3D4")
+    }
+
+    /// The text drawn on the pages, one line per drawn line.
+    fn drawn_text(doc: &AttestationPdf) -> String {
+        let renderer = PdfRenderer::new().unwrap();
+        let qr = encode_qr(&doc.qr_text, ErrorCorrection::Quartile).unwrap();
+        let layout = Layout::build(&renderer.metrics, doc, qr).unwrap();
+        let lines: Vec<&str> = layout
+            .items
+            .iter()
+            .filter_map(|p| match &p.item {
+                Item::Text { shaped, .. } => Some(shaped.text.as_str()),
+                _ => None,
+            })
+            .collect();
+        lines.join("\n")
+    }
+
+    #[test]
+    fn default_sheet_shows_no_statuses() {
+        let text = drawn_text(&sample()).replace('\n', " ");
+        for expected in [
+            "Attestazione dello stato di invalidità civile",
+            "Civil disability status attestation",
+            "INPS — Istituto Nazionale della Previdenza Sociale",
+            "2026-11-23",
+            "2027-11-23",
+            "A1B2-C3D4",
+            "Show this code together with your codice fiscale. The code reveals nothing without it.",
+            "Scan the code with attesta verify or an app, then type the holder’s codice fiscale.",
+            "This sheet shows no health data in clear.",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in {text}");
+        }
+        assert!(!text.contains("Stati riportati"), "{text}");
+        assert!(!text.contains("Statuses shown"), "{text}");
+
+        let statuses = vec![
+            "Indennità di accompagnamento".to_owned(),
+            "Legge 104/1992".to_owned(),
+        ];
+        let with = drawn_text(&sample().details(Some(statuses.clone()))).replace('\n', " ");
+        assert!(with.contains("Stati riportati in chiaro / Statuses shown in clear"));
+        assert!(!with.contains("no health data"));
+        for s in &statuses {
+            assert!(with.contains(s.as_str()), "{with}");
+            assert!(!text.contains(s.as_str()));
+        }
+    }
+
+    #[test]
+    fn qr_rectangles_cover_exactly_the_dark_modules() {
+        let qr = encode_qr(&sample().qr_text, ErrorCorrection::Quartile).unwrap();
+        let mut covered = vec![false; qr.dark.len()];
+        for (x, y, w, h) in qr_rects(&qr.dark, qr.width) {
+            for yy in y..y + h {
+                for xx in x..x + w {
+                    assert!(!covered[yy * qr.width + xx], "overlap at {xx},{yy}");
+                    covered[yy * qr.width + xx] = true;
+                }
+            }
+        }
+        assert_eq!(covered, qr.dark);
     }
 
     #[test]

@@ -55,9 +55,8 @@ impl Metrics {
                 Some(g) if g.to_u32() != 0 && is_drawable(ch) => g,
                 _ => return Err(PdfError::UnsupportedCharacter { field, ch }),
             };
-            let advance = self.glyph_metrics.advance_width(gid).unwrap_or(0.0)
-                / self.units_per_em
-                + tracking;
+            let advance =
+                self.glyph_metrics.advance_width(gid).unwrap_or(0.0) / self.units_per_em + tracking;
             width += advance;
             glyphs.push(KrillaGlyph::new(
                 GlyphId::new(gid.to_u32()),
@@ -118,7 +117,9 @@ impl Metrics {
             // The word alone is wider than a line: break it between characters.
             for ch in word.chars() {
                 let mut buf = [0; 4];
-                let ch_em = self.shape(ch.encode_utf8(&mut buf), tracking, field)?.width_em;
+                let ch_em = self
+                    .shape(ch.encode_utf8(&mut buf), tracking, field)?
+                    .width_em;
                 if !current.is_empty() && current_em + ch_em > max_em {
                     lines.push(self.shape(&current, tracking, field)?);
                     current.clear();

@@ -37,7 +37,10 @@ use rxing::common::DetectorRXingResult as _;
 use rxing::common::cpp_essentials::ConcentricPattern;
 use rxing::qrcode::cpp_port::decoder::Decode;
 use rxing::qrcode::cpp_port::detector::{FindFinderPatterns, GenerateFinderPatternSets, SampleQR};
-use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, MultiFormatReader, RXingResult, Reader as _};
+use rxing::{
+    BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source, MultiFormatReader, RXingResult,
+    Reader as _,
+};
 
 /// Largest image accepted, in pixels (100 megapixels, well above any phone
 /// camera). Decoding a bigger one could take gigabytes of memory.
@@ -60,12 +63,15 @@ const DOWNSCALE_TO_PX: u32 = 1600;
 #[non_exhaustive]
 pub enum ScanError {
     /// The bytes are not a PNG or JPEG image, or the file is damaged.
-    #[error("the file is not a readable PNG or JPEG image ({0}); save or photograph the code again as PNG or JPEG")]
-    UnsupportedImage(String),
-    /// The image exceeds [`MAX_PIXELS`] or the decoder's memory limit.
     #[error(
-        "the image is {width}×{height} pixels, larger than the 100-megapixel limit; \
-         crop it around the code or scale it down"
+        "the file is not a readable PNG or JPEG image ({0}); save or photograph the code again as PNG or JPEG"
+    )]
+    UnsupportedImage(String),
+    /// The image exceeds [`MAX_PIXELS`], or would need more than 512 MiB to
+    /// decode (possible below 100 megapixels for 16-bit or alpha images).
+    #[error(
+        "the image is {width}×{height} pixels, too large to scan (the limit is 100 megapixels, \
+         less for 16-bit images); crop it around the code or scale it down"
     )]
     TooLarge {
         /// Width in pixels.
@@ -124,6 +130,20 @@ pub fn scan_image_bytes(bytes: &[u8]) -> Result<Vec<String>, ScanError> {
 /// Like [`scan_image_bytes`], without file decoding; the caller is
 /// responsible for orientation.
 ///
+/// ```
+/// use attesta_core::qr::{EcLevel, QrOptions, QrSymbol};
+/// use attesta_verify::scan::{scan_image, ScanError};
+///
+/// let png = QrSymbol::encode("AT1:NCFOXN%TS3DH", EcLevel::Q)?.to_png(&QrOptions::default())?;
+/// let mut img = image::load_from_memory(&png)?;
+/// img.invert(); // light on dark, as on a phone in dark mode
+/// assert_eq!(scan_image(&img)?, ["AT1:NCFOXN%TS3DH"]);
+///
+/// let blank = image::DynamicImage::new_luma8(300, 300);
+/// assert_eq!(scan_image(&blank), Err(ScanError::NoCodeFound));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// # Errors
 /// [`ScanError::TooLarge`] above [`MAX_PIXELS`];
 /// [`ScanError::NoCodeFound`] when nothing like a QR code is in the image;
@@ -136,7 +156,7 @@ pub fn scan_image(img: &DynamicImage) -> Result<Vec<String>, ScanError> {
     if width == 0 || height == 0 {
         return Err(ScanError::NoCodeFound);
     }
-    let luma = img.to_luma8();
+    let luma = luma_on_white(img);
     let mut outcome = Outcome::default();
 
     if let Some(found) = outcome.stage(rxing_pass(&luma)) {
@@ -166,6 +186,26 @@ pub fn scan_image(img: &DynamicImage) -> Result<Vec<String>, ScanError> {
     Err(outcome.into_error())
 }
 
+/// Grayscale with transparency flattened onto white: codes exported with a
+/// transparent background usually have transparent *black* pixels there,
+/// which a plain conversion would turn into a black-on-black code.
+fn luma_on_white(img: &DynamicImage) -> GrayImage {
+    if !img.color().has_alpha() {
+        return img.to_luma8();
+    }
+    let with_alpha = img.to_luma_alpha8();
+    let (width, height) = with_alpha.dimensions();
+    let flattened = with_alpha
+        .pixels()
+        .map(|p| {
+            let [luma, alpha] = p.0.map(u32::from);
+            // Integer blend towards white; at most 255, so the cast is exact.
+            ((luma * alpha + 255 * (255 - alpha) + 127) / 255) as u8
+        })
+        .collect();
+    GrayImage::from_raw(width, height, flattened).unwrap_or_else(|| img.to_luma8())
+}
+
 fn check_size(width: u32, height: u32) -> Result<(), ScanError> {
     if u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(ScanError::TooLarge { width, height });
@@ -176,39 +216,65 @@ fn check_size(width: u32, height: u32) -> Result<(), ScanError> {
 /// Decodes PNG or JPEG bytes, refusing oversized images before their pixel
 /// buffer is allocated.
 fn decode_image(bytes: &[u8]) -> Result<DynamicImage, ScanError> {
-    let unsupported = |e: &dyn std::fmt::Display| ScanError::UnsupportedImage(e.to_string());
-    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| unsupported(&e))?;
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| ScanError::UnsupportedImage(e.to_string()))?;
     match reader.format() {
         Some(ImageFormat::Png | ImageFormat::Jpeg) => {}
-        Some(other) => return Err(ScanError::UnsupportedImage(format!("{other:?} files are not supported"))),
+        Some(other) => {
+            return Err(ScanError::UnsupportedImage(format!(
+                "{other:?} files are not supported"
+            )));
+        }
         None => return Err(ScanError::UnsupportedImage("not an image file".into())),
     }
     let mut limits = Limits::default();
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
 
-    let image_error = |e: image::ImageError| match e {
-        image::ImageError::Limits(_) => ScanError::UnsupportedImage(
-            "the image needs more memory to decode than allowed; crop it or scale it down".into(),
-        ),
-        other => ScanError::UnsupportedImage(other.to_string()),
-    };
+    let decoder_panicked =
+        |p: String| ScanError::UnsupportedImage(format!("the image decoder failed: {p}"));
     // The header is parsed here, so the size is known before any pixel is.
-    let mut decoder = guarded(|| reader.into_decoder())
-        .map_err(|p| ScanError::UnsupportedImage(format!("the image decoder failed: {p}")))?
-        .map_err(image_error)?;
+    let mut decoder = match guarded(|| reader.into_decoder()).map_err(decoder_panicked)? {
+        Ok(decoder) => decoder,
+        // PNG checks the memory limit against the header already.
+        Err(image::ImageError::Limits(_)) => return Err(too_large_from_header(bytes)),
+        Err(e) => return Err(ScanError::UnsupportedImage(e.to_string())),
+    };
     let (width, height) = decoder.dimensions();
     check_size(width, height)?;
     if decoder.total_bytes() > MAX_DECODE_BYTES {
         return Err(ScanError::TooLarge { width, height });
     }
     // A broken EXIF block must not cost the scan: ignore it.
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = guarded(|| DynamicImage::from_decoder(decoder))
-        .map_err(|p| ScanError::UnsupportedImage(format!("the image decoder failed: {p}")))?
-        .map_err(image_error)?;
+    let orientation = guarded(|| decoder.orientation())
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = match guarded(|| DynamicImage::from_decoder(decoder)).map_err(decoder_panicked)? {
+        Ok(img) => img,
+        Err(image::ImageError::Limits(_)) => return Err(ScanError::TooLarge { width, height }),
+        Err(e) => return Err(ScanError::UnsupportedImage(e.to_string())),
+    };
     img.apply_orientation(orientation);
     Ok(img)
+}
+
+/// [`ScanError::TooLarge`] with the size from the file header, read without
+/// limits (the header alone is small).
+fn too_large_from_header(bytes: &[u8]) -> ScanError {
+    let dimensions = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()
+        .and_then(|mut reader| {
+            reader.no_limits();
+            guarded(|| reader.into_dimensions()).ok()?.ok()
+        })
+        .unwrap_or((0, 0));
+    ScanError::TooLarge {
+        width: dimensions.0,
+        height: dimensions.1,
+    }
 }
 
 /// Runs `f`, turning a panic into `Err` with its message.
@@ -234,11 +300,20 @@ struct Found {
 
 impl Found {
     fn new(text: String, points: impl IntoIterator<Item = (f32, f32)>) -> Found {
-        let points: Vec<(f32, f32)> = points.into_iter().filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
+        let points: Vec<(f32, f32)> = points
+            .into_iter()
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+            .collect();
         let n = points.len().max(1) as f32;
-        let center = (points.iter().map(|p| p.0).sum::<f32>() / n, points.iter().map(|p| p.1).sum::<f32>() / n);
+        let center = (
+            points.iter().map(|p| p.0).sum::<f32>() / n,
+            points.iter().map(|p| p.1).sum::<f32>() / n,
+        );
         let extent = |coord: fn(&(f32, f32)) -> f32| {
-            let (lo, hi) = points.iter().map(coord).fold((f32::MAX, f32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+            let (lo, hi) = points
+                .iter()
+                .map(coord)
+                .fold((f32::MAX, f32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
             (hi - lo).max(0.0)
         };
         let size = extent(|p| p.0).max(extent(|p| p.1));
@@ -305,7 +380,9 @@ fn reading_order(mut found: Vec<Found>) -> Vec<String> {
     let mut rows: Vec<Vec<Found>> = Vec::new();
     for f in found {
         match rows.last_mut() {
-            Some(row) if (f.center.1 - row[0].center.1).abs() <= row[0].size.max(f.size) / 2.0 => row.push(f),
+            Some(row) if (f.center.1 - row[0].center.1).abs() <= row[0].size.max(f.size) / 2.0 => {
+                row.push(f)
+            }
             _ => rows.push(vec![f]),
         }
     }
@@ -327,7 +404,7 @@ fn rxing_pass(luma: &GrayImage) -> Pass {
     let mut pass = Pass::default();
     let (width, height) = luma.dimensions();
     let bitmap = || {
-        Luma8LuminanceSource::new(luma.as_raw().clone(), width, height)
+        Luma8Source::new_with_slice(luma.as_raw(), width, height)
             .map(|source| BinaryBitmap::new(rxing::common::HybridBinarizer::new(source)))
     };
 
@@ -358,7 +435,8 @@ fn rxing_pass(luma: &GrayImage) -> Pass {
         ..DecodeHints::default()
     };
     if let Some(Ok(mut bitmap)) = pass.run(bitmap)
-        && let Some(Ok(result)) = pass.run(|| MultiFormatReader::default().decode_with_hints(&mut bitmap, &hints))
+        && let Some(Ok(result)) =
+            pass.run(|| MultiFormatReader::default().decode_with_hints(&mut bitmap, &hints))
     {
         pass.found.push(found_from_rxing(&result));
     }
@@ -379,14 +457,20 @@ fn rxing_all_codes<B: rxing::Binarizer>(bitmap: &BinaryBitmap<B>) -> (Vec<Found>
         if [set.bl, set.tl, set.tr].iter().any(|p| used.contains(p)) {
             continue;
         }
-        let Ok(detected) = SampleQR(matrix, &set) else { continue };
+        let Ok(detected) = SampleQR(matrix, &set) else {
+            continue;
+        };
         // A failed decode is no evidence of a code by itself: format and
         // version information are short BCH codes that texture often passes.
         if let Ok(decoded) = Decode(detected.getBits())
             && decoded.isValid()
         {
             used.extend([set.bl, set.tl, set.tr]);
-            let result = RXingResult::with_decoder_result(decoded, detected.getPoints(), BarcodeFormat::QR_CODE);
+            let result = RXingResult::with_decoder_result(
+                decoded,
+                detected.getPoints(),
+                BarcodeFormat::QR_CODE,
+            );
             found.push(found_from_rxing(&result));
         }
     }
@@ -399,11 +483,17 @@ fn rxing_all_codes<B: rxing::Binarizer>(bitmap: &BinaryBitmap<B>) -> (Vec<Found>
 ///
 /// Two patterns qualify when they have about the same size, are big enough
 /// not to be texture (random noise yields patterns of a few pixels), and lie
-/// as far apart as corners of a version 1 to 40 symbol: 14 to 170 modules
-/// between centres, 2 to 24 pattern widths (7 modules each).
+/// about as far apart as corners of a version 1 to 40 symbol: 14 to 170
+/// modules between centres, 2 to 24 pattern widths (7 modules each).
 fn looks_like_part_of_a_code(patterns: &[ConcentricPattern]) -> bool {
     const MIN_PATTERN_PX: i32 = 14;
-    let big: Vec<&ConcentricPattern> = patterns.iter().filter(|p| p.size >= MIN_PATTERN_PX).collect();
+    // Pairs are quadratic; a crafted image can hold thousands of patterns.
+    const MAX_PATTERNS: usize = 200;
+    let big: Vec<&ConcentricPattern> = patterns
+        .iter()
+        .filter(|p| p.size >= MIN_PATTERN_PX)
+        .take(MAX_PATTERNS)
+        .collect();
     big.iter().enumerate().any(|(i, a)| {
         big[i + 1..].iter().any(|b| {
             let (small, large) = (a.size.min(b.size) as f32, a.size.max(b.size) as f32);
@@ -415,7 +505,10 @@ fn looks_like_part_of_a_code(patterns: &[ConcentricPattern]) -> bool {
 }
 
 fn found_from_rxing(result: &RXingResult) -> Found {
-    Found::new(result.getText().to_owned(), result.getPoints().iter().map(|p| (p.x, p.y)))
+    Found::new(
+        result.getText().to_owned(),
+        result.getPoints().iter().map(|p| (p.x, p.y)),
+    )
 }
 
 /// rqrr on one grayscale image, normal then inverted.
@@ -425,17 +518,19 @@ fn rqrr_pass(luma: &GrayImage) -> Pass {
     for inverted in [false, true] {
         let read = pass.run(|| {
             let raw = luma.as_raw();
-            let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
-                let v = raw[y * width + x];
-                if inverted { 255 - v } else { v }
-            });
+            let mut prepared =
+                rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
+                    let v = raw[y * width + x];
+                    if inverted { 255 - v } else { v }
+                });
             let mut found = Vec::new();
             let mut unreadable = false;
             for grid in prepared.detect_grids() {
                 match grid.decode() {
-                    Ok((_, text)) => {
-                        found.push(Found::new(text, grid.bounds.iter().map(|p| (p.x as f32, p.y as f32))))
-                    }
+                    Ok((_, text)) => found.push(Found::new(
+                        text,
+                        grid.bounds.iter().map(|p| (p.x as f32, p.y as f32)),
+                    )),
                     Err(rqrr::DeQRError::DataEcc) => unreadable = true,
                     Err(_) => {}
                 }
@@ -479,8 +574,13 @@ fn contrast_stretched(luma: &GrayImage) -> Option<GrayImage> {
         return None;
     }
     let span = (hi - lo) as f32;
-    let lut: Vec<u8> =
-        (0..256).map(|v| ((v as f32 - lo as f32) * 255.0 / span).round().clamp(0.0, 255.0) as u8).collect();
+    let lut: Vec<u8> = (0..256)
+        .map(|v| {
+            ((v as f32 - lo as f32) * 255.0 / span)
+                .round()
+                .clamp(0.0, 255.0) as u8
+        })
+        .collect();
     let mut out = luma.clone();
     for v in out.iter_mut() {
         *v = lut[usize::from(*v)];
@@ -492,7 +592,10 @@ fn contrast_stretched(luma: &GrayImage) -> Option<GrayImage> {
 fn downscaled(luma: &GrayImage) -> GrayImage {
     let (w, h) = luma.dimensions();
     let scale = DOWNSCALE_TO_PX as f32 / w.max(h) as f32;
-    let (nw, nh) = (((w as f32 * scale).round() as u32).max(1), ((h as f32 * scale).round() as u32).max(1));
+    let (nw, nh) = (
+        ((w as f32 * scale).round() as u32).max(1),
+        ((h as f32 * scale).round() as u32).max(1),
+    );
     image::imageops::resize(luma, nw, nh, image::imageops::FilterType::Triangle)
 }
 
@@ -512,18 +615,28 @@ mod tests {
     fn png_of(text: &str, module_px: u32) -> Vec<u8> {
         QrSymbol::encode(text, EcLevel::Q)
             .unwrap()
-            .to_png(&QrOptions { module_px, ..QrOptions::default() })
+            .to_png(&QrOptions {
+                module_px,
+                ..QrOptions::default()
+            })
             .unwrap()
     }
 
     fn gray_of(text: &str, module_px: u32) -> GrayImage {
-        image::load_from_memory(&png_of(text, module_px)).unwrap().into_luma8()
+        image::load_from_memory(&png_of(text, module_px))
+            .unwrap()
+            .into_luma8()
     }
 
     fn encode_png(img: &GrayImage) -> Vec<u8> {
         let mut out = Vec::new();
         image::codecs::png::PngEncoder::new(&mut out)
-            .write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::L8)
+            .write_image(
+                img.as_raw(),
+                img.width(),
+                img.height(),
+                image::ExtendedColorType::L8,
+            )
             .unwrap();
         out
     }
@@ -532,6 +645,27 @@ mod tests {
     fn round_trip_png() {
         let text = attestation_text(3);
         assert_eq!(scan_image_bytes(&png_of(&text, 8)).unwrap(), vec![text]);
+    }
+
+    #[test]
+    fn transparent_background() {
+        let text = attestation_text(59);
+        // Black modules on fully transparent black, as design tools export.
+        let gray = gray_of(&text, 5);
+        let rgba = image::RgbaImage::from_fn(gray.width(), gray.height(), |x, y| {
+            let dark = gray.get_pixel(x, y).0[0] < 128;
+            image::Rgba([0, 0, 0, if dark { 255 } else { 0 }])
+        });
+        let mut png = Vec::new();
+        image::codecs::png::PngEncoder::new(&mut png)
+            .write_image(
+                rgba.as_raw(),
+                rgba.width(),
+                rgba.height(),
+                image::ExtendedColorType::Rgba8,
+            )
+            .unwrap();
+        assert_eq!(scan_image_bytes(&png).unwrap(), vec![text]);
     }
 
     #[test]
@@ -555,7 +689,12 @@ mod tests {
         let img = gray_of(&text, 6);
         let mut jpeg = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 40)
-            .write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::L8)
+            .write_image(
+                img.as_raw(),
+                img.width(),
+                img.height(),
+                image::ExtendedColorType::L8,
+            )
             .unwrap();
         assert_eq!(scan_image_bytes(&jpeg).unwrap(), vec![text]);
     }
@@ -565,7 +704,8 @@ mod tests {
         let text = attestation_text(13);
         let big = gray_of(&text, 8);
         let side = big.width() * 3 / 8;
-        let small = image::imageops::resize(&big, side, side, image::imageops::FilterType::Triangle);
+        let small =
+            image::imageops::resize(&big, side, side, image::imageops::FilterType::Triangle);
         assert_eq!(scan_image_bytes(&encode_png(&small)).unwrap(), vec![text]);
     }
 
@@ -573,16 +713,26 @@ mod tests {
     fn two_codes_side_by_side_in_reading_order() {
         let (left, right) = (attestation_text(17), attestation_text(19));
         let (a, b) = (gray_of(&left, 5), gray_of(&right, 5));
-        let mut page = GrayImage::from_pixel(a.width() + b.width() + 40, a.height().max(b.height()) + 40, Luma([255]));
+        let mut page = GrayImage::from_pixel(
+            a.width() + b.width() + 40,
+            a.height().max(b.height()) + 40,
+            Luma([255]),
+        );
         image::imageops::replace(&mut page, &a, 10, 20);
         image::imageops::replace(&mut page, &b, i64::from(a.width()) + 30, 20);
-        assert_eq!(scan_image_bytes(&encode_png(&page)).unwrap(), vec![left, right]);
+        assert_eq!(
+            scan_image_bytes(&encode_png(&page)).unwrap(),
+            vec![left, right]
+        );
     }
 
     #[test]
     fn blank_image_has_no_code() {
         let blank = GrayImage::from_pixel(400, 300, Luma([255]));
-        assert_eq!(scan_image_bytes(&encode_png(&blank)), Err(ScanError::NoCodeFound));
+        assert_eq!(
+            scan_image_bytes(&encode_png(&blank)),
+            Err(ScanError::NoCodeFound)
+        );
     }
 
     #[test]
@@ -591,13 +741,19 @@ mod tests {
         let img = gray_of(&attestation_text(29), 6);
         let (w, h) = img.dimensions();
         let cut = image::imageops::crop_imm(&img, 0, 0, w * 4 / 5, h).to_image();
-        assert_eq!(scan_image_bytes(&encode_png(&cut)), Err(ScanError::CodeUnreadable));
+        assert_eq!(
+            scan_image_bytes(&encode_png(&cut)),
+            Err(ScanError::CodeUnreadable)
+        );
     }
 
     #[test]
     fn blurred_code_is_unreadable() {
         let img = image::imageops::blur(&gray_of(&attestation_text(31), 6), 4.0);
-        assert_eq!(scan_image_bytes(&encode_png(&img)), Err(ScanError::CodeUnreadable));
+        assert_eq!(
+            scan_image_bytes(&encode_png(&img)),
+            Err(ScanError::CodeUnreadable)
+        );
     }
 
     #[test]
@@ -609,7 +765,10 @@ mod tests {
             state ^= state << 17;
             Luma([state as u8])
         });
-        assert_eq!(scan_image_bytes(&encode_png(&noise)), Err(ScanError::NoCodeFound));
+        assert_eq!(
+            scan_image_bytes(&encode_png(&noise)),
+            Err(ScanError::NoCodeFound)
+        );
     }
 
     #[test]
@@ -628,7 +787,10 @@ mod tests {
         let text = attestation_text(41);
         let mut photo = GrayImage::from_pixel(3000, 2200, Luma([190]));
         image::imageops::replace(&mut photo, &gray_of(&text, 7), 1700, 900);
-        assert_eq!(scan_image(&DynamicImage::ImageLuma8(photo)).unwrap(), vec![text]);
+        assert_eq!(
+            scan_image(&DynamicImage::ImageLuma8(photo)).unwrap(),
+            vec![text]
+        );
     }
 
     #[test]
@@ -648,7 +810,12 @@ mod tests {
         let img = gray_of(&text, 4);
         let mut inverted = img.clone();
         image::imageops::invert(&mut inverted);
-        for pass in [rxing_pass(&img), rxing_pass(&inverted), rqrr_pass(&img), rqrr_pass(&inverted)] {
+        for pass in [
+            rxing_pass(&img),
+            rxing_pass(&inverted),
+            rqrr_pass(&img),
+            rqrr_pass(&inverted),
+        ] {
             assert_eq!(pass.found.len(), 1);
             assert_eq!(pass.found[0].text, text);
             assert!(pass.panic.is_none());
@@ -664,10 +831,21 @@ mod tests {
         let mut jpeg = Vec::new();
         let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90);
         encoder.set_exif_metadata(exif_with_orientation(2)).unwrap();
-        encoder.write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::L8).unwrap();
+        encoder
+            .write_image(
+                img.as_raw(),
+                img.width(),
+                img.height(),
+                image::ExtendedColorType::L8,
+            )
+            .unwrap();
         let decoded = decode_image(&jpeg).unwrap().into_luma8();
         let upright = gray_of(&text, 4);
-        let mismatched = decoded.pixels().zip(upright.pixels()).filter(|(a, b)| a.0[0].abs_diff(b.0[0]) > 100).count();
+        let mismatched = decoded
+            .pixels()
+            .zip(upright.pixels())
+            .filter(|(a, b)| a.0[0].abs_diff(b.0[0]) > 100)
+            .count();
         assert!(mismatched < 50, "{mismatched} pixels differ");
         assert_eq!(scan_image_bytes(&jpeg).unwrap(), vec![text]);
     }
@@ -693,7 +871,34 @@ mod tests {
         png[ihdr + 4..ihdr + 8].copy_from_slice(&20_000u32.to_be_bytes());
         let crc = crc32(&png[12..29]);
         png[29..33].copy_from_slice(&crc.to_be_bytes());
-        assert_eq!(scan_image_bytes(&png), Err(ScanError::TooLarge { width: 20_000, height: 20_000 }));
+        assert_eq!(
+            scan_image_bytes(&png),
+            Err(ScanError::TooLarge {
+                width: 20_000,
+                height: 20_000
+            })
+        );
+    }
+
+    #[test]
+    fn deep_images_over_the_memory_limit_are_refused() {
+        // 81 megapixels, under the pixel cap, but 648 MB decoded as RGBA16.
+        let mut png = Vec::new();
+        image::codecs::png::PngEncoder::new(&mut png)
+            .write_image(&[0; 8], 1, 1, image::ExtendedColorType::Rgba16)
+            .unwrap();
+        let ihdr = 16;
+        png[ihdr..ihdr + 4].copy_from_slice(&9_000u32.to_be_bytes());
+        png[ihdr + 4..ihdr + 8].copy_from_slice(&9_000u32.to_be_bytes());
+        let crc = crc32(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        assert_eq!(
+            scan_image_bytes(&png),
+            Err(ScanError::TooLarge {
+                width: 9_000,
+                height: 9_000
+            })
+        );
     }
 
     fn crc32(bytes: &[u8]) -> u32 {
@@ -701,7 +906,11 @@ mod tests {
         for &b in bytes {
             crc ^= u32::from(b);
             for _ in 0..8 {
-                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc
@@ -727,8 +936,14 @@ mod tests {
                 state as u8
             })
             .collect();
-        assert!(matches!(scan_image_bytes(&bytes), Err(ScanError::UnsupportedImage(_))));
-        assert!(matches!(scan_image_bytes(&[]), Err(ScanError::UnsupportedImage(_))));
+        assert!(matches!(
+            scan_image_bytes(&bytes),
+            Err(ScanError::UnsupportedImage(_))
+        ));
+        assert!(matches!(
+            scan_image_bytes(&[]),
+            Err(ScanError::UnsupportedImage(_))
+        ));
     }
 
     #[test]
@@ -736,74 +951,6 @@ mod tests {
         let png = png_of(&attestation_text(23), 8);
         for cut in [8, 33, png.len() / 2, png.len() - 12] {
             assert!(scan_image_bytes(&png[..cut]).is_err(), "cut at {cut}");
-        }
-    }
-}
-#[cfg(test)]
-mod dbg_tmp {
-    use super::*;
-    use image::Luma;
-    #[test]
-    fn dbg_noise() {
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let noise = GrayImage::from_fn(640, 480, |_, _| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            Luma([state as u8])
-        });
-        let r = rxing_pass(&noise);
-        println!("rxing unreadable={} found={}", r.unreadable, r.found.len());
-        let r = rqrr_pass(&noise);
-        println!("rqrr unreadable={} found={}", r.unreadable, r.found.len());
-        let src = Luma8LuminanceSource::new(noise.as_raw().clone(), 640, 480).unwrap();
-        let bm = BinaryBitmap::new(rxing::common::HybridBinarizer::new(src));
-        let (f, u) = rxing_all_codes(&bm);
-        println!("cpp unreadable={u} found={}", f.len());
-    }
-}
-#[cfg(test)]
-mod dbg_tmp2 {
-    use super::*;
-    use image::Luma;
-    use attesta_core::qr::{EcLevel, QrOptions, QrSymbol};
-    fn gray_of(text: &str, module_px: u32) -> GrayImage {
-        let png = QrSymbol::encode(text, EcLevel::Q).unwrap().to_png(&QrOptions { module_px, ..QrOptions::default() }).unwrap();
-        image::load_from_memory(&png).unwrap().into_luma8()
-    }
-    fn show(name: &str, img: &GrayImage) {
-        let a = rxing_pass(img);
-        let s = contrast_stretched(img).map(|s| rxing_pass(&s).found.len());
-        let q = rqrr_pass(img);
-        println!("{name}: rxing={} u={} stretched={:?} rqrr={} u={}", a.found.len(), a.unreadable, s, q.found.len(), q.unreadable);
-    }
-    #[test]
-    fn dbg_stages() {
-        let t = "AT1:".to_string() + &"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 $%*+-./:".repeat(6)[..255];
-        let mut img = gray_of(&t, 6);
-        for v in img.iter_mut() { *v = 110 + *v / 17; }
-        show("lowcontrast", &img);
-        let big = gray_of(&t, 8);
-        let side = big.width() * 3 / 8;
-        show("3px", &image::imageops::resize(&big, side, side, image::imageops::FilterType::Triangle));
-        let side = big.width() * 2 / 8;
-        show("2px", &image::imageops::resize(&big, side, side, image::imageops::FilterType::Triangle));
-        let side = big.width() * 15 / 80;
-        show("1.5px", &image::imageops::resize(&big, side, side, image::imageops::FilterType::Triangle));
-        let mut photo = GrayImage::from_pixel(3000, 2200, Luma([190]));
-        image::imageops::replace(&mut photo, &gray_of(&t, 7), 1700, 900);
-        show("large", &photo);
-        for seed in 0..6u64 {
-            let mut state = 0x9e37_79b9_7f4a_7c15_u64 + seed * 77;
-            let cell = 1 + seed as u32 % 4;
-            let noise = GrayImage::from_fn(900, 700, |x, y| {
-                state ^= state << 13; state ^= state >> 7; state ^= state << 17;
-                let _ = (x, y);
-                Luma([if cell == 1 { state as u8 } else if state & 1 == 0 { 0 } else { 255 }])
-            });
-            let noise = if cell > 1 { image::imageops::resize(&noise, 900 * cell, 700 * cell, image::imageops::FilterType::Nearest) } else { noise };
-            show(&format!("noise seed {seed} cell {cell}"), &noise);
-            println!(" full: {:?}", scan_image(&DynamicImage::ImageLuma8(noise)));
         }
     }
 }

@@ -1,0 +1,401 @@
+//! Command-line definitions (clap derive). Each command's `--help` ends
+//! with an example.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Issue and verify offline-verifiable disability-status attestations in QR codes.
+#[derive(Parser, Debug)]
+#[command(
+    name = "attesta",
+    version,
+    about,
+    long_about = "Issue and verify offline-verifiable disability-status attestations \
+(INPS \"QR-Code invalidi civili\") in QR codes: signed (COSE/Ed25519), sealed under the \
+holder's codice fiscale, checked against signed trust and revocation lists without a network.",
+    after_help = "Start with:  attesta demo --dir /tmp/attesta-demo"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the whole flow with throwaway keys: issue, print, scan and verify a sample attestation.
+    #[command(after_help = "Example:\n  attesta demo --dir /tmp/attesta-demo")]
+    Demo {
+        /// Where to write the demo files (default: a new temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Generate a key pair: Ed25519 for issuers and roots, X25519 with --operator.
+    #[command(after_help = "Examples:\n  attesta keygen --out issuer.key\n  \
+ATTESTA_PASSPHRASE=… attesta keygen --out root.key\n  attesta keygen --operator --out comune-bo.key")]
+    Keygen {
+        /// Private key file to write (mode 0600); the public key goes to FILE.pub.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+        /// Make an operator sealing key (X25519, for second-level tokens) instead of a signing key.
+        #[arg(long)]
+        operator: bool,
+        #[command(flatten)]
+        pass: PassphraseArgs,
+    },
+    /// Inspect key files.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Create and update signed trust lists (issuers, operators, denied keys).
+    #[command(subcommand)]
+    Trust(TrustCommand),
+    /// Revocation: Token Status Lists.
+    #[command(subcommand)]
+    Status(StatusCommand),
+    /// Issue one attestation, or a batch from CSV/JSONL.
+    #[command(after_help = "Examples:\n  attesta issue --key issuer.key --issuer INPS --cf RSSMRA85T10A562S \\\n      \
+--invalidita 75 --handicap grave --deambulazione-ridotta --out holder.pdf\n  \
+attesta issue --key issuer.key --issuer INPS --batch rows.csv --out-dir out/ --format pdf")]
+    Issue(Box<IssueArgs>),
+    /// Print what a code contains, without verifying (attesta codes and EU DCC \"HC1:\" codes).
+    #[command(after_help = "Examples:\n  attesta decode holder.png\n  echo 'HC1:…' | attesta decode - --json")]
+    Decode {
+        /// An image (PNG/JPEG), a text file, or - for text on stdin.
+        input: String,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify a code offline: signature, trust, validity, revocation, then the codice fiscale.
+    #[command(after_help = "Exit codes: 0 valid, 1 not valid, 2 usage or I/O error.\n\n\
+Example:\n  attesta verify photo.jpg --cf RSSMRA85T10A562S --trust trust.cwt --root root.key.pub \\\n      \
+--status-list inps-1.cwt")]
+    Verify(Box<VerifyArgs>),
+    /// Print a shell completion script.
+    #[command(after_help = "Example:\n  attesta completions bash > /etc/bash_completion.d/attesta")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Write man pages.
+    #[command(after_help = "Example:\n  attesta man --out-dir /usr/local/share/man/man1")]
+    Man {
+        /// Directory for the pages (default: print attesta.1 on stdout).
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct PassphraseArgs {
+    /// Read the key passphrase from this file (first line).
+    #[arg(long, value_name = "F")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Read private keys even if other users can read them.
+    #[arg(long)]
+    pub insecure_permissions: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeyCommand {
+    /// Print algorithm, kid and public key (never private material).
+    #[command(after_help = "Example:\n  attesta key show issuer.key")]
+    Show {
+        /// A private or public key file.
+        file: PathBuf,
+        #[command(flatten)]
+        pass: PassphraseArgs,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct TrustEdit {
+    /// The root private key that signs the trust list.
+    #[arg(long, value_name = "ROOT")]
+    pub root_key: PathBuf,
+    /// The trust list file (created if missing).
+    #[arg(long, value_name = "FILE")]
+    pub trust: PathBuf,
+    /// Validity of the new list, in days.
+    #[arg(long, default_value_t = 30, value_name = "N")]
+    pub valid_days: u32,
+    #[command(flatten)]
+    pub pass: PassphraseArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TrustCommand {
+    /// Add an issuer key (creates the list if missing; otherwise re-signs with a higher sequence).
+    #[command(after_help = "Example:\n  attesta trust add-issuer --root-key root.key --trust trust.cwt --issuer INPS --key issuer.key.pub")]
+    AddIssuer {
+        #[command(flatten)]
+        edit: TrustEdit,
+        /// Issuer id.
+        #[arg(long, value_name = "ID")]
+        issuer: String,
+        /// The issuer's public key (FILE.pub).
+        #[arg(long, value_name = "ISSUER.pub")]
+        key: PathBuf,
+    },
+    /// Retire an issuer key: codes it signed until now stay valid, later ones are refused.
+    #[command(after_help = "Example:\n  attesta trust retire-issuer --root-key root.key --trust trust.cwt --kid 1a2b3c4d")]
+    RetireIssuer {
+        #[command(flatten)]
+        edit: TrustEdit,
+        /// Kid of the key (see `attesta key show`).
+        #[arg(long)]
+        kid: String,
+    },
+    /// Revoke a key for ever: its codes are refused and it can never be trusted again.
+    #[command(after_help = "Example:\n  attesta trust deny --root-key root.key --trust trust.cwt --kid 1a2b3c4d")]
+    Deny {
+        #[command(flatten)]
+        edit: TrustEdit,
+        /// Kid to deny.
+        #[arg(long)]
+        kid: String,
+    },
+    /// Accredit an operator for second-level tokens.
+    #[command(after_help = "Example:\n  attesta trust add-operator --root-key root.key --trust trust.cwt --operator comune-bo --key comune-bo.key.pub --name \"Comune di Bologna\"")]
+    AddOperator {
+        #[command(flatten)]
+        edit: TrustEdit,
+        /// Operator id.
+        #[arg(long, value_name = "ID")]
+        operator: String,
+        /// The operator's public sealing key (FILE.pub from `keygen --operator`).
+        #[arg(long, value_name = "OPERATOR.pub")]
+        key: PathBuf,
+        /// Display name (default: the id).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Withdraw an operator's accreditation.
+    #[command(after_help = "Example:\n  attesta trust remove-operator --root-key root.key --trust trust.cwt --operator comune-bo")]
+    RemoveOperator {
+        #[command(flatten)]
+        edit: TrustEdit,
+        /// Operator id.
+        #[arg(long, value_name = "ID")]
+        operator: String,
+    },
+    /// Print a trust list (verified when --root is given).
+    #[command(after_help = "Example:\n  attesta trust show trust.cwt --root root.key.pub --json")]
+    Show {
+        /// The trust list file.
+        file: PathBuf,
+        /// Root public key to check the signature with.
+        #[arg(long, value_name = "ROOT.pub")]
+        root: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StatusCommand {
+    /// Create an empty status list (`issue --status-list` also creates one when missing).
+    #[command(after_help = "Example:\n  attesta status create --key issuer.key --list inps-1.cwt --uri 1 --capacity 8388608")]
+    Create {
+        /// Issuer private key that signs the list.
+        #[arg(long, value_name = "ISSUER")]
+        key: PathBuf,
+        /// The list file.
+        #[arg(long, value_name = "FILE")]
+        list: PathBuf,
+        /// The list's short identifier, written into every code that uses it.
+        #[arg(long, default_value = "1")]
+        uri: String,
+        /// Number of entries.
+        #[arg(long, default_value_t = 1_048_576)]
+        capacity: u64,
+        /// Overwrite an existing list.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        pass: PassphraseArgs,
+    },
+    /// Revoke (or suspend) a credential and re-sign the list.
+    #[command(after_help = "Example:\n  attesta status revoke --key issuer.key --list inps-1.cwt --credential holder.png")]
+    Revoke {
+        /// Issuer private key that signs the list.
+        #[arg(long, value_name = "ISSUER")]
+        key: PathBuf,
+        /// The list file.
+        #[arg(long, value_name = "FILE")]
+        list: PathBuf,
+        /// The credential: an image, a text file, or - for stdin.
+        #[arg(long, value_name = "INPUT")]
+        credential: String,
+        #[command(flatten)]
+        pass: PassphraseArgs,
+    },
+    /// Print a status list.
+    #[command(after_help = "Example:\n  attesta status show inps-1.cwt --json")]
+    Show {
+        /// The list file.
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Output format of batch issuance.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutFormat {
+    /// Printable PDF.
+    Pdf,
+    /// PNG image of the QR code.
+    Png,
+    /// SVG image of the QR code.
+    Svg,
+    /// The QR text.
+    Txt,
+}
+
+impl OutFormat {
+    pub fn ext(self) -> &'static str {
+        match self {
+            OutFormat::Pdf => "pdf",
+            OutFormat::Png => "png",
+            OutFormat::Svg => "svg",
+            OutFormat::Txt => "txt",
+        }
+    }
+}
+
+/// The first-level fields, as flags (single issue) or columns (batch).
+#[derive(Args, Debug, Clone, Default)]
+pub struct FieldArgs {
+    /// Holder's codice fiscale.
+    #[arg(long)]
+    pub cf: Option<String>,
+    /// Civil-invalidity percentage (e.g. 75 or 33.34); the benefit thresholds follow from it.
+    #[arg(long, value_name = "PERCENT")]
+    pub invalidita: Option<String>,
+    /// Minor with persistent difficulties (instead of a percentage).
+    #[arg(long, conflicts_with_all = ["invalidita", "over65"])]
+    pub minore: bool,
+    /// Over 65 with persistent difficulties (instead of a percentage).
+    #[arg(long, conflicts_with = "invalidita")]
+    pub over65: bool,
+    /// Civil blindness, with its class.
+    #[arg(long, value_name = "assoluta|ventesimista|decimista")]
+    pub cecita: Option<String>,
+    /// Civil deafness.
+    #[arg(long)]
+    pub sordita: bool,
+    /// Handicap L. 104/92: grave (art. 3 c. 3) or non-grave (art. 3 c. 1).
+    #[arg(long, value_name = "grave|non-grave")]
+    pub handicap: Option<String>,
+    /// Disability for targeted employment (L. 68/99).
+    #[arg(long)]
+    pub disabilita: bool,
+    /// Indennità di accompagnamento.
+    #[arg(long)]
+    pub accompagnamento: bool,
+    /// Capacità deambulatorie sensibilmente ridotte.
+    #[arg(long)]
+    pub deambulazione_ridotta: bool,
+    /// Revision date (YYYY-MM-DD); rights persist after it until INPS reassesses.
+    #[arg(long, value_name = "DATE")]
+    pub rivedibile: Option<String>,
+    /// Last day of validity (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", conflicts_with = "valid_days")]
+    pub valid_until: Option<String>,
+    /// Validity in days from now (default 365).
+    #[arg(long, value_name = "N")]
+    pub valid_days: Option<u32>,
+}
+
+#[derive(Args, Debug)]
+pub struct IssueArgs {
+    /// Issuer private key.
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// Issuer id (printed on documents; put in the code with --include-iss).
+    #[arg(long, value_name = "ID")]
+    pub issuer: String,
+    #[command(flatten)]
+    pub fields: FieldArgs,
+    /// Output: .pdf, .png, .svg or .txt by extension, or - for the QR text on stdout.
+    #[arg(long, value_name = "OUT", required_unless_present = "batch", conflicts_with = "batch")]
+    pub out: Option<String>,
+    /// Rows to issue: a .csv (header with the long flag names, `cf` required) or .jsonl file.
+    #[arg(long, value_name = "ROWS", requires = "out_dir")]
+    pub batch: Option<PathBuf>,
+    /// Directory for batch outputs, errors.csv and manifest.csv.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Batch output format.
+    #[arg(long, value_enum, default_value = "pdf")]
+    pub format: OutFormat,
+    /// Continue an interrupted batch: rows already in manifest.csv are skipped.
+    #[arg(long)]
+    pub resume: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Worker threads for batches (default: all cores).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Give new credentials an index in this status list (created if missing).
+    #[arg(long, value_name = "FILE")]
+    pub status_list: Option<PathBuf>,
+    /// Second level (2) needs --operator and the details; first level (1) is the default.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub level: u8,
+    /// Put the issuer id in the code (`iss`); costs bytes, off by default.
+    #[arg(long)]
+    pub include_iss: bool,
+    /// Print the statuses in clear on the PDF (the holder's choice; off by default).
+    #[arg(long)]
+    pub pdf_show_details: bool,
+    /// Argon2id memory in MiB (default 19).
+    #[arg(long, hide = true, default_value_t = 19)]
+    pub kdf_memory_mib: u32,
+    /// Argon2id passes (default 2).
+    #[arg(long, hide = true, default_value_t = 2)]
+    pub kdf_iterations: u32,
+    #[command(flatten)]
+    pub pass: PassphraseArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// An image (PNG/JPEG), a text file, or - for text on stdin.
+    pub input: String,
+    /// The holder's codice fiscale, as typed.
+    #[arg(long)]
+    pub cf: Option<String>,
+    /// Trust list file.
+    #[arg(long, value_name = "FILE")]
+    pub trust: PathBuf,
+    /// Root public key the trust list must be signed with.
+    #[arg(long, value_name = "ROOT.pub")]
+    pub root: PathBuf,
+    /// Status lists for revocation (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub status_list: Vec<PathBuf>,
+    /// Verify as of this time (RFC 3339), for audits.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Refuse codes whose revocation cannot be checked.
+    #[arg(long)]
+    pub require_revocation: bool,
+    /// Verifier state (accepted trust-list sequence, denied keys), kept between runs.
+    /// Default: $ATTESTA_STATE_DIR, $XDG_STATE_HOME/attesta or ~/.local/state/attesta.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Operator private key, to open second-level tokens.
+    #[arg(long, value_name = "FILE")]
+    pub operator_key: Option<PathBuf>,
+}

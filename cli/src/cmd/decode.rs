@@ -1,0 +1,67 @@
+//! `attesta decode`: what a code says about itself, unverified.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use attesta_core::inspect::inspect;
+use serde_json::json;
+
+use crate::files;
+
+pub fn run(input: &str, as_json: bool) -> Result<ExitCode> {
+    let code = match files::read_code(input) {
+        Ok(c) => c,
+        Err(e) if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some()) => return Err(e),
+        Err(e) => {
+            if as_json {
+                println!("{}", json!({"decoded": false, "reason": "no_readable_code", "message": format!("{e:#}")}));
+            } else {
+                eprintln!("error: {e:#}");
+            }
+            return Ok(ExitCode::from(1));
+        }
+    };
+    match inspect(&code.text) {
+        Ok(i) => {
+            if as_json {
+                let mut v = serde_json::to_value(&i)?;
+                v["decoded"] = json!(true);
+                v["verified"] = json!(false);
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                println!("NOT VERIFIED: this shows what the code claims; use `attesta verify` to check it.");
+                println!("prefix:      {} ({})", i.prefix, i.family);
+                println!(
+                    "payload:     {} bytes of COSE{}, tags {:?}, {} characters of text",
+                    i.cose_len,
+                    if i.compressed { " (zlib-compressed)" } else { "" },
+                    i.tags,
+                    code.text.len()
+                );
+                println!("protected:   {}", i.protected);
+                println!("unprotected: {}", i.unprotected);
+                println!(
+                    "claims:\n{}",
+                    serde_json::to_string_pretty(&i.claims)?
+                        .lines()
+                        .map(|l| format!("  {l}"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                );
+                println!("signature:   {}", i.signature);
+                if i.prefix == "AT1:" {
+                    println!("note: the attestation itself is sealed under the holder's codice fiscale; `attesta verify --cf` opens it.");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            if as_json {
+                println!("{}", json!({"decoded": false, "reason": e.code(), "message": e.to_string()}));
+            } else {
+                eprintln!("error: {} is not a decodable code: {e}", code.source);
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! `attesta demo`: the whole flow with throwaway keys, through the same
+//! code paths as the real commands.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use attesta_core::credential::{FirstLevelRequest, issue_first_level};
+use attesta_core::envelope::KdfParams;
+use attesta_core::keys::SigningKey;
+use attesta_core::qr::{EcLevel, QrSymbol};
+use attesta_verify::trust::TrustList;
+use jiff::{SignedDuration, Timestamp};
+
+use crate::cli::{OutFormat, VerifyArgs};
+use crate::cmd::fields::Fields;
+use crate::cmd::issue::meta;
+use crate::cmd::status::IssuerList;
+use crate::cmd::verify::{self, Outcome};
+use crate::files;
+use crate::output::Renderer;
+
+const DEMO_CF: &str = "RSSMRA85T10A562S";
+const WRONG_CF: &str = "MRTMTT25D09F205Z";
+const ISSUER: &str = "INPS-DEMO";
+
+fn demo_dir(dir: Option<PathBuf>) -> Result<PathBuf> {
+    let d = match dir {
+        Some(d) => d,
+        None => {
+            let mut r = [0u8; 4];
+            getrandom::fill(&mut r).ok();
+            std::env::temp_dir().join(format!("attesta-demo-{}", hex::encode(r)))
+        }
+    };
+    std::fs::create_dir_all(&d).with_context(|| format!("cannot create {}", d.display()))?;
+    Ok(d)
+}
+
+fn write_key(dir: &Path, name: &str, key: &SigningKey) -> Result<PathBuf> {
+    let p = dir.join(name);
+    let _ = std::fs::remove_file(&p);
+    files::write_private(&p, key.to_pkcs8_pem(None)?.as_bytes())?;
+    files::atomic_write(&files::pub_path(&p), key.public_key().to_pem().as_bytes())?;
+    Ok(p)
+}
+
+fn step(n: u32, s: &str) {
+    println!("\n[{n}] {s}");
+}
+
+pub fn run(dir: Option<PathBuf>) -> Result<ExitCode> {
+    let dir = demo_dir(dir)?;
+    println!("attesta demo — files in {}", dir.display());
+
+    step(1, "Keys: a root key (signs the trust list) and an issuer key (signs attestations)");
+    let root = SigningKey::generate()?;
+    let issuer = SigningKey::generate()?;
+    let root_path = write_key(&dir, "root.key", &root)?;
+    let issuer_path = write_key(&dir, "issuer.key", &issuer)?;
+    println!("    root.key   kid {}", root.kid());
+    println!("    issuer.key kid {}", issuer.kid());
+
+    step(2, "Trust list: the root key vouches for the issuer key");
+    let now = Timestamp::now();
+    let mut list = TrustList::default();
+    list.add_issuer(ISSUER, issuer.public_key(), Some(now - SignedDuration::from_mins(5)))?;
+    list.next_version();
+    let trust_path = dir.join("trust.cwt");
+    files::atomic_write(
+        &trust_path,
+        &list.sign(&root, now, now + SignedDuration::from_hours(24 * 30)),
+    )?;
+    println!("    trust.cwt: issuer {ISSUER}, sequence {}", list.seq);
+
+    step(3, "Issue an attestation: civil invalidity 75 %, handicap grave, reduced walking, revision 2028-06-30");
+    let list_path = dir.join("status-1.cwt");
+    let _ = std::fs::remove_file(&list_path);
+    let _ = std::fs::remove_file(crate::cmd::status::alloc_path(&list_path));
+    let mut status = IssuerList::open_or_create(&list_path, &issuer, "1", 65_536)?;
+    let fields = Fields {
+        cf: Some(DEMO_CF.into()),
+        invalidita: Some("75".into()),
+        handicap: Some("grave".into()),
+        deambulazione_ridotta: true,
+        rivedibile: Some("2028-06-30".into()),
+        ..Fields::default()
+    };
+    let parsed = fields.parse(now).map_err(|e| anyhow::anyhow!(e))?;
+    let sref = status.allocate()?;
+    status.save(&issuer)?;
+    let cred = issue_first_level(
+        &issuer,
+        &parsed.cf,
+        &FirstLevelRequest {
+            attestation: parsed.attestation.clone(),
+            issued_at: now,
+            not_before: None,
+            expires_at: parsed.expires_at,
+            status: Some(sref),
+            issuer: None,
+            kdf: KdfParams::DEFAULT,
+        },
+    )?;
+    let sym = QrSymbol::encode(cred.text(), EcLevel::Q)?;
+    println!(
+        "    credential {} — {} characters, QR version {} ({}×{} modules) at error correction Q",
+        cred.cti(),
+        cred.text().len(),
+        sym.version(),
+        sym.width(),
+        sym.width()
+    );
+    let m = meta(ISSUER, &cred, &parsed, now, false);
+    for f in [OutFormat::Pdf, OutFormat::Png, OutFormat::Txt] {
+        let p = dir.join(format!("attestazione.{}", f.ext()));
+        files::atomic_write(&p, &Renderer::new(f)?.render(f, cred.text(), &m)?)?;
+        println!("    wrote {}", p.display());
+    }
+    println!("{}", sym.to_terminal());
+
+    step(4, "Read the PNG back as an image, as a scanner would");
+    let png = dir.join("attestazione.png");
+    let scanned = files::read_code(&png.to_string_lossy())?;
+    if scanned.text != cred.text() {
+        bail!("the code read from the PNG differs from the one issued");
+    }
+    println!("    read {} characters from attestazione.png: identical to the issued code", scanned.text.len());
+
+    let verify_args = |cf: &str| VerifyArgs {
+        input: png.to_string_lossy().into_owned(),
+        cf: Some(cf.to_owned()),
+        trust: trust_path.clone(),
+        root: files::pub_path(&root_path),
+        status_list: vec![list_path.clone()],
+        at: None,
+        json: false,
+        require_revocation: false,
+        state: Some(dir.join("verifier-state.json")),
+        operator_key: None,
+    };
+
+    step(5, &format!("Verify with the holder's codice fiscale {DEMO_CF}"));
+    let right = verify::evaluate(&verify_args(DEMO_CF))?;
+    let right_ok = matches!(right, Ok(Outcome::Verified(_)));
+    verify::report(right, false);
+
+    step(6, &format!("Verify with another codice fiscale {WRONG_CF}: must be refused"));
+    let wrong = verify::evaluate(&verify_args(WRONG_CF))?;
+    let wrong_refused = matches!(&wrong, Err(f) if f.code == "cf_mismatch");
+    verify::report(wrong, false);
+
+    println!("\nTry it yourself:");
+    println!(
+        "  attesta verify {} --cf {DEMO_CF} --trust {} --root {} --status-list {}",
+        png.display(),
+        trust_path.display(),
+        files::pub_path(&root_path).display(),
+        list_path.display()
+    );
+    println!("  attesta decode {}", png.display());
+    println!("  (issuer key: {}, open attestazione.pdf to see the printable document)", issuer_path.display());
+    if right_ok && wrong_refused {
+        println!("\ndemo OK: the right codice fiscale verified, the wrong one was refused");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        bail!("demo failed: right CF verified = {right_ok}, wrong CF refused = {wrong_refused}")
+    }
+}

@@ -1,0 +1,118 @@
+//! `attesta issue`: one credential from flags (batches are in `batch.rs`).
+
+use std::io::Write;
+
+use anyhow::{Context, Result, bail};
+use attesta_core::credential::{FirstLevelRequest, IssuedCredential, issue_first_level};
+use attesta_core::envelope::KdfParams;
+use attesta_core::keys::SigningKey;
+use attesta_core::qr::{EcLevel, QrSymbol};
+use jiff::Timestamp;
+
+use crate::cli::IssueArgs;
+use crate::cmd::fields::{Fields, Parsed, detail_lines};
+use crate::cmd::status::IssuerList;
+use crate::files;
+use crate::output::{DocMeta, Renderer, format_of};
+
+/// Default capacity of a status list created on the fly.
+pub const DEFAULT_LIST_CAPACITY: u64 = 1_048_576;
+
+pub fn kdf_params(args: &IssueArgs) -> Result<KdfParams> {
+    KdfParams::new(args.kdf_memory_mib, args.kdf_iterations, 1)
+        .context("invalid --kdf-memory-mib/--kdf-iterations")
+}
+
+/// Builds the request for one parsed row.
+pub fn request(
+    p: &Parsed,
+    now: Timestamp,
+    status: Option<attesta_core::claims::StatusRef>,
+    issuer: Option<String>,
+    kdf: KdfParams,
+) -> FirstLevelRequest {
+    FirstLevelRequest {
+        attestation: p.attestation.clone(),
+        issued_at: now,
+        not_before: None,
+        expires_at: p.expires_at,
+        status,
+        issuer,
+        kdf,
+    }
+}
+
+/// Document metadata for an issued credential.
+pub fn meta(issuer: &str, c: &IssuedCredential, p: &Parsed, now: Timestamp, show: bool) -> DocMeta {
+    DocMeta {
+        issuer: issuer.to_owned(),
+        issued_on: now.strftime("%Y-%m-%d").to_string(),
+        valid_until: p.expires_at.strftime("%Y-%m-%d").to_string(),
+        reference: c.cti().short_ref(),
+        details: show.then(|| detail_lines(&p.attestation)),
+        second_level: false,
+    }
+}
+
+pub fn run(args: &IssueArgs) -> Result<std::process::ExitCode> {
+    if args.level == 2 {
+        return crate::cmd::second_level::issue(args);
+    }
+    if args.batch.is_some() {
+        return crate::cmd::batch::run(args);
+    }
+    let out = args.out.as_deref().context("--out is required")?;
+    let format = if out == "-" {
+        None
+    } else {
+        Some(format_of(out)?)
+    };
+    if out != "-" && std::path::Path::new(out).exists() {
+        bail!("{out} already exists; choose another --out (outputs are never overwritten)");
+    }
+    let key: SigningKey = files::read_signing_key(&args.key, &args.pass)?;
+    let now = Timestamp::now();
+    let parsed = Fields::from(&args.fields)
+        .parse(now)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let kdf = kdf_params(args)?;
+    let mut list = match &args.status_list {
+        Some(p) => Some(IssuerList::open_or_create(p, &key, "1", DEFAULT_LIST_CAPACITY)?),
+        None => None,
+    };
+    let status = match list.as_mut() {
+        Some(l) => {
+            let s = l.allocate()?;
+            // Persist the allocation before the code exists, so a crash can
+            // only waste an index, never hand it out twice.
+            l.save(&key)?;
+            Some(s)
+        }
+        None => None,
+    };
+    let iss = args.include_iss.then(|| args.issuer.clone());
+    let cred = issue_first_level(&key, &parsed.cf, &request(&parsed, now, status, iss, kdf))?;
+    let version = QrSymbol::encode(cred.text(), EcLevel::Q)?.version();
+    match format {
+        None => {
+            let mut so = std::io::stdout().lock();
+            writeln!(so, "{}", cred.text())?;
+        }
+        Some(f) => {
+            let m = meta(&args.issuer, &cred, &parsed, now, args.pdf_show_details);
+            let bytes = Renderer::new(f)?.render(f, cred.text(), &m)?;
+            files::atomic_write(std::path::Path::new(out), &bytes)?;
+        }
+    }
+    eprintln!(
+        "issued credential {} ({} characters, QR version {version} at level Q){}",
+        cred.cti(),
+        cred.text().len(),
+        if out == "-" {
+            String::new()
+        } else {
+            format!(" -> {out}")
+        }
+    );
+    Ok(std::process::ExitCode::SUCCESS)
+}

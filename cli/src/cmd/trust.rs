@@ -1,0 +1,180 @@
+//! `attesta trust …`: create, edit, show trust lists.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use attesta_core::keys::Kid;
+use attesta_verify::trust::{OperatorEntry, TrustList};
+use jiff::{SignedDuration, Timestamp};
+use serde_json::json;
+
+use crate::cli::{TrustCommand, TrustEdit};
+use crate::files;
+
+fn parse_kid(s: &str) -> Result<Kid> {
+    Kid::from_hex(s).with_context(|| {
+        format!("'{s}' is not a kid (8 hex digits, as printed by `attesta key show`)")
+    })
+}
+
+/// Loads the list (checking the root's signature) or starts a new one,
+/// applies `change`, bumps the sequence and re-signs atomically.
+fn edit(e: &TrustEdit, change: impl FnOnce(&mut TrustList) -> Result<String>) -> Result<()> {
+    let root = files::read_signing_key(&e.root_key, &e.pass)?;
+    let mut list = if e.trust.exists() {
+        let bytes = files::read(&e.trust)?;
+        TrustList::verify_signature(&bytes, &root.public_key()).with_context(|| {
+            format!(
+                "{} is not a trust list signed by this root key",
+                e.trust.display()
+            )
+        })?
+    } else {
+        TrustList::default()
+    };
+    let what = change(&mut list)?;
+    list.next_version();
+    let now = Timestamp::now();
+    let exp = now + SignedDuration::from_hours(24 * i64::from(e.valid_days.max(1)));
+    files::atomic_write(&e.trust, &list.sign(&root, now, exp))?;
+    eprintln!(
+        "{what}; {} signed as sequence {} (valid until {})",
+        e.trust.display(),
+        list.seq,
+        exp.strftime("%Y-%m-%d")
+    );
+    Ok(())
+}
+
+pub fn run(cmd: &TrustCommand) -> Result<()> {
+    match cmd {
+        TrustCommand::AddIssuer { edit: e, issuer, key } => {
+            let k = files::read_public_key(key)?;
+            edit(e, |l| {
+                l.add_issuer(issuer, k, Some(Timestamp::now() - SignedDuration::from_mins(5)))?;
+                Ok(format!("added issuer {issuer} key {}", k.kid()))
+            })
+        }
+        TrustCommand::RetireIssuer { edit: e, kid } => {
+            let kid = parse_kid(kid)?;
+            edit(e, |l| {
+                l.retire_issuer_key(kid, Timestamp::now())?;
+                Ok(format!("retired key {kid}: codes it signed until now stay valid"))
+            })
+        }
+        TrustCommand::Deny { edit: e, kid } => {
+            let kid = parse_kid(kid)?;
+            edit(e, |l| {
+                l.deny(kid);
+                Ok(format!("denied key {kid} for ever"))
+            })
+        }
+        TrustCommand::AddOperator {
+            edit: e,
+            operator,
+            key,
+            name,
+        } => {
+            let sealing_key = crate::cmd::second_level::read_operator_public(key)?;
+            edit(e, |l| {
+                l.add_operator(OperatorEntry {
+                    id: operator.clone(),
+                    name: name.clone().unwrap_or_else(|| operator.clone()),
+                    sealing_key,
+                    valid_from: Some(Timestamp::now()),
+                    valid_until: None,
+                })?;
+                Ok(format!("accredited operator {operator}"))
+            })
+        }
+        TrustCommand::RemoveOperator { edit: e, operator } => edit(e, |l| {
+            l.remove_operator(operator)?;
+            Ok(format!("removed operator {operator}"))
+        }),
+        TrustCommand::Show { file, root, json } => show(file, root.as_deref(), *json),
+    }
+}
+
+fn ts(t: Option<Timestamp>) -> serde_json::Value {
+    t.map_or(serde_json::Value::Null, |t| json!(t.to_string()))
+}
+
+fn show(file: &Path, root: Option<&Path>, as_json: bool) -> Result<()> {
+    let bytes = files::read(file)?;
+    let (list, verified) = match root {
+        Some(r) => (
+            TrustList::verify_signature(&bytes, &files::read_public_key(r)?)
+                .with_context(|| format!("{} does not verify under {}", file.display(), r.display()))?,
+            true,
+        ),
+        None => (unverified(&bytes)?, false),
+    };
+    if as_json {
+        let v = json!({
+            "verified": verified,
+            "seq": list.seq,
+            "issued_at": ts(list.issued_at),
+            "expires_at": ts(list.expires_at),
+            "issuers": list.issuers.iter().map(|e| json!({
+                "id": e.id, "kid": e.kid().to_string(), "key": hex::encode(e.key.to_bytes()),
+                "valid_from": ts(e.valid_from), "valid_until": ts(e.valid_until),
+            })).collect::<Vec<_>>(),
+            "operators": list.operators.iter().map(|o| json!({
+                "id": o.id, "name": o.name, "key": hex::encode(o.sealing_key),
+                "valid_from": ts(o.valid_from), "valid_until": ts(o.valid_until),
+            })).collect::<Vec<_>>(),
+            "denied": list.denied.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    println!(
+        "trust list {} — {}",
+        file.display(),
+        if verified {
+            "signature verified"
+        } else {
+            "signature NOT checked (give --root ROOT.pub)"
+        }
+    );
+    println!("sequence:   {}", list.seq);
+    println!("issued:     {}", ts(list.issued_at));
+    println!("expires:    {}", ts(list.expires_at));
+    println!("issuers:");
+    for e in &list.issuers {
+        println!(
+            "  {:<12} kid {}  from {}  until {}",
+            e.id,
+            e.kid(),
+            e.valid_from.map_or("-".into(), |t| t.to_string()),
+            e.valid_until.map_or("-".into(), |t| t.to_string())
+        );
+    }
+    println!("operators:");
+    for o in &list.operators {
+        println!("  {:<12} {}", o.id, o.name);
+    }
+    println!(
+        "denied kids: {}",
+        if list.denied.is_empty() {
+            "none".to_owned()
+        } else {
+            list.denied.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ")
+        }
+    );
+    Ok(())
+}
+
+/// Reads a list without a root key, for display only: its own signature is
+/// not checked against anything trusted.
+fn unverified(bytes: &[u8]) -> Result<TrustList> {
+    let u = attesta_core::cose::UnverifiedSign1::parse(
+        bytes,
+        attesta_core::cbor_guard::CborLimits::GENERIC,
+    )
+    .context("not a trust list")?;
+    if u.typ() != Some(attesta_verify::trust::TRUST_LIST_TYP) {
+        bail!("not a trust list (wrong content type)");
+    }
+    TrustList::from_unverified_payload(u.payload_unverified()).context("malformed trust list")
+}

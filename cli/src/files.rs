@@ -1,0 +1,227 @@
+//! Files and terminals: atomic writes, key files with safe permissions,
+//! passphrases, and reading a code from an image, a text file or stdin.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use attesta_core::keys::{PublicKey, SigningKey};
+use zeroize::Zeroizing;
+
+use crate::cli::PassphraseArgs;
+
+/// Environment variable holding a key passphrase.
+pub const PASSPHRASE_ENV: &str = "ATTESTA_PASSPHRASE";
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same
+/// directory, flushed to disk, then renamed over the target. A crash leaves
+/// either the old file or the new one, never half of one.
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
+    atomic_write_mode(path, bytes, None)
+}
+
+fn tmp_name(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut r = [0u8; 6];
+    // Uniqueness, not secrecy: fall back to the pid if the RNG fails.
+    if getrandom::fill(&mut r).is_err() {
+        r[..4].copy_from_slice(&std::process::id().to_le_bytes());
+    }
+    path.with_file_name(format!(".{name}.{}.tmp", hex::encode(r)))
+}
+
+fn atomic_write_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {
+    let tmp = tmp_name(path);
+    let result = (|| -> std::io::Result<()> {
+        let mut f = open_new(&tmp, mode)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(unix)]
+fn open_new(p: &Path, mode: Option<u32>) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut o = OpenOptions::new();
+    o.write(true).create_new(true);
+    if let Some(m) = mode {
+        o.mode(m);
+    }
+    o.open(p)
+}
+
+#[cfg(not(unix))]
+fn open_new(p: &Path, _mode: Option<u32>) -> std::io::Result<File> {
+    OpenOptions::new().write(true).create_new(true).open(p)
+}
+
+/// Writes a private key file with mode 0600, atomically.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    atomic_write_mode(path, bytes, Some(0o600))
+}
+
+/// `FILE.pub`, appended as ssh-keygen does.
+pub fn pub_path(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".pub");
+    PathBuf::from(s)
+}
+
+/// Reads a file with a message that names it.
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).with_context(|| match fs::metadata(path) {
+        Err(_) => format!("{} does not exist; check the path", path.display()),
+        Ok(_) => format!("cannot read {}; check its permissions", path.display()),
+    })
+}
+
+/// Reads a text file.
+pub fn read_text(path: &Path) -> Result<String> {
+    String::from_utf8(read(path)?)
+        .with_context(|| format!("{} is not a text file", path.display()))
+}
+
+#[cfg(unix)]
+fn check_private_permissions(path: &Path, pass: &PassphraseArgs) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = fs::metadata(path)
+        .with_context(|| format!("{} does not exist; check the path", path.display()))?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 && !pass.insecure_permissions {
+        bail!(
+            "private key {} can be read by other users (mode {:o}); run `chmod 600 {}` (or pass --insecure-permissions)",
+            path.display(),
+            mode & 0o777,
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_private_permissions(_: &Path, _: &PassphraseArgs) -> Result<()> {
+    Ok(())
+}
+
+/// The passphrase from --passphrase-file, the environment, or (on a
+/// terminal, when `prompt` is set) a prompt.
+pub fn passphrase(pass: &PassphraseArgs, prompt: Option<&str>) -> Result<Option<Zeroizing<String>>> {
+    if let Some(f) = &pass.passphrase_file {
+        let s = Zeroizing::new(read_text(f)?);
+        let line = s.lines().next().unwrap_or("").to_owned();
+        if line.is_empty() {
+            bail!("passphrase file {} is empty", f.display());
+        }
+        return Ok(Some(Zeroizing::new(line)));
+    }
+    if let Ok(p) = std::env::var(PASSPHRASE_ENV)
+        && !p.is_empty()
+    {
+        return Ok(Some(Zeroizing::new(p)));
+    }
+    if let Some(msg) = prompt
+        && std::io::stdin().is_terminal()
+    {
+        let p = Zeroizing::new(rpassword::prompt_password(msg).context("cannot read the passphrase")?);
+        return Ok((!p.is_empty()).then_some(p));
+    }
+    Ok(None)
+}
+
+/// Reads an Ed25519 private key, asking for the passphrase when needed.
+pub fn read_signing_key(path: &Path, pass: &PassphraseArgs) -> Result<SigningKey> {
+    check_private_permissions(path, pass)?;
+    let pem = Zeroizing::new(read_text(path)?);
+    let encrypted = pem.contains("ENCRYPTED PRIVATE KEY");
+    let p = if encrypted {
+        passphrase(pass, Some(&format!("Passphrase for {}: ", path.display())))?
+    } else {
+        None
+    };
+    SigningKey::from_pkcs8_pem(&pem, p.as_ref().map(|s| s.as_bytes()))
+        .with_context(|| format!("cannot use the key {}", path.display()))
+}
+
+/// Reads an Ed25519 public key.
+pub fn read_public_key(path: &Path) -> Result<PublicKey> {
+    PublicKey::from_pem(&read_text(path)?)
+        .with_context(|| format!("cannot use the public key {}", path.display()))
+}
+
+/// A code read from the user's input.
+pub struct InputCode {
+    /// The QR text.
+    pub text: String,
+    /// Where it came from, for messages.
+    pub source: String,
+}
+
+fn is_image(b: &[u8]) -> bool {
+    b.starts_with(b"\x89PNG") || b.starts_with(&[0xff, 0xd8, 0xff]) || b.starts_with(b"RIFF")
+}
+
+/// Reads a code from an image file, a text file, or `-` (stdin).
+pub fn read_code(input: &str) -> Result<InputCode> {
+    let (bytes, source) = if input == "-" {
+        let mut b = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .context("cannot read standard input")?;
+        (b, "standard input".to_owned())
+    } else {
+        (read(Path::new(input))?, input.to_owned())
+    };
+    if bytes.is_empty() {
+        bail!("{source} is empty; give an image of the code or its text");
+    }
+    if is_image(&bytes) {
+        let codes = attesta_verify::scan::scan_image_bytes(&bytes)
+            .map_err(|e| anyhow::anyhow!("{source}: {e}"))?;
+        let ours: Vec<&String> = codes
+            .iter()
+            .filter(|c| c.starts_with("AT") || c.starts_with("AD"))
+            .collect();
+        let text = match (ours.as_slice(), codes.as_slice()) {
+            ([one], _) => (*one).clone(),
+            ([], [only]) => only.clone(),
+            ([], []) => bail!("{source}: no QR code found"),
+            ([], _) => bail!(
+                "{source}: {} QR codes found and none is an attestation; photograph the attestation's code alone",
+                codes.len()
+            ),
+            (_, _) => bail!(
+                "{source}: {} attestation codes in one image; photograph one code at a time",
+                ours.len()
+            ),
+        };
+        return Ok(InputCode { text, source });
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("{source} is neither a PNG/JPEG image nor a text file"))?;
+    let text = text.trim().to_owned();
+    if text.lines().count() > 1 {
+        bail!("{source} holds several lines; give one code per file");
+    }
+    Ok(InputCode { text, source })
+}
+
+/// Refuses to overwrite unless `force`.
+pub fn ensure_absent(path: &Path, force: bool) -> Result<()> {
+    if !force && path.exists() {
+        bail!(
+            "{} already exists; choose another name or pass --force to overwrite",
+            path.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! Writing an issued code as PDF, PNG, SVG or text.
+
+use anyhow::{Context, Result};
+use attesta_core::qr::{EcLevel, QrOptions, QrSymbol};
+use attesta_pdf::{AttestationPdf, Level, PdfRenderer};
+
+use crate::cli::OutFormat;
+
+/// What a printed document shows besides the code.
+#[derive(Clone, Debug, Default)]
+pub struct DocMeta {
+    pub issuer: String,
+    pub issued_on: String,
+    pub valid_until: String,
+    pub reference: String,
+    pub details: Option<Vec<String>>,
+    pub second_level: bool,
+}
+
+/// Picks the format from an output path's extension.
+pub fn format_of(path: &str) -> Result<OutFormat> {
+    let ext = std::path::Path::new(path)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    Ok(match ext.as_str() {
+        "pdf" => OutFormat::Pdf,
+        "png" => OutFormat::Png,
+        "svg" => OutFormat::Svg,
+        "txt" => OutFormat::Txt,
+        _ => anyhow::bail!(
+            "cannot tell the output format of '{path}'; end the name with .pdf, .png, .svg or .txt, or use - for the text on stdout"
+        ),
+    })
+}
+
+/// Renders outputs; holds the parsed PDF font so batches do not reload it.
+pub struct Renderer {
+    pdf: Option<PdfRenderer>,
+}
+
+impl Renderer {
+    pub fn new(format: OutFormat) -> Result<Self> {
+        Ok(Renderer {
+            pdf: match format {
+                OutFormat::Pdf => Some(PdfRenderer::new().context("cannot prepare the PDF renderer")?),
+                _ => None,
+            },
+        })
+    }
+
+    pub fn render(&self, format: OutFormat, text: &str, meta: &DocMeta) -> Result<Vec<u8>> {
+        Ok(match format {
+            OutFormat::Txt => format!("{text}\n").into_bytes(),
+            OutFormat::Png => QrSymbol::encode(text, EcLevel::Q)?.to_png(&QrOptions::default())?,
+            OutFormat::Svg => QrSymbol::encode(text, EcLevel::Q)?
+                .to_svg(&QrOptions::default())
+                .into_bytes(),
+            OutFormat::Pdf => {
+                let doc = AttestationPdf::new(text)
+                    .issuer(meta.issuer.clone())
+                    .issued_on(meta.issued_on.clone())
+                    .valid_until(meta.valid_until.clone())
+                    .reference(meta.reference.clone())
+                    .details(meta.details.clone())
+                    .level(if meta.second_level {
+                        Level::Second
+                    } else {
+                        Level::First
+                    });
+                match &self.pdf {
+                    Some(r) => r.render(&doc)?,
+                    None => PdfRenderer::new()?.render(&doc)?,
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,602 @@
+//! Trust lists: which issuer keys and which second-level operators a
+//! verifier trusts, signed by a root key that the verifier pins.
+//!
+//! A trust list is a COSE_Sign1 (content type `application/attesta-trust+cwt`)
+//! whose CWT claims carry `iat`, `exp` and, in the private claim -65540, a
+//! map with a monotonically increasing `seq`, the issuers (id, Ed25519
+//! key, validity window), the accredited operators (id, display name, X25519
+//! sealing key, validity window) and `denied`, the kids revoked for ever.
+//! Every later list must keep the denied kids; a verifier remembers every
+//! kid any accepted list denied ([`TrustState`]), so a compromised key
+//! cannot come back through an old or rogue-but-validly-signed list.
+//!
+//! ```
+//! use attesta_core::keys::SigningKey;
+//! use attesta_verify::trust::{TrustList, TrustState, TrustPolicy};
+//! use jiff::{Timestamp, ToSpan};
+//!
+//! let root = SigningKey::generate()?;
+//! let issuer = SigningKey::generate()?;
+//! let now = Timestamp::now();
+//! let mut list = TrustList::default();
+//! list.add_issuer("INPS", issuer.public_key(), Some(now))?;
+//! let bytes = list.sign(&root, now, now + 30 * 24.hours());
+//!
+//! let mut state = TrustState::default();
+//! let accepted = state.accept(&bytes, &root.public_key(), now, &TrustPolicy::default())?;
+//! assert_eq!(accepted.issuers_with_kid(issuer.kid()).count(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::BTreeSet;
+
+use attesta_core::cbor_guard::CborLimits;
+use attesta_core::claims::{self, ClaimSet};
+use attesta_core::cose::{self, UnverifiedSign1};
+use attesta_core::keys::{Kid, PublicKey, SigningKey};
+use ciborium::Value;
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// Content type of a trust list.
+pub const TRUST_LIST_TYP: &str = "application/attesta-trust+cwt";
+
+/// Trust lists are small documents; these bounds leave room for
+/// thousands of keys and operators.
+const TRUST_LIMITS: CborLimits = CborLimits {
+    max_depth: 8,
+    max_items: 200_000,
+    allow_indefinite: false,
+};
+
+/// An issuer key in a trust list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuerEntry {
+    /// Issuer id (e.g. "INPS", "ASL-BO").
+    pub id: String,
+    /// The Ed25519 public key.
+    pub key: PublicKey,
+    /// Credentials issued (iat) before this are not accepted.
+    pub valid_from: Option<Timestamp>,
+    /// Credentials issued (iat) after this are not accepted (a retired key:
+    /// codes it signed before stay valid).
+    pub valid_until: Option<Timestamp>,
+}
+
+impl IssuerEntry {
+    /// The key's kid.
+    pub fn kid(&self) -> Kid {
+        self.key.kid()
+    }
+
+    /// Whether the key was allowed to sign at `t`.
+    pub fn valid_at(&self, t: Timestamp) -> bool {
+        self.valid_from.is_none_or(|f| t >= f) && self.valid_until.is_none_or(|u| t <= u)
+    }
+}
+
+/// An accredited second-level operator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OperatorEntry {
+    /// Operator id, the `aud` of tokens addressed to it.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// X25519 public key that tokens are sealed to (HPKE).
+    pub sealing_key: [u8; 32],
+    /// Start of accreditation.
+    pub valid_from: Option<Timestamp>,
+    /// End of accreditation.
+    pub valid_until: Option<Timestamp>,
+}
+
+/// The content of a trust list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrustList {
+    /// Sequence number; each new list has a higher one.
+    pub seq: u64,
+    /// When the list was signed.
+    pub issued_at: Option<Timestamp>,
+    /// When it stops being usable.
+    pub expires_at: Option<Timestamp>,
+    /// Trusted issuer keys.
+    pub issuers: Vec<IssuerEntry>,
+    /// Accredited operators.
+    pub operators: Vec<OperatorEntry>,
+    /// Kids revoked for ever.
+    pub denied: BTreeSet<Kid>,
+}
+
+/// Why a trust list was refused or could not be changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TrustError {
+    /// Not a trust list.
+    #[error("the trust list file is malformed ({0}); download it again from the issuer")]
+    Malformed(String),
+    /// Signature does not verify under the pinned root key.
+    #[error("the trust list is not signed by the root key you gave (--root); check you have the right root key and an untampered list")]
+    BadSignature,
+    /// Older than one already accepted.
+    #[error("the trust list has sequence {found}, older than sequence {accepted} already accepted (rollback); download the current list")]
+    Rollback {
+        /// The list's sequence.
+        found: u64,
+        /// The highest accepted.
+        accepted: u64,
+    },
+    /// Past its expiry or the maximum age.
+    #[error("the trust list is out of date (issued {issued}, {why}); download a fresh one before verifying")]
+    Stale {
+        /// Issue time.
+        issued: String,
+        /// What limit it passed.
+        why: String,
+    },
+    /// A kid denied by an accepted list appears again as an issuer.
+    #[error("the trust list trusts key {0}, which an earlier list revoked; a revoked key never returns: do not use this list")]
+    DeniedKidReinstated(Kid),
+    /// The list drops kids denied before.
+    #[error("the trust list no longer denies key {0}, which an earlier list revoked; every list must keep the denylist: do not use this list")]
+    DenylistShrunk(Kid),
+    /// Editing: the key is denied.
+    #[error("key {0} is on the denylist and can never be trusted again; generate a new key")]
+    KeyDenied(Kid),
+    /// Editing: duplicate entry.
+    #[error("{0} is already in the trust list")]
+    Duplicate(String),
+    /// Editing: not found.
+    #[error("{0} is not in the trust list; see `attesta trust show`")]
+    NotFound(String),
+}
+
+impl TrustError {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TrustError::Malformed(_) => "trust_list_malformed",
+            TrustError::BadSignature => "trust_list_bad_signature",
+            TrustError::Rollback { .. } => "trust_list_rollback",
+            TrustError::Stale { .. } => "trust_list_stale",
+            TrustError::DeniedKidReinstated(_) => "trust_list_denied_kid_reinstated",
+            TrustError::DenylistShrunk(_) => "trust_list_denylist_shrunk",
+            TrustError::KeyDenied(_) => "key_denied",
+            TrustError::Duplicate(_) => "duplicate",
+            TrustError::NotFound(_) => "not_found",
+        }
+    }
+}
+
+fn t_val(t: Timestamp) -> Value {
+    Value::Integer(t.as_second().into())
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.to_owned())
+}
+
+impl TrustList {
+    /// Adds an issuer key, valid for credentials issued from `valid_from`.
+    pub fn add_issuer(
+        &mut self,
+        id: &str,
+        key: PublicKey,
+        valid_from: Option<Timestamp>,
+    ) -> Result<(), TrustError> {
+        if self.denied.contains(&key.kid()) {
+            return Err(TrustError::KeyDenied(key.kid()));
+        }
+        if self.issuers.iter().any(|e| e.key == key) {
+            return Err(TrustError::Duplicate(format!("key {}", key.kid())));
+        }
+        self.issuers.push(IssuerEntry {
+            id: id.to_owned(),
+            key,
+            valid_from,
+            valid_until: None,
+        });
+        Ok(())
+    }
+
+    /// Retires an issuer key: codes it signed up to `at` stay valid, later ones are refused.
+    pub fn retire_issuer_key(&mut self, kid: Kid, at: Timestamp) -> Result<(), TrustError> {
+        let mut found = false;
+        for e in self.issuers.iter_mut().filter(|e| e.kid() == kid) {
+            e.valid_until = Some(at);
+            found = true;
+        }
+        found
+            .then_some(())
+            .ok_or_else(|| TrustError::NotFound(format!("key {kid}")))
+    }
+
+    /// Denies a kid for ever: removes its keys and remembers it.
+    pub fn deny(&mut self, kid: Kid) {
+        self.issuers.retain(|e| e.kid() != kid);
+        self.denied.insert(kid);
+    }
+
+    /// Adds an accredited operator.
+    pub fn add_operator(&mut self, op: OperatorEntry) -> Result<(), TrustError> {
+        if self.operators.iter().any(|o| o.id == op.id) {
+            return Err(TrustError::Duplicate(format!("operator {}", op.id)));
+        }
+        self.operators.push(op);
+        Ok(())
+    }
+
+    /// Removes an operator.
+    pub fn remove_operator(&mut self, id: &str) -> Result<(), TrustError> {
+        let before = self.operators.len();
+        self.operators.retain(|o| o.id != id);
+        (self.operators.len() < before)
+            .then_some(())
+            .ok_or_else(|| TrustError::NotFound(format!("operator {id}")))
+    }
+
+    /// Issuer entries whose key has `kid` (there may be several: kids are short).
+    pub fn issuers_with_kid(&self, kid: Kid) -> impl Iterator<Item = &IssuerEntry> {
+        self.issuers
+            .iter()
+            .filter(move |e| e.kid() == kid && !self.denied.contains(&kid))
+    }
+
+    /// The operator with `id`.
+    pub fn operator(&self, id: &str) -> Option<&OperatorEntry> {
+        self.operators.iter().find(|o| o.id == id)
+    }
+
+    /// Signs the list with the root key, as it is: call
+    /// [`TrustList::next_version`] first when publishing an update.
+    pub fn sign(&self, root: &SigningKey, issued_at: Timestamp, expires_at: Timestamp) -> Vec<u8> {
+        let issuers = self
+            .issuers
+            .iter()
+            .map(|e| {
+                let mut m = vec![
+                    (text("id"), text(&e.id)),
+                    (text("key"), Value::Bytes(e.key.to_bytes().to_vec())),
+                ];
+                if let Some(f) = e.valid_from {
+                    m.push((text("from"), t_val(f)));
+                }
+                if let Some(u) = e.valid_until {
+                    m.push((text("until"), t_val(u)));
+                }
+                Value::Map(m)
+            })
+            .collect();
+        let operators = self
+            .operators
+            .iter()
+            .map(|o| {
+                let mut m = vec![
+                    (text("id"), text(&o.id)),
+                    (text("name"), text(&o.name)),
+                    (text("key"), Value::Bytes(o.sealing_key.to_vec())),
+                ];
+                if let Some(f) = o.valid_from {
+                    m.push((text("from"), t_val(f)));
+                }
+                if let Some(u) = o.valid_until {
+                    m.push((text("until"), t_val(u)));
+                }
+                Value::Map(m)
+            })
+            .collect();
+        let denied = self
+            .denied
+            .iter()
+            .map(|k| Value::Bytes(k.as_bytes().to_vec()))
+            .collect();
+        let body = Value::Map(vec![
+            (text("seq"), Value::Integer(self.seq.into())),
+            (text("issuers"), Value::Array(issuers)),
+            (text("operators"), Value::Array(operators)),
+            (text("denied"), Value::Array(denied)),
+        ]);
+        let mut c = ClaimSet::new();
+        c.set_time(claims::IAT, issued_at);
+        c.set_time(claims::EXP, expires_at);
+        c.set(claims::ATTESTA_TRUST_LIST, body);
+        cose::sign(root, c.to_vec(), Some(TRUST_LIST_TYP))
+    }
+
+    /// Bumps the sequence number for a new version.
+    pub fn next_version(&mut self) {
+        self.seq += 1;
+    }
+
+    /// Parses a signed trust list and checks it against the root key,
+    /// without any policy (age, rollback). Tools that edit lists use this;
+    /// verifiers use [`TrustState::accept`].
+    pub fn verify_signature(bytes: &[u8], root: &PublicKey) -> Result<TrustList, TrustError> {
+        let limits = TRUST_LIMITS;
+        let u = UnverifiedSign1::parse(bytes, limits)
+            .map_err(|e| TrustError::Malformed(e.to_string()))?;
+        if u.typ() != Some(TRUST_LIST_TYP) {
+            return Err(TrustError::Malformed(
+                "not a trust list (wrong content type)".into(),
+            ));
+        }
+        let p = u.verify(root).ok_or(TrustError::BadSignature)?;
+        Self::from_claims(p.bytes(), limits)
+    }
+
+    /// Reads the claims of a trust list **without** checking who signed it,
+    /// for display by tools that have no root key. Never trust the result.
+    pub fn from_unverified_payload(payload: &[u8]) -> Result<TrustList, TrustError> {
+        Self::from_claims(payload, TRUST_LIMITS)
+    }
+
+    fn from_claims(bytes: &[u8], limits: CborLimits) -> Result<TrustList, TrustError> {
+        let m = |s: &str| TrustError::Malformed(s.to_owned());
+        let c = ClaimSet::parse(bytes, limits).map_err(|e| m(&e.to_string()))?;
+        let issued_at = c.required_time(claims::IAT, "iat").map_err(|_| m("iat"))?;
+        let expires_at = c.required_time(claims::EXP, "exp").map_err(|_| m("exp"))?;
+        let body = c.get(claims::ATTESTA_TRUST_LIST).ok_or_else(|| m("body"))?;
+        let seq = claims::map_get(body, "seq")
+            .and_then(claims::as_u64)
+            .ok_or_else(|| m("seq"))?;
+        let arr = |k: &str| match claims::map_get(body, k) {
+            Some(Value::Array(a)) => Ok(a.as_slice()),
+            _ => Err(m(k)),
+        };
+        let time = |v: &Value, k: &str| -> Result<Option<Timestamp>, TrustError> {
+            match claims::map_get(v, k) {
+                None => Ok(None),
+                Some(Value::Integer(i)) => i64::try_from(i128::from(*i))
+                    .ok()
+                    .and_then(|s| Timestamp::from_second(s).ok())
+                    .map(Some)
+                    .ok_or_else(|| m(k)),
+                Some(_) => Err(m(k)),
+            }
+        };
+        let txt = |v: &Value, k: &str| match claims::map_get(v, k) {
+            Some(Value::Text(t)) => Ok(t.clone()),
+            _ => Err(m(k)),
+        };
+        let bytes32 = |v: &Value, k: &str| match claims::map_get(v, k) {
+            Some(Value::Bytes(b)) => <[u8; 32]>::try_from(b.as_slice()).map_err(|_| m(k)),
+            _ => Err(m(k)),
+        };
+        let mut issuers = Vec::new();
+        for e in arr("issuers")? {
+            issuers.push(IssuerEntry {
+                id: txt(e, "id")?,
+                key: PublicKey::from_bytes(&bytes32(e, "key")?).map_err(|_| m("issuer key"))?,
+                valid_from: time(e, "from")?,
+                valid_until: time(e, "until")?,
+            });
+        }
+        let mut operators = Vec::new();
+        for o in arr("operators")? {
+            operators.push(OperatorEntry {
+                id: txt(o, "id")?,
+                name: txt(o, "name")?,
+                sealing_key: bytes32(o, "key")?,
+                valid_from: time(o, "from")?,
+                valid_until: time(o, "until")?,
+            });
+        }
+        let mut denied = BTreeSet::new();
+        for d in arr("denied")? {
+            match d {
+                Value::Bytes(b) => {
+                    denied.insert(Kid::from_slice(b).ok_or_else(|| m("denied kid"))?);
+                }
+                _ => return Err(m("denied")),
+            }
+        }
+        Ok(TrustList {
+            seq,
+            issued_at: Some(issued_at),
+            expires_at: Some(expires_at),
+            issuers,
+            operators,
+            denied,
+        })
+    }
+}
+
+/// How old a trust list may be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrustPolicy {
+    /// Refuse lists issued longer ago than this, whatever their `exp`.
+    /// Default 30 days: a verifier that has not synced for a month no
+    /// longer knows which keys were revoked.
+    pub max_age: SignedDuration,
+}
+
+impl Default for TrustPolicy {
+    fn default() -> Self {
+        TrustPolicy {
+            max_age: SignedDuration::from_hours(24 * 30),
+        }
+    }
+}
+
+/// What a verifier remembers between runs: the highest sequence accepted,
+/// the newest issue time seen (the clock floor) and every denied kid.
+/// Applications persist it (the CLI as JSON in its state directory).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustState {
+    /// Highest accepted sequence number.
+    pub highest_seq: Option<u64>,
+    /// Newest trust-list issue time accepted (seconds since the epoch).
+    pub newest_issued_at: Option<i64>,
+    /// Every kid denied by any accepted list, hex.
+    pub denied: BTreeSet<String>,
+}
+
+impl TrustState {
+    /// The clock floor: verification never happens before this time.
+    pub fn clock_floor(&self) -> Option<Timestamp> {
+        self.newest_issued_at
+            .and_then(|s| Timestamp::from_second(s).ok())
+    }
+
+    /// Verifies and accepts a trust list at time `now`, updating the state.
+    pub fn accept(
+        &mut self,
+        bytes: &[u8],
+        root: &PublicKey,
+        now: Timestamp,
+        policy: &TrustPolicy,
+    ) -> Result<TrustList, TrustError> {
+        let list = TrustList::verify_signature(bytes, root)?;
+        if let Some(h) = self.highest_seq
+            && list.seq < h
+        {
+            return Err(TrustError::Rollback {
+                found: list.seq,
+                accepted: h,
+            });
+        }
+        let issued = list.issued_at.unwrap_or(Timestamp::UNIX_EPOCH);
+        let now = self.clock_floor().map_or(now, |f| now.max(f));
+        if let Some(exp) = list.expires_at
+            && now > exp
+        {
+            return Err(TrustError::Stale {
+                issued: issued.to_string(),
+                why: format!("expired {exp}"),
+            });
+        }
+        if now.duration_since(issued) > policy.max_age {
+            return Err(TrustError::Stale {
+                issued: issued.to_string(),
+                why: format!(
+                    "older than the maximum age of {} days",
+                    policy.max_age.as_hours() / 24
+                ),
+            });
+        }
+        for kid_hex in &self.denied {
+            if let Some(kid) = Kid::from_hex(kid_hex) {
+                if list.issuers.iter().any(|e| e.kid() == kid) {
+                    return Err(TrustError::DeniedKidReinstated(kid));
+                }
+                if !list.denied.contains(&kid) {
+                    return Err(TrustError::DenylistShrunk(kid));
+                }
+            }
+        }
+        self.highest_seq = Some(self.highest_seq.map_or(list.seq, |h| h.max(list.seq)));
+        self.newest_issued_at = Some(
+            self.newest_issued_at
+                .map_or(issued.as_second(), |n| n.max(issued.as_second())),
+        );
+        self.denied
+            .extend(list.denied.iter().map(|k| k.to_string()));
+        Ok(list)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::ToSpan;
+
+    fn now() -> Timestamp {
+        Timestamp::from_second(1_795_000_000).unwrap()
+    }
+
+    fn days(n: i64) -> SignedDuration {
+        SignedDuration::from_hours(24 * n)
+    }
+
+    fn signed(list: &TrustList, root: &SigningKey, at: Timestamp) -> Vec<u8> {
+        list.sign(root, at, at + days(30))
+    }
+
+    #[test]
+    fn accept_rollback_and_denylist() {
+        let root = SigningKey::from_seed(&[1; 32]);
+        let k1 = SigningKey::from_seed(&[2; 32]);
+        let k2 = SigningKey::from_seed(&[3; 32]);
+        let mut list = TrustList::default();
+        list.add_issuer("INPS", k1.public_key(), None).unwrap();
+        list.next_version();
+        let v1 = signed(&list, &root, now());
+        list.deny(k1.kid());
+        list.add_issuer("INPS", k2.public_key(), None).unwrap();
+        list.next_version();
+        let v2 = signed(&list, &root, now() + 1.hour());
+
+        let mut st = TrustState::default();
+        let p = TrustPolicy::default();
+        let a = st.accept(&v1, &root.public_key(), now(), &p).unwrap();
+        assert_eq!(a.issuers_with_kid(k1.kid()).count(), 1);
+        let b = st.accept(&v2, &root.public_key(), now() + 2.hours(), &p).unwrap();
+        assert_eq!(b.issuers_with_kid(k1.kid()).count(), 0);
+        assert!(matches!(
+            st.accept(&v1, &root.public_key(), now() + 2.hours(), &p),
+            Err(TrustError::Rollback { found: 1, accepted: 2 })
+        ));
+        assert_eq!(st.clock_floor(), Some(now() + 1.hour()));
+
+        // A later list that drops the denied kid or reinstates it is refused.
+        let mut rogue = list.clone();
+        rogue.denied.clear();
+        rogue.next_version();
+        assert_eq!(
+            st.accept(&signed(&rogue, &root, now() + 3.hours()), &root.public_key(), now() + 3.hours(), &p)
+                .err(),
+            Some(TrustError::DenylistShrunk(k1.kid()))
+        );
+        assert_eq!(list.add_issuer("X", k1.public_key(), None), Err(TrustError::KeyDenied(k1.kid())));
+    }
+
+    #[test]
+    fn signature_and_age() {
+        let root = SigningKey::from_seed(&[1; 32]);
+        let other = SigningKey::from_seed(&[9; 32]);
+        let list = TrustList::default();
+        let v = signed(&list, &root, now());
+        let p = TrustPolicy::default();
+        assert_eq!(
+            TrustState::default()
+                .accept(&v, &other.public_key(), now(), &p)
+                .err(),
+            Some(TrustError::BadSignature)
+        );
+        assert!(matches!(
+            TrustState::default().accept(&v, &root.public_key(), now() + days(31), &p),
+            Err(TrustError::Stale { .. })
+        ));
+        assert!(matches!(
+            TrustState::default().accept(b"garbage", &root.public_key(), now(), &p),
+            Err(TrustError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn key_windows_and_operators() {
+        let k = SigningKey::from_seed(&[2; 32]);
+        let mut list = TrustList::default();
+        list.add_issuer("INPS", k.public_key(), Some(now())).unwrap();
+        list.retire_issuer_key(k.kid(), now() + 10.hours()).unwrap();
+        let e = list.issuers_with_kid(k.kid()).next().unwrap();
+        assert!(!e.valid_at(now() - 1.second()));
+        assert!(e.valid_at(now() + 1.hour()));
+        assert!(!e.valid_at(now() + 11.hours()));
+        let op = OperatorEntry {
+            id: "comune-bo".into(),
+            name: "Comune di Bologna".into(),
+            sealing_key: [7; 32],
+            valid_from: None,
+            valid_until: None,
+        };
+        list.add_operator(op.clone()).unwrap();
+        assert!(list.add_operator(op).is_err());
+        let root = SigningKey::from_seed(&[1; 32]);
+        let back = TrustList::verify_signature(&list.sign(&root, now(), now() + 1.hour()), &root.public_key())
+            .unwrap();
+        assert_eq!(back.operator("comune-bo").unwrap().name, "Comune di Bologna");
+        assert_eq!(back.issuers, list.issuers);
+        list.remove_operator("comune-bo").unwrap();
+        assert!(list.remove_operator("comune-bo").is_err());
+    }
+}

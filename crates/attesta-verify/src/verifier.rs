@@ -1,0 +1,498 @@
+//! Offline verification of first-level codes, in two steps.
+//!
+//! 1. [`Verifier::check`], without the CF: format, signature by a trusted
+//!    issuer key valid at issuance, validity dates, revocation.
+//! 2. [`CheckedCredential::open`], with the holder's CF: the CF is
+//!    validated, then it opens the envelope; a wrong CF is
+//!    [`VerifyError::CfMismatch`].
+//!
+//! Results can only be built here: [`CheckedCredential`] and
+//! [`VerifiedAttestation`] have private fields and no public constructor,
+//! so holding one proves the checks ran.
+
+use attesta_core::cf::{CfError, CodiceFiscale};
+use attesta_core::credential::{FirstLevelClaims, FirstLevelCode, OpenError};
+use attesta_core::envelope::KdfLimits;
+use attesta_core::error::FormatError;
+use attesta_core::keys::Kid;
+use attesta_core::model::Attestation;
+use jiff::{SignedDuration, Timestamp};
+
+use crate::status_list::{CredentialStatus, StatusListError, StatusListToken};
+use crate::trust::{IssuerEntry, TrustError, TrustList, TrustPolicy, TrustState};
+
+/// What to do when a code has a status-list reference but no current list
+/// for it was loaded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RevocationPolicy {
+    /// Accept, and say in the result that revocation was not checked.
+    #[default]
+    ReportNotChecked,
+    /// Refuse with [`VerifyError::RevocationNotChecked`].
+    Require,
+}
+
+/// Verification policy. The defaults are documented in docs/verifier-guide.md.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// Tolerance for clock differences between issuer and verifier,
+    /// applied to `iat`, `nbf` and `exp`. Default ±5 minutes.
+    pub clock_skew: SignedDuration,
+    /// Trust-list age limits.
+    pub trust: TrustPolicy,
+    /// Status lists issued longer ago than this are stale even without
+    /// `exp`. Default 30 days.
+    pub status_list_max_age: SignedDuration,
+    /// Limits on the KDF parameters a code may ask for.
+    pub kdf_limits: KdfLimits,
+    /// Missing revocation information.
+    pub revocation: RevocationPolicy,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            clock_skew: SignedDuration::from_mins(5),
+            trust: TrustPolicy::default(),
+            status_list_max_age: SignedDuration::from_hours(24 * 30),
+            kdf_limits: KdfLimits::default(),
+            revocation: RevocationPolicy::default(),
+        }
+    }
+}
+
+/// Whether revocation was checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Revocation {
+    /// Checked against a current list: not revoked.
+    Checked {
+        /// The list's uri.
+        list_uri: String,
+        /// When the list was issued.
+        list_issued_at: Timestamp,
+    },
+    /// The code has a status reference but no list for it was loaded.
+    NotChecked {
+        /// The list's uri the code refers to.
+        list_uri: String,
+    },
+    /// The code carries no status reference (its issuer does not revoke).
+    NotRevocable,
+}
+
+/// Why a code is not valid. Each variant has a stable [`VerifyError::code`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// Not a well-formed code.
+    #[error(transparent)]
+    Format(#[from] FormatError),
+    /// No trusted key has the code's kid.
+    #[error("the code is signed by a key (kid {0}) that is not in your trust list; it may come from an unknown issuer, or your trust list is out of date: update it and try again")]
+    UnknownKid(Kid),
+    /// The kid was revoked.
+    #[error("the code is signed by a key (kid {0}) that has been revoked; do not accept it")]
+    DeniedKid(Kid),
+    /// No trusted key with the kid verifies the signature.
+    #[error("the signature does not match: the code was altered or forged; do not accept it")]
+    BadSignature,
+    /// The key was not valid when the code says it was issued.
+    #[error("the code was issued ({issued}) outside the validity window of its signing key; do not accept it")]
+    KeyNotValidAtIssuance {
+        /// The code's iat.
+        issued: Timestamp,
+    },
+    /// `iss` does not match the trust list's issuer of the key.
+    #[error("the code names issuer '{claimed}' but is signed by a key of '{actual}'; do not accept it")]
+    IssuerMismatch {
+        /// iss claim.
+        claimed: String,
+        /// Trust-list issuer.
+        actual: String,
+    },
+    /// Not valid yet.
+    #[error("the code is not valid yet (valid from {from}); check the device's date and time")]
+    NotYetValid {
+        /// Start of validity.
+        from: Timestamp,
+    },
+    /// Expired.
+    #[error("the code expired on {on}; the holder must download a new one")]
+    Expired {
+        /// Expiry.
+        on: Timestamp,
+    },
+    /// Revoked by the issuer.
+    #[error("the code has been revoked by its issuer; it is no longer valid: the holder must contact the issuer")]
+    Revoked,
+    /// Suspended by the issuer.
+    #[error("the code is suspended by its issuer; it is not valid for now: the holder must contact the issuer")]
+    Suspended,
+    /// The status index is outside the loaded list.
+    #[error("the code's revocation index {idx} is outside its status list; the list may be out of date: update it")]
+    StatusIndexOutOfRange {
+        /// The index.
+        idx: u64,
+    },
+    /// Revocation could not be checked and policy requires it.
+    #[error("revocation could not be checked: no current status list '{list_uri}' is loaded; download it (attesta verify --status-list FILE)")]
+    RevocationNotChecked {
+        /// The uri needed.
+        list_uri: String,
+    },
+    /// A status list that cannot be used.
+    #[error(transparent)]
+    StatusList(#[from] StatusListError),
+    /// A status list not signed by a trusted issuer key.
+    #[error("the status list is not signed by a key in your trust list; download it again from the issuer")]
+    StatusListUntrusted,
+    /// A status list of another issuer.
+    #[error("the status list '{uri}' belongs to issuer '{list_issuer}', not to this code's issuer '{code_issuer}'; load the right issuer's list")]
+    StatusListWrongIssuer {
+        /// uri.
+        uri: String,
+        /// The list's signer.
+        list_issuer: String,
+        /// The code's signer.
+        code_issuer: String,
+    },
+    /// A status list past its expiry or maximum age.
+    #[error("the status list '{uri}' is out of date (issued {issued}); download a fresh one")]
+    StatusListStale {
+        /// uri.
+        uri: String,
+        /// Issue time.
+        issued: Timestamp,
+    },
+    /// The trust list was refused.
+    #[error(transparent)]
+    Trust(#[from] TrustError),
+    /// The CF typed is not a valid codice fiscale.
+    #[error("{0}")]
+    CfMalformed(CfError),
+    /// The CF does not open the code.
+    #[error("the code does not belong to this codice fiscale; check the code typed against the holder's card (tessera sanitaria)")]
+    CfMismatch,
+    /// KDF parameters beyond limits.
+    #[error("the code asks for unreasonably costly key derivation ({m} MiB, {t} passes, {p} lanes); it is crafted or foreign: do not accept it")]
+    KdfParamsOutOfBounds {
+        /// Memory.
+        m: u32,
+        /// Passes.
+        t: u32,
+        /// Lanes.
+        p: u32,
+    },
+}
+
+impl VerifyError {
+    /// The stable machine-readable code (`reason` in `attesta verify --json`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            VerifyError::Format(e) => e.code(),
+            VerifyError::UnknownKid(_) => "unknown_kid",
+            VerifyError::DeniedKid(_) => "denied_kid",
+            VerifyError::BadSignature => "bad_signature",
+            VerifyError::KeyNotValidAtIssuance { .. } => "key_not_valid_at_issuance",
+            VerifyError::IssuerMismatch { .. } => "issuer_mismatch",
+            VerifyError::NotYetValid { .. } => "not_yet_valid",
+            VerifyError::Expired { .. } => "expired",
+            VerifyError::Revoked => "revoked",
+            VerifyError::Suspended => "suspended",
+            VerifyError::StatusIndexOutOfRange { .. } => "status_index_out_of_range",
+            VerifyError::RevocationNotChecked { .. } => "revocation_not_checked",
+            VerifyError::StatusList(e) => e.code(),
+            VerifyError::StatusListUntrusted => "status_list_untrusted",
+            VerifyError::StatusListWrongIssuer { .. } => "status_list_wrong_issuer",
+            VerifyError::StatusListStale { .. } => "status_list_stale",
+            VerifyError::Trust(e) => e.code(),
+            VerifyError::CfMalformed(_) => "cf_malformed",
+            VerifyError::CfMismatch => "cf_mismatch",
+            VerifyError::KdfParamsOutOfBounds { .. } => "kdf_params_out_of_bounds",
+        }
+    }
+}
+
+/// `t + d`, saturating at the ends of time instead of panicking: dates
+/// come from untrusted codes.
+fn shift(t: Timestamp, d: SignedDuration) -> Timestamp {
+    t.checked_add(d).unwrap_or(if d.is_negative() {
+        Timestamp::MIN
+    } else {
+        Timestamp::MAX
+    })
+}
+
+struct LoadedStatusList {
+    issuer_id: String,
+    token: StatusListToken,
+}
+
+/// An offline verifier: a trust list, status lists and a policy.
+///
+/// ```
+/// # use attesta_core::{cf::CodiceFiscale, credential::*, envelope::KdfParams, keys::SigningKey, model::*};
+/// # use attesta_verify::{trust::*, verifier::*};
+/// # use jiff::{Timestamp, ToSpan};
+/// # let (root, issuer) = (SigningKey::generate()?, SigningKey::generate()?);
+/// # let now = Timestamp::now();
+/// # let mut list = TrustList::default();
+/// # list.add_issuer("INPS", issuer.public_key(), None)?;
+/// # let trust_bytes = list.sign(&root, now, now + 30 * 24.hours());
+/// # let cf = CodiceFiscale::parse("RSSMRA85T10A562S")?;
+/// # let code = issue_first_level(&issuer, &cf, &FirstLevelRequest {
+/// #     attestation: Attestation::builder().deafness(true).build()?, issued_at: now, not_before: None,
+/// #     expires_at: now + 24.hours(), status: None, issuer: None, kdf: KdfParams::INSECURE_TEST })?;
+/// let mut state = TrustState::default(); // persisted by the application
+/// let verifier = Verifier::new(&trust_bytes, &root.public_key(), &mut state, Policy::default(), now)?;
+///
+/// // Step 1: no CF needed.
+/// let checked = verifier.check(code.text(), now)?;
+/// // Step 2: the operator types the CF.
+/// let verified = checked.open(&CodiceFiscale::parse("rssmra85t10a562s")?)?;
+/// assert!(verified.attestation().deafness());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Verifier {
+    trust: TrustList,
+    floor: Option<Timestamp>,
+    status_lists: Vec<LoadedStatusList>,
+    policy: Policy,
+}
+
+impl Verifier {
+    /// Accepts the trust list (signature under `root`, rollback and age
+    /// checks against `state`, which is updated) and builds a verifier.
+    pub fn new(
+        trust_list: &[u8],
+        root: &attesta_core::keys::PublicKey,
+        state: &mut TrustState,
+        policy: Policy,
+        now: Timestamp,
+    ) -> Result<Self, VerifyError> {
+        let trust = state.accept(trust_list, root, now, &policy.trust)?;
+        Ok(Verifier {
+            trust,
+            floor: state.clock_floor(),
+            status_lists: Vec::new(),
+            policy,
+        })
+    }
+
+    /// The accepted trust list.
+    pub fn trust_list(&self) -> &TrustList {
+        &self.trust
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The time checks use: `at`, but never before the clock floor, so a
+    /// device clock wound back does not revive expired codes.
+    pub fn effective_time(&self, at: Timestamp) -> Timestamp {
+        self.floor.map_or(at, |f| at.max(f))
+    }
+
+    /// Loads a status list: signed by a trusted issuer key, and current at `now`.
+    pub fn add_status_list(&mut self, bytes: &[u8], now: Timestamp) -> Result<(), VerifyError> {
+        let u = StatusListToken::parse_unverified(bytes)?;
+        let (issuer, payload) = self
+            .trust
+            .issuers_with_kid(u.kid())
+            .find_map(|e| u.verify(&e.key).map(|p| (e, p)))
+            .ok_or(VerifyError::StatusListUntrusted)?;
+        let token = StatusListToken::from_verified(&payload)?;
+        let now = self.effective_time(now);
+        let stale = token
+            .expires_at
+            .is_some_and(|e| now > shift(e, self.policy.clock_skew))
+            || now.duration_since(token.issued_at) > self.policy.status_list_max_age;
+        if stale {
+            return Err(VerifyError::StatusListStale {
+                uri: token.uri.clone(),
+                issued: token.issued_at,
+            });
+        }
+        self.status_lists.push(LoadedStatusList {
+            issuer_id: issuer.id.clone(),
+            token,
+        });
+        Ok(())
+    }
+
+    /// Step 1: everything that does not need the CF.
+    pub fn check(&self, text: &str, at: Timestamp) -> Result<CheckedCredential, VerifyError> {
+        let now = self.effective_time(at);
+        let code = FirstLevelCode::parse(text)?;
+        let kid = code.kid();
+        if self.trust.denied.contains(&kid) {
+            return Err(VerifyError::DeniedKid(kid));
+        }
+        let mut candidates = self.trust.issuers_with_kid(kid).peekable();
+        if candidates.peek().is_none() {
+            return Err(VerifyError::UnknownKid(kid));
+        }
+        // Every key sharing the kid is tried: kids are 4 bytes and may collide.
+        let (issuer, payload) = candidates
+            .find_map(|e| code.sign1().verify(&e.key).map(|p| (e, p)))
+            .ok_or(VerifyError::BadSignature)?;
+        let claims = FirstLevelClaims::from_verified(&payload)?;
+
+        if !issuer.valid_at(claims.issued_at()) {
+            return Err(VerifyError::KeyNotValidAtIssuance {
+                issued: claims.issued_at(),
+            });
+        }
+        if let Some(iss) = claims.issuer()
+            && iss != issuer.id
+        {
+            return Err(VerifyError::IssuerMismatch {
+                claimed: iss.to_owned(),
+                actual: issuer.id.clone(),
+            });
+        }
+        self.check_dates(&claims, now)?;
+        let revocation = self.check_revocation(&claims, issuer)?;
+        Ok(CheckedCredential {
+            issuer: issuer.clone(),
+            claims,
+            revocation,
+            checked_at: now,
+            kdf_limits: self.policy.kdf_limits,
+        })
+    }
+
+    fn check_dates(&self, c: &FirstLevelClaims, now: Timestamp) -> Result<(), VerifyError> {
+        let skew = self.policy.clock_skew;
+        let start = c.not_before().unwrap_or(c.issued_at()).max(c.issued_at());
+        if shift(now, skew) < start {
+            return Err(VerifyError::NotYetValid { from: start });
+        }
+        if shift(now, -skew) > c.expires_at() {
+            return Err(VerifyError::Expired {
+                on: c.expires_at(),
+            });
+        }
+        Ok(())
+    }
+
+    fn check_revocation(
+        &self,
+        c: &FirstLevelClaims,
+        issuer: &IssuerEntry,
+    ) -> Result<Revocation, VerifyError> {
+        let Some(s) = c.status() else {
+            return Ok(Revocation::NotRevocable);
+        };
+        let same_uri = || self.status_lists.iter().filter(|l| l.token.uri == s.uri);
+        let Some(list) = same_uri().find(|l| l.issuer_id == issuer.id) else {
+            if let Some(other) = same_uri().next() {
+                return Err(VerifyError::StatusListWrongIssuer {
+                    uri: s.uri.clone(),
+                    list_issuer: other.issuer_id.clone(),
+                    code_issuer: issuer.id.clone(),
+                });
+            }
+            return match self.policy.revocation {
+                RevocationPolicy::ReportNotChecked => Ok(Revocation::NotChecked {
+                    list_uri: s.uri.clone(),
+                }),
+                RevocationPolicy::Require => Err(VerifyError::RevocationNotChecked {
+                    list_uri: s.uri.clone(),
+                }),
+            };
+        };
+        match list.token.list.get(s.idx) {
+            None => Err(VerifyError::StatusIndexOutOfRange { idx: s.idx }),
+            Some(CredentialStatus::Valid) => Ok(Revocation::Checked {
+                list_uri: s.uri.clone(),
+                list_issued_at: list.token.issued_at,
+            }),
+            Some(CredentialStatus::Suspended) => Err(VerifyError::Suspended),
+            // Revoked, and values we do not know: refusing is the safe side.
+            Some(_) => Err(VerifyError::Revoked),
+        }
+    }
+}
+
+/// A code that passed every check that does not need the CF.
+#[derive(Clone, Debug)]
+pub struct CheckedCredential {
+    issuer: IssuerEntry,
+    claims: FirstLevelClaims,
+    revocation: Revocation,
+    checked_at: Timestamp,
+    kdf_limits: KdfLimits,
+}
+
+impl CheckedCredential {
+    /// Step 2: opens the envelope with the holder's CF (given as typed;
+    /// it is validated first so that a typo is reported as a typo).
+    pub fn open_str(&self, cf: &str) -> Result<VerifiedAttestation, VerifyError> {
+        let cf = CodiceFiscale::parse(cf).map_err(VerifyError::CfMalformed)?;
+        self.open(&cf)
+    }
+
+    /// Step 2 with a validated CF.
+    pub fn open(&self, cf: &CodiceFiscale) -> Result<VerifiedAttestation, VerifyError> {
+        let attestation = self
+            .claims
+            .envelope()
+            .open(cf, self.claims.cti(), &self.kdf_limits)
+            .map_err(|e| match e {
+                OpenError::CfMismatch => VerifyError::CfMismatch,
+                OpenError::KdfParamsOutOfBounds { m, t, p } => {
+                    VerifyError::KdfParamsOutOfBounds { m, t, p }
+                }
+                OpenError::Content(f) => VerifyError::Format(f),
+                _ => VerifyError::CfMismatch,
+            })?;
+        Ok(VerifiedAttestation {
+            checked: self.clone(),
+            attestation,
+        })
+    }
+
+    /// The issuer id from the trust list.
+    pub fn issuer_id(&self) -> &str {
+        &self.issuer.id
+    }
+    /// The kid of the key that signed.
+    pub fn kid(&self) -> Kid {
+        self.issuer.kid()
+    }
+    /// The claims.
+    pub fn claims(&self) -> &FirstLevelClaims {
+        &self.claims
+    }
+    /// Whether revocation was checked.
+    pub fn revocation(&self) -> &Revocation {
+        &self.revocation
+    }
+    /// The time the checks used.
+    pub fn checked_at(&self) -> Timestamp {
+        self.checked_at
+    }
+}
+
+/// A fully verified first-level attestation: genuine, current, trusted,
+/// not known to be revoked, and belonging to the CF given.
+#[derive(Clone, Debug)]
+pub struct VerifiedAttestation {
+    checked: CheckedCredential,
+    attestation: Attestation,
+}
+
+impl VerifiedAttestation {
+    /// What the code attests.
+    pub fn attestation(&self) -> &Attestation {
+        &self.attestation
+    }
+    /// The checks of step 1 (issuer, dates, revocation).
+    pub fn checked(&self) -> &CheckedCredential {
+        &self.checked
+    }
+}
