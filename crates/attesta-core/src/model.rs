@@ -67,7 +67,7 @@ impl From<Percent> for u16 {
 
 impl fmt::Display for Percent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 % 100 == 0 {
+        if self.0.is_multiple_of(100) {
             write!(f, "{}", self.0 / 100)
         } else {
             write!(f, "{}.{:02}", self.0 / 100, self.0 % 100)

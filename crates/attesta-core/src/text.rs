@@ -23,6 +23,9 @@ pub const MAX_PAYLOAD_LEN: usize = 4096;
 /// is a few kilobytes at most).
 pub const MAX_GENERIC_PAYLOAD_LEN: usize = 64 * 1024;
 
+/// Payloads up to this many bytes are never compressed.
+pub const COMPRESSION_MIN_LEN: usize = 256;
+
 /// Which attesta code a prefix announces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CodeKind {
@@ -80,9 +83,10 @@ pub fn clean(text: &str) -> &str {
 pub fn encode(prefix: &str, cose: &[u8]) -> String {
     let mut best: &[u8] = cose;
     let compressed;
-    // Signatures and ciphertexts do not compress, so small payloads are
-    // sent raw; larger ones with repeated text (none today) would gain.
-    if cose.len() > 64 {
+    // A COSE_Sign1 of ours is mostly signature and ciphertext, which do
+    // not compress, and zlib adds 6 bytes of framing: below this size the
+    // attempt never wins (see docs/format.md) and costs more than signing.
+    if cose.len() > COMPRESSION_MIN_LEN {
         let mut z = ZlibEncoder::new(Vec::with_capacity(cose.len() + 16), Compression::best());
         if z.write_all(cose).is_ok()
             && let Ok(c) = z.finish()
@@ -148,7 +152,7 @@ mod tests {
         assert_eq!(decode(&t).unwrap(), (CodeKind::FirstLevel, cose.clone()));
 
         let mut repetitive = vec![0xd2];
-        repetitive.extend(std::iter::repeat_n(b'a', 300));
+        repetitive.extend(std::iter::repeat_n(b'a', 400));
         let t = encode("AD1:", &repetitive);
         assert!(t.len() < 100, "compressed: {}", t.len());
         assert_eq!(decode(&t).unwrap(), (CodeKind::SecondLevel, repetitive));
