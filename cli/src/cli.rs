@@ -47,18 +47,28 @@ ATTESTA_PASSPHRASE=… attesta keygen --out root.key\n  attesta keygen --operato
         pass: PassphraseArgs,
     },
     /// Inspect key files.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Example:\n  attesta key show issuer.key")]
     Key(KeyCommand),
     /// Create and update signed trust lists (issuers, operators, denied keys).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  attesta trust add-issuer --root-key root.key --trust trust.cwt --issuer INPS --key issuer.key.pub\n  \
+attesta trust show trust.cwt --root root.key.pub"
+    )]
     Trust(TrustCommand),
     /// Revocation: Token Status Lists.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  attesta status revoke --key issuer.key --list inps-1.cwt --credential holder.png\n  \
+attesta status show inps-1.cwt"
+    )]
     Status(StatusCommand),
     /// Issue one attestation, or a batch from CSV/JSONL.
     #[command(after_help = "Examples:\n  attesta issue --key issuer.key --issuer INPS --cf RSSMRA85T10A562S \\\n      \
 --invalidita 75 --handicap grave --deambulazione-ridotta --out holder.pdf\n  \
-attesta issue --key issuer.key --issuer INPS --batch rows.csv --out-dir out/ --format pdf")]
+attesta issue --key issuer.key --issuer INPS --batch rows.csv --out-dir out/ --format pdf\n  \
+attesta issue --level 2 --operator comune-bo --key issuer.key --issuer INPS --cf RSSMRA85T10A562S \\\n      \
+--invalidita 75.5 --credential holder.txt --trust trust.cwt --root root.key.pub --out token.pdf")]
     Issue(Box<IssueArgs>),
     /// Print what a code contains, without verifying (attesta codes and EU DCC \"HC1:\" codes).
     #[command(after_help = "Examples:\n  attesta decode holder.png\n  echo 'HC1:…' | attesta decode - --json")]
@@ -350,6 +360,24 @@ pub struct IssueArgs {
     /// Second level (2) needs --operator and the details; first level (1) is the default.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
     pub level: u8,
+    /// Level 2: the accredited operator (id in the trust list) the token is sealed to.
+    #[arg(long, value_name = "ID")]
+    pub operator: Option<String>,
+    /// Level 2: the holder's first-level code (image, text file or -) the token belongs to.
+    #[arg(long, value_name = "INPUT")]
+    pub credential: Option<String>,
+    /// Level 2: trust list with the operator's sealing key.
+    #[arg(long, value_name = "FILE", env = "ATTESTA_TRUST")]
+    pub trust: Option<PathBuf>,
+    /// Level 2: root public key the trust list is signed with.
+    #[arg(long, value_name = "ROOT.pub", env = "ATTESTA_ROOT")]
+    pub root: Option<PathBuf>,
+    /// Level 2: L. 68/99 disability percentage.
+    #[arg(long, value_name = "PERCENT")]
+    pub l68_percent: Option<String>,
+    /// Level 2: the judgement wording of the reduced verbale (never a diagnosis).
+    #[arg(long, value_name = "TEXT")]
+    pub giudizio: Option<String>,
     /// Put the issuer id in the code (`iss`); costs bytes, off by default.
     #[arg(long)]
     pub include_iss: bool,

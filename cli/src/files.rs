@@ -21,7 +21,9 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
     atomic_write_mode(path, bytes, None)
 }
 
-fn tmp_name(path: &Path) -> PathBuf {
+/// The temporary name `atomic_write` uses for `path`: `.NAME.<12 hex>.tmp`
+/// beside it (see [`remove_stale_tmp`]).
+pub fn tmp_name(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -32,6 +34,30 @@ fn tmp_name(path: &Path) -> PathBuf {
         r[..4].copy_from_slice(&std::process::id().to_le_bytes());
     }
     path.with_file_name(format!(".{name}.{}.tmp", hex::encode(r)))
+}
+
+fn is_tmp_name(name: &str) -> bool {
+    let Some(stem) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    stem.rsplit_once('.').is_some_and(|(base, r)| {
+        !base.is_empty() && r.len() == 12 && r.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+/// Deletes the temporary files that killed `atomic_write`s left in `dir`;
+/// returns how many. Only for directories no other process is writing to.
+pub fn remove_stale_tmp(dir: &Path) -> Result<usize> {
+    let mut n = 0;
+    for e in fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let e = e.with_context(|| format!("cannot read {}", dir.display()))?;
+        if e.file_name().to_str().is_some_and(is_tmp_name) {
+            fs::remove_file(e.path())
+                .with_context(|| format!("cannot remove {}", e.path().display()))?;
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 fn atomic_write_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {
@@ -91,7 +117,7 @@ pub fn read_text(path: &Path) -> Result<String> {
 }
 
 #[cfg(unix)]
-fn check_private_permissions(path: &Path, pass: &PassphraseArgs) -> Result<()> {
+pub fn check_private_permissions(path: &Path, pass: &PassphraseArgs) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let mode = fs::metadata(path)
         .with_context(|| format!("{} does not exist; check the path", path.display()))?
@@ -109,7 +135,7 @@ fn check_private_permissions(path: &Path, pass: &PassphraseArgs) -> Result<()> {
 }
 
 #[cfg(not(unix))]
-fn check_private_permissions(_: &Path, _: &PassphraseArgs) -> Result<()> {
+pub fn check_private_permissions(_: &Path, _: &PassphraseArgs) -> Result<()> {
     Ok(())
 }
 

@@ -56,10 +56,17 @@ pub fn run(input: &str, as_json: bool) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            if as_json {
-                println!("{}", json!({"decoded": false, "reason": e.code(), "message": e.to_string()}));
+            // The core's message for a bad prefix points to `attesta decode`,
+            // which is where we are.
+            let message = if e.code() == "bad_prefix" {
+                "it does not start with a code prefix such as AT1: or HC1:; give the text read from a QR code, or an image of the code".to_owned()
             } else {
-                eprintln!("error: {} is not a decodable code: {e}", code.source);
+                e.to_string()
+            };
+            if as_json {
+                println!("{}", json!({"decoded": false, "reason": e.code(), "message": message}));
+            } else {
+                eprintln!("error: {} is not a decodable code: {message}", code.source);
             }
             Ok(ExitCode::from(1))
         }

@@ -150,6 +150,9 @@ pub fn run(dir: Option<PathBuf>) -> Result<ExitCode> {
     let wrong_refused = matches!(&wrong, Err(f) if f.code == "cf_mismatch");
     verify::report(wrong, false);
 
+    step(7, "Second level: the holder releases the medical details to one accredited operator");
+    let second_ok = second_level(&dir, &root, &issuer, &mut list, &trust_path, &png, &list_path)?;
+
     println!("\nTry it yourself:");
     println!(
         "  attesta verify {} --cf {DEMO_CF} --trust {} --root {} --status-list {}",
@@ -160,10 +163,103 @@ pub fn run(dir: Option<PathBuf>) -> Result<ExitCode> {
     );
     println!("  attesta decode {}", png.display());
     println!("  (issuer key: {}, open attestazione.pdf to see the printable document)", issuer_path.display());
-    if right_ok && wrong_refused {
+    if right_ok && wrong_refused && second_ok {
         println!("\ndemo OK: the right codice fiscale verified, the wrong one was refused");
         Ok(ExitCode::SUCCESS)
     } else {
-        bail!("demo failed: right CF verified = {right_ok}, wrong CF refused = {wrong_refused}")
+        bail!(
+            "demo failed: right CF verified = {right_ok}, wrong CF refused = {wrong_refused}, second level = {second_ok}"
+        )
     }
+}
+
+/// Accredits two operators, issues a token for one, and shows it opened by
+/// that operator and refused by the other.
+fn second_level(
+    dir: &Path,
+    root: &SigningKey,
+    issuer: &SigningKey,
+    list: &mut TrustList,
+    trust_path: &Path,
+    first_level: &Path,
+    status_list: &Path,
+) -> Result<bool> {
+    use attesta_core::operator_key::OperatorSecretKey;
+    use attesta_verify::trust::OperatorEntry;
+
+    let mut keys = Vec::new();
+    for (id, name) in [("comune-bo", "Comune di Bologna"), ("museo-x", "Museo X")] {
+        let k = OperatorSecretKey::generate();
+        let p = dir.join(format!("{id}.key"));
+        let _ = std::fs::remove_file(&p);
+        files::write_private(&p, k.to_pkcs8_pem(None)?.as_bytes())?;
+        files::atomic_write(&files::pub_path(&p), k.public_key().to_pem().as_bytes())?;
+        list.add_operator(OperatorEntry {
+            id: id.into(),
+            name: name.into(),
+            sealing_key: k.public_key().to_bytes(),
+            valid_from: None,
+            valid_until: None,
+        })?;
+        keys.push(p);
+    }
+    list.next_version();
+    let now = Timestamp::now();
+    files::atomic_write(trust_path, &list.sign(root, now, now + SignedDuration::from_hours(24 * 30)))?;
+    println!("    trust list sequence {}: operators comune-bo and museo-x accredited", list.seq);
+    let token_path = dir.join("dettagli-comune-bo.txt");
+    let _ = std::fs::remove_file(&token_path);
+    let args = crate::cli::IssueArgs {
+        key: dir.join("issuer.key"),
+        issuer: ISSUER.into(),
+        fields: crate::cli::FieldArgs {
+            cf: Some(DEMO_CF.into()),
+            invalidita: Some("75.5".into()),
+            handicap: Some("grave".into()),
+            ..Default::default()
+        },
+        out: Some(token_path.to_string_lossy().into_owned()),
+        batch: None,
+        out_dir: None,
+        format: OutFormat::Txt,
+        resume: false,
+        quiet: true,
+        jobs: None,
+        status_list: None,
+        level: 2,
+        operator: Some("comune-bo".into()),
+        credential: Some(first_level.to_string_lossy().into_owned()),
+        trust: Some(trust_path.to_owned()),
+        root: Some(files::pub_path(&dir.join("root.key"))),
+        l68_percent: None,
+        giudizio: Some("Invalido con riduzione permanente della capacità lavorativa".into()),
+        include_iss: false,
+        pdf_show_details: false,
+        kdf_memory_mib: 19,
+        kdf_iterations: 2,
+        pass: Default::default(),
+    };
+    let _ = issuer;
+    crate::cmd::issue::run(&args)?;
+    let verify_as = |op: &Path| VerifyArgs {
+        input: token_path.to_string_lossy().into_owned(),
+        cf: Some(DEMO_CF.to_owned()),
+        trust: trust_path.to_owned(),
+        root: files::pub_path(&dir.join("root.key")),
+        status_list: vec![status_list.to_owned()],
+        at: None,
+        json: false,
+        require_revocation: false,
+        state: Some(dir.join("verifier-state.json")),
+        operator_key: Some(op.to_owned()),
+    };
+    println!("    opened by comune-bo (the addressee):");
+    let right = verify::evaluate(&verify_as(&keys[0]))?;
+    let right_ok = matches!(right, Ok(Outcome::Second(_)));
+    verify::report(right, false);
+    println!("    tried by museo-x (another operator):");
+    let wrong = verify::evaluate(&verify_as(&keys[1]))?;
+    let wrong_refused = matches!(&wrong, Err(f) if f.code == "wrong_audience");
+    verify::report(wrong, false);
+    Ok(right_ok && wrong_refused)
 }

@@ -109,7 +109,6 @@ impl From<&FieldArgs> for Fields {
 pub struct Parsed {
     pub cf: CodiceFiscale,
     pub attestation: Attestation,
-    pub blindness_class: Option<BlindnessClass>,
     pub expires_at: Timestamp,
 }
 
@@ -148,11 +147,12 @@ impl Fields {
         if self.over65 {
             b = b.invalidity(InvalidityAssessment::Over65PersistentDifficulties);
         }
-        let blindness_class = match nonempty(&self.cecita) {
-            Some(c) => Some(c.parse::<BlindnessClass>().map_err(|e| e.to_string())?),
-            None => None,
+        // The class is a second-level detail; the first level states the status.
+        let blind = match nonempty(&self.cecita) {
+            Some(c) => c.parse::<BlindnessClass>().map(|_| true).map_err(|e| e.to_string())?,
+            None => false,
         };
-        b = b.blindness(blindness_class.is_some()).deafness(self.sordita);
+        b = b.blindness(blind).deafness(self.sordita);
         if let Some(h) = nonempty(&self.handicap) {
             b = b.handicap(h.parse::<HandicapGrade>().map_err(|e| e.to_string())?);
         }
@@ -189,7 +189,6 @@ impl Fields {
         Ok(Parsed {
             cf,
             attestation,
-            blindness_class,
             expires_at,
         })
     }

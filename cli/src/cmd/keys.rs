@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use attesta_core::keys::{PublicKey, SigningKey};
 
 use crate::cli::PassphraseArgs;
@@ -59,9 +59,4 @@ fn print_public(k: &PublicKey, what: &str) {
     println!("algorithm:  Ed25519 (COSE EdDSA)");
     println!("kid:        {}", k.kid());
     println!("public key: {}", hex::encode(k.to_bytes()));
-}
-
-/// Reads the private key and checks it matches the public key file if one is given.
-pub fn load(path: &Path, pass: &PassphraseArgs) -> Result<SigningKey> {
-    files::read_signing_key(path, pass).context("cannot load the signing key")
 }

@@ -67,7 +67,7 @@ impl IssuerList {
             .with_context(|| format!("{} is not a status list", path.display()))?;
         let payload = u.verify(&key.public_key()).with_context(|| {
             format!(
-                "{} is signed by another key (kid {}), not by this issuer key (kid {})",
+                "{} is signed by another key (kid {}), not by this issuer key (kid {}); use the key that created the list, or another list file",
                 path.display(),
                 u.kid(),
                 key.kid()
@@ -102,7 +102,7 @@ impl IssuerList {
     /// Saves the allocation state first (so an index is never handed out
     /// twice), then re-signs the list with a fresh issue time.
     pub fn save(&self, key: &SigningKey) -> Result<()> {
-        files::atomic_write(&alloc_path(&self.path), &self.alloc.to_bytes())?;
+        files::write_private(&alloc_path(&self.path), &self.alloc.to_bytes())?;
         self.sign_and_write(key)
     }
 

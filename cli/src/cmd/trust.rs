@@ -35,7 +35,14 @@ fn edit(e: &TrustEdit, change: impl FnOnce(&mut TrustList) -> Result<String>) ->
     let what = change(&mut list)?;
     list.next_version();
     let now = Timestamp::now();
-    let exp = now + SignedDuration::from_hours(24 * i64::from(e.valid_days.max(1)));
+    let exp = now
+        .checked_add(SignedDuration::from_hours(24 * i64::from(e.valid_days.max(1))))
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "--valid-days {} is too far in the future; give a number of days such as 30",
+                e.valid_days
+            )
+        })?;
     files::atomic_write(&e.trust, &list.sign(&root, now, exp))?;
     eprintln!(
         "{what}; {} signed as sequence {} (valid until {})",

@@ -132,6 +132,10 @@ pub struct IssuedCredential {
 }
 
 impl IssuedCredential {
+    pub(crate) fn new(text: String, cti: Cti) -> Self {
+        IssuedCredential { text, cti }
+    }
+
     /// The QR text (`AT1:…`).
     pub fn text(&self) -> &str {
         &self.text
@@ -161,6 +165,9 @@ pub enum IssueError {
     /// The system random generator failed.
     #[error("the system random generator failed")]
     Rng,
+    /// The operator's sealing key is unusable.
+    #[error("the operator's sealing key in the trust list is not a valid X25519 key; check the trust list")]
+    OperatorKey,
 }
 
 fn epoch() -> Date {
@@ -246,12 +253,7 @@ pub fn issue_first_level_with_key(
         return Err(IssueError::ValidityOrder);
     }
     let ct = ekey.seal(cti.as_bytes(), &attestation_plaintext(&req.attestation)?);
-    let envelope = Value::Array(vec![
-        Value::Integer(req.kdf.memory_mib().into()),
-        Value::Integer(req.kdf.iterations().into()),
-        Value::Integer(req.kdf.parallelism().into()),
-        Value::Bytes(ct),
-    ]);
+    let envelope = envelope_to_value(&req.kdf, ct);
     let mut c = ClaimSet::new();
     if let Some(iss) = &req.issuer {
         c.set(claims::ISS, Value::Text(iss.clone()));
@@ -394,33 +396,71 @@ pub enum OpenError {
     /// The CF does not open the envelope.
     #[error("the code does not belong to this codice fiscale")]
     CfMismatch,
+    /// The operator key does not open a second-level token (sealed to
+    /// another operator, or altered).
+    #[error("the token is not sealed to this operator key")]
+    NotForThisOperator,
     /// Opened, but the content is malformed (an issuer bug).
     #[error(transparent)]
     Content(#[from] FormatError),
 }
 
+/// Reads `[m_mib, t, p, ciphertext]`, the envelope layout shared by both levels.
+pub(crate) fn envelope_from_value(v: &Value) -> Result<(KdfParams, Vec<u8>), FormatError> {
+    let bad = || FormatError::MalformedClaims("envelope");
+    let Value::Array(a) = v else {
+        return Err(bad());
+    };
+    let [m, t, p, Value::Bytes(ct)] = a.as_slice() else {
+        return Err(bad());
+    };
+    let num = |v: &Value| {
+        claims::as_u64(v)
+            .and_then(|x| u32::try_from(x).ok())
+            .ok_or_else(bad)
+    };
+    let kdf = KdfParams::new(num(m)?, num(t)?, num(p)?).map_err(|_| bad())?;
+    if ct.len() < 16 {
+        return Err(bad());
+    }
+    Ok((kdf, ct.clone()))
+}
+
+/// Writes `[m_mib, t, p, ciphertext]`.
+pub(crate) fn envelope_to_value(kdf: &KdfParams, ct: Vec<u8>) -> Value {
+    Value::Array(vec![
+        Value::Integer(kdf.memory_mib().into()),
+        Value::Integer(kdf.iterations().into()),
+        Value::Integer(kdf.parallelism().into()),
+        Value::Bytes(ct),
+    ])
+}
+
+/// Checks KDF limits, derives the CF key and opens an envelope.
+pub(crate) fn open_envelope(
+    kdf: &KdfParams,
+    ct: &[u8],
+    cf: &CodiceFiscale,
+    cti: &Cti,
+    limits: &KdfLimits,
+    label: EnvelopeLabel,
+) -> Result<zeroize::Zeroizing<Vec<u8>>, OpenError> {
+    if !limits.allows(kdf) {
+        return Err(OpenError::KdfParamsOutOfBounds {
+            m: kdf.memory_mib(),
+            t: kdf.iterations(),
+            p: kdf.parallelism(),
+        });
+    }
+    let key = EnvelopeKey::derive(cf, cti.as_bytes(), kdf, label)
+        .map_err(|_| OpenError::Content(FormatError::MalformedClaims("kdf")))?;
+    key.open(cti.as_bytes(), ct).map_err(|_| OpenError::CfMismatch)
+}
+
 impl SealedAttestation {
     fn from_value(v: &Value) -> Result<Self, FormatError> {
-        let bad = || FormatError::MalformedClaims("attestation envelope");
-        let Value::Array(a) = v else {
-            return Err(bad());
-        };
-        let [m, t, p, Value::Bytes(ct)] = a.as_slice() else {
-            return Err(bad());
-        };
-        let num = |v: &Value| {
-            claims::as_u64(v)
-                .and_then(|x| u32::try_from(x).ok())
-                .ok_or_else(bad)
-        };
-        let kdf = KdfParams::new(num(m)?, num(t)?, num(p)?).map_err(|_| bad())?;
-        if ct.len() < 16 {
-            return Err(bad());
-        }
-        Ok(SealedAttestation {
-            kdf,
-            ciphertext: ct.clone(),
-        })
+        let (kdf, ciphertext) = envelope_from_value(v)?;
+        Ok(SealedAttestation { kdf, ciphertext })
     }
 
     /// The KDF parameters the issuer chose.
@@ -436,16 +476,15 @@ impl SealedAttestation {
         cti: &Cti,
         limits: &KdfLimits,
     ) -> Result<Attestation, OpenError> {
-        if !limits.allows(&self.kdf) {
-            return Err(OpenError::KdfParamsOutOfBounds {
-                m: self.kdf.memory_mib(),
-                t: self.kdf.iterations(),
-                p: self.kdf.parallelism(),
-            });
-        }
-        let key = EnvelopeKey::derive(cf, cti.as_bytes(), &self.kdf, EnvelopeLabel::FirstLevel)
-            .map_err(|_| OpenError::Content(FormatError::MalformedClaims("kdf")))?;
-        self.open_with_key(&key, cti)
+        let pt = open_envelope(
+            &self.kdf,
+            &self.ciphertext,
+            cf,
+            cti,
+            limits,
+            EnvelopeLabel::FirstLevel,
+        )?;
+        Ok(attestation_from_plaintext(&pt)?)
     }
 
     /// Opens with a key already derived (benchmarks; callers who cache).

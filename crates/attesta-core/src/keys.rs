@@ -273,6 +273,9 @@ pub enum KeyError {
     /// The passphrase does not open the key.
     #[error("wrong passphrase for the private key (or the file is corrupted); check the passphrase and try again")]
     WrongPassphrase,
+    /// Not an X25519 operator key.
+    #[error("the file is not an X25519 operator key; give a key written by `attesta keygen --operator`")]
+    NotX25519,
     /// A public key was given where a private key is needed.
     #[error("this is a public key; signing needs the private key file (the one without .pub)")]
     PublicWherePrivateExpected,

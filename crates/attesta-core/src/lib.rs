@@ -46,7 +46,9 @@ pub mod error;
 pub mod inspect;
 pub mod keys;
 pub mod model;
+pub mod operator_key;
 pub mod qr;
+pub mod second_level;
 pub mod text;
 
 pub use error::FormatError;

@@ -15,4 +15,7 @@ pub mod status_list;
 pub mod trust;
 pub mod verifier;
 
-pub use verifier::{CheckedCredential, Policy, Revocation, VerifiedAttestation, Verifier, VerifyError};
+pub use verifier::{
+    CheckedCredential, CheckedToken, Policy, Revocation, VerifiedAttestation, VerifiedDetails, Verifier,
+    VerifyError,
+};

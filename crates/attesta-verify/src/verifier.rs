@@ -11,7 +11,11 @@
 //! so holding one proves the checks ran.
 
 use attesta_core::cf::{CfError, CodiceFiscale};
-use attesta_core::credential::{FirstLevelClaims, FirstLevelCode, OpenError};
+use attesta_core::claims::StatusRef;
+use attesta_core::credential::{Cti, FirstLevelClaims, FirstLevelCode, OpenError};
+use attesta_core::model::SecondLevelDetails;
+use attesta_core::operator_key::OperatorSecretKey;
+use attesta_core::second_level::{SecondLevelClaims, SecondLevelCode};
 use attesta_core::envelope::KdfLimits;
 use attesta_core::error::FormatError;
 use attesta_core::keys::Kid;
@@ -174,6 +178,18 @@ pub enum VerifyError {
     /// The CF does not open the code.
     #[error("the code does not belong to this codice fiscale; check the code typed against the holder's card (tessera sanitaria)")]
     CfMismatch,
+    /// A second-level token addressed to another operator.
+    #[error("this token is addressed to operator '{audience}', not to you; the holder must request a token for your organisation")]
+    WrongAudience {
+        /// The token's audience.
+        audience: String,
+    },
+    /// The operator key is not accredited in the trust list.
+    #[error("your operator key is not accredited in the trust list (or its accreditation expired); ask the trust-list authority, or update the trust list")]
+    OperatorNotAccredited,
+    /// The operator key does not open the token.
+    #[error("the token does not open with your operator key: it was sealed to another key or altered; do not accept it")]
+    NotForThisOperator,
     /// KDF parameters beyond limits.
     #[error("the code asks for unreasonably costly key derivation ({m} MiB, {t} passes, {p} lanes); it is crafted or foreign: do not accept it")]
     KdfParamsOutOfBounds {
@@ -210,6 +226,9 @@ impl VerifyError {
             VerifyError::CfMalformed(_) => "cf_malformed",
             VerifyError::CfMismatch => "cf_mismatch",
             VerifyError::KdfParamsOutOfBounds { .. } => "kdf_params_out_of_bounds",
+            VerifyError::WrongAudience { .. } => "wrong_audience",
+            VerifyError::OperatorNotAccredited => "operator_not_accredited",
+            VerifyError::NotForThisOperator => "not_for_this_operator",
         }
     }
 }
@@ -354,8 +373,13 @@ impl Verifier {
                 actual: issuer.id.clone(),
             });
         }
-        self.check_dates(&claims, now)?;
-        let revocation = self.check_revocation(&claims, issuer)?;
+        self.check_dates(
+            claims.issued_at(),
+            claims.not_before(),
+            claims.expires_at(),
+            now,
+        )?;
+        let revocation = self.check_revocation(claims.status(), issuer)?;
         Ok(CheckedCredential {
             issuer: issuer.clone(),
             claims,
@@ -365,26 +389,30 @@ impl Verifier {
         })
     }
 
-    fn check_dates(&self, c: &FirstLevelClaims, now: Timestamp) -> Result<(), VerifyError> {
+    fn check_dates(
+        &self,
+        iat: Timestamp,
+        nbf: Option<Timestamp>,
+        exp: Timestamp,
+        now: Timestamp,
+    ) -> Result<(), VerifyError> {
         let skew = self.policy.clock_skew;
-        let start = c.not_before().unwrap_or(c.issued_at()).max(c.issued_at());
+        let start = nbf.unwrap_or(iat).max(iat);
         if shift(now, skew) < start {
             return Err(VerifyError::NotYetValid { from: start });
         }
-        if shift(now, -skew) > c.expires_at() {
-            return Err(VerifyError::Expired {
-                on: c.expires_at(),
-            });
+        if shift(now, -skew) > exp {
+            return Err(VerifyError::Expired { on: exp });
         }
         Ok(())
     }
 
     fn check_revocation(
         &self,
-        c: &FirstLevelClaims,
+        status: Option<&StatusRef>,
         issuer: &IssuerEntry,
     ) -> Result<Revocation, VerifyError> {
-        let Some(s) = c.status() else {
+        let Some(s) = status else {
             return Ok(Revocation::NotRevocable);
         };
         let same_uri = || self.status_lists.iter().filter(|l| l.token.uri == s.uri);
@@ -418,6 +446,162 @@ impl Verifier {
     }
 }
 
+impl Verifier {
+    /// Step 1 for a second-level token, as the operator holding
+    /// `operator`: signature, validity, revocation of the first-level
+    /// credential, accreditation and audience.
+    pub fn check_second_level(
+        &self,
+        text: &str,
+        operator: &OperatorSecretKey,
+        at: Timestamp,
+    ) -> Result<CheckedToken, VerifyError> {
+        let now = self.effective_time(at);
+        let code = SecondLevelCode::parse(text)?;
+        let kid = code.kid();
+        if self.trust.denied.contains(&kid) {
+            return Err(VerifyError::DeniedKid(kid));
+        }
+        let mut candidates = self.trust.issuers_with_kid(kid).peekable();
+        if candidates.peek().is_none() {
+            return Err(VerifyError::UnknownKid(kid));
+        }
+        let (issuer, payload) = candidates
+            .find_map(|e| code.sign1().verify(&e.key).map(|p| (e, p)))
+            .ok_or(VerifyError::BadSignature)?;
+        let claims = SecondLevelClaims::from_verified(&payload)?;
+        if !issuer.valid_at(claims.issued_at()) {
+            return Err(VerifyError::KeyNotValidAtIssuance {
+                issued: claims.issued_at(),
+            });
+        }
+        self.check_dates(claims.issued_at(), None, claims.expires_at(), now)?;
+        let revocation = self.check_revocation(claims.status(), issuer)?;
+        // Which accredited operators does this key belong to?
+        let ours = operator.public_key().to_bytes();
+        let mine: Vec<_> = self
+            .trust
+            .operators
+            .iter()
+            .filter(|o| {
+                o.sealing_key == ours
+                    && o.valid_from.is_none_or(|f| now >= f)
+                    && o.valid_until.is_none_or(|u| now <= u)
+            })
+            .collect();
+        if mine.is_empty() {
+            return Err(VerifyError::OperatorNotAccredited);
+        }
+        let Some(op) = mine.iter().find(|o| o.id == claims.audience()) else {
+            return Err(VerifyError::WrongAudience {
+                audience: claims.audience().to_owned(),
+            });
+        };
+        Ok(CheckedToken {
+            issuer: issuer.clone(),
+            operator_id: op.id.clone(),
+            claims,
+            revocation,
+            checked_at: now,
+            kdf_limits: self.policy.kdf_limits,
+        })
+    }
+}
+
+/// A second-level token that passed every check that does not need the CF.
+#[derive(Clone, Debug)]
+pub struct CheckedToken {
+    issuer: IssuerEntry,
+    operator_id: String,
+    claims: SecondLevelClaims,
+    revocation: Revocation,
+    checked_at: Timestamp,
+    kdf_limits: KdfLimits,
+}
+
+impl CheckedToken {
+    /// Step 2: opens the sealed details with the operator key and the holder's CF.
+    pub fn open_str(
+        &self,
+        operator: &OperatorSecretKey,
+        cf: &str,
+    ) -> Result<VerifiedDetails, VerifyError> {
+        let cf = CodiceFiscale::parse(cf).map_err(VerifyError::CfMalformed)?;
+        let details = self
+            .claims
+            .sealed()
+            .open(
+                operator,
+                &cf,
+                self.claims.cti(),
+                self.claims.audience(),
+                &self.kdf_limits,
+            )
+            .map_err(open_error)?;
+        Ok(VerifiedDetails {
+            checked: self.clone(),
+            details,
+        })
+    }
+    /// The issuer id.
+    pub fn issuer_id(&self) -> &str {
+        &self.issuer.id
+    }
+    /// The kid of the signing key.
+    pub fn kid(&self) -> Kid {
+        self.issuer.kid()
+    }
+    /// The operator id the token is addressed to (yours).
+    pub fn operator_id(&self) -> &str {
+        &self.operator_id
+    }
+    /// The claims.
+    pub fn claims(&self) -> &SecondLevelClaims {
+        &self.claims
+    }
+    /// The first-level credential it belongs to.
+    pub fn first_level_cti(&self) -> &Cti {
+        self.claims.first_level_cti()
+    }
+    /// Whether revocation was checked.
+    pub fn revocation(&self) -> &Revocation {
+        &self.revocation
+    }
+    /// The time the checks used.
+    pub fn checked_at(&self) -> Timestamp {
+        self.checked_at
+    }
+}
+
+/// Fully verified second-level details: genuine, current, addressed to
+/// this operator, and opened with the holder's CF.
+#[derive(Clone, Debug)]
+pub struct VerifiedDetails {
+    checked: CheckedToken,
+    details: SecondLevelDetails,
+}
+
+impl VerifiedDetails {
+    /// The details.
+    pub fn details(&self) -> &SecondLevelDetails {
+        &self.details
+    }
+    /// The checks of step 1.
+    pub fn checked(&self) -> &CheckedToken {
+        &self.checked
+    }
+}
+
+fn open_error(e: OpenError) -> VerifyError {
+    match e {
+        OpenError::CfMismatch => VerifyError::CfMismatch,
+        OpenError::NotForThisOperator => VerifyError::NotForThisOperator,
+        OpenError::KdfParamsOutOfBounds { m, t, p } => VerifyError::KdfParamsOutOfBounds { m, t, p },
+        OpenError::Content(f) => VerifyError::Format(f),
+        _ => VerifyError::CfMismatch,
+    }
+}
+
 /// A code that passed every check that does not need the CF.
 #[derive(Clone, Debug)]
 pub struct CheckedCredential {
@@ -442,14 +626,7 @@ impl CheckedCredential {
             .claims
             .envelope()
             .open(cf, self.claims.cti(), &self.kdf_limits)
-            .map_err(|e| match e {
-                OpenError::CfMismatch => VerifyError::CfMismatch,
-                OpenError::KdfParamsOutOfBounds { m, t, p } => {
-                    VerifyError::KdfParamsOutOfBounds { m, t, p }
-                }
-                OpenError::Content(f) => VerifyError::Format(f),
-                _ => VerifyError::CfMismatch,
-            })?;
+            .map_err(open_error)?;
         Ok(VerifiedAttestation {
             checked: self.clone(),
             attestation,

@@ -1,0 +1,362 @@
+//! `attesta issue --batch`: outputs, errors.csv, manifest.csv, resume after
+//! a clean end and after kills.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use predicates::str::contains;
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_attesta");
+
+fn attesta() -> Command {
+    Command::new(BIN)
+}
+
+/// A valid codice fiscale, different for each `i` below 2800.
+fn cf(i: usize) -> String {
+    let first = format!("RSSMRA{:02}T{:02}A562", i % 100, 1 + (i / 100) % 28);
+    let check = attesta_core::cf::personal_check_char(&first).unwrap();
+    format!("{first}{check}")
+}
+
+/// An issuer key trusted by a root: `issuer.key`, `root.key`, `trust.cwt`.
+fn setup() -> TempDir {
+    let t = TempDir::new().unwrap();
+    for k in ["issuer.key", "root.key"] {
+        attesta()
+            .current_dir(&t)
+            .args(["keygen", "--out", k])
+            .assert()
+            .success();
+    }
+    attesta()
+        .current_dir(&t)
+        .args([
+            "trust",
+            "add-issuer",
+            "--root-key",
+            "root.key",
+            "--trust",
+            "trust.cwt",
+        ])
+        .args(["--issuer", "INPS", "--key", "issuer.key.pub"])
+        .assert()
+        .success();
+    t
+}
+
+fn batch_args(rows: &str, out: &str) -> Vec<String> {
+    let a =
+        "issue --key issuer.key --issuer INPS --format txt --kdf-memory-mib 1 --kdf-iterations 1";
+    let mut v: Vec<String> = a.split(' ').map(String::from).collect();
+    v.extend(["--batch", rows, "--out-dir", out].map(String::from));
+    v
+}
+
+fn batch(t: &TempDir, rows: &str, out: &str) -> Command {
+    let mut c = attesta();
+    c.current_dir(t).args(batch_args(rows, out));
+    c
+}
+
+/// `(line, reason)` pairs of errors.csv.
+fn errors(dir: &Path) -> BTreeMap<u64, String> {
+    let mut r = csv::Reader::from_path(dir.join("errors.csv")).unwrap();
+    assert_eq!(r.headers().unwrap(), vec!["line", "reason"]);
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            (rec[0].parse().unwrap(), rec[1].to_owned())
+        })
+        .collect()
+}
+
+struct Entry {
+    line: u64,
+    file: String,
+    idx: Option<u64>,
+}
+
+/// Checks manifest.csv against the directory: no repeated line, one file
+/// per entry and no other output, no temporary file; returns the entries.
+fn manifest(dir: &Path) -> Vec<Entry> {
+    let text = fs::read_to_string(dir.join("manifest.csv")).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("line,cti,file,status_idx"));
+    let entries: Vec<Entry> = lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            assert_eq!(f.len(), 4, "{l}");
+            Entry {
+                line: f[0].parse().unwrap(),
+                file: f[2].to_owned(),
+                idx: (!f[3].is_empty()).then(|| f[3].parse().unwrap()),
+            }
+        })
+        .collect();
+    let names: BTreeSet<&str> = entries.iter().map(|e| e.file.as_str()).collect();
+    let lines: BTreeSet<u64> = entries.iter().map(|e| e.line).collect();
+    assert_eq!(names.len(), entries.len(), "a file twice in the manifest");
+    assert_eq!(lines.len(), entries.len(), "a line twice in the manifest");
+    let mut on_disk = BTreeSet::new();
+    for e in fs::read_dir(dir).unwrap() {
+        let name = e.unwrap().file_name().into_string().unwrap();
+        assert!(!name.ends_with(".tmp"), "leftover {name}");
+        if name != "manifest.csv" && name != "errors.csv" {
+            on_disk.insert(name);
+        }
+    }
+    assert_eq!(
+        on_disk.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+        names
+    );
+    for e in &entries {
+        assert_eq!(e.file, format!("{:09}.txt", e.line));
+        assert!(
+            fs::read_to_string(dir.join(&e.file))
+                .unwrap()
+                .starts_with("AT")
+        );
+    }
+    entries
+}
+
+#[test]
+fn csv_good_and_bad_rows() {
+    let t = setup();
+    let rows = format!(
+        "cf,invalidita,handicap,deambulazione-ridotta\n\
+         {},75,grave,si\n\
+         RSSMRA85T10A562T,75,grave,\n\
+         {},120,,\n\
+         {},50,mild,\n\
+         {},75,grave,no,extra\n\
+         {},,non-grave,1\n\
+         {},33.34,,maybe\n\
+         \"{}\",100,grave,x\n",
+        cf(1),
+        cf(2),
+        cf(3),
+        cf(4),
+        cf(5),
+        cf(6),
+        cf(7)
+    );
+    fs::write(t.path().join("rows.csv"), rows).unwrap();
+    batch(&t, "rows.csv", "out")
+        .args(["--status-list", "list.cwt"])
+        .assert()
+        .code(3)
+        .stderr(contains("issued 3, skipped 0 already done, rejected 5"));
+    let out = t.path().join("out");
+    let e = errors(&out);
+    assert_eq!(e.keys().copied().collect::<Vec<_>>(), [3, 4, 5, 6, 8]);
+    assert!(e[&3].contains("check character"), "{}", e[&3]);
+    assert!(e[&4].starts_with("invalidita"), "{}", e[&4]);
+    assert!(e[&5].contains("handicap"), "{}", e[&5]);
+    assert!(e[&6].starts_with("malformed CSV record"), "{}", e[&6]);
+    assert!(
+        e[&8].starts_with("deambulazione-ridotta: 'maybe'"),
+        "{}",
+        e[&8]
+    );
+    let m = manifest(&out);
+    assert_eq!(
+        m.iter().map(|e| e.line).collect::<BTreeSet<_>>(),
+        [2, 7, 9].into()
+    );
+    assert!(m.iter().all(|e| e.idx.is_some()));
+
+    for (line, i) in [(2, 1), (9, 7)] {
+        attesta()
+            .current_dir(&t)
+            .arg("verify")
+            .arg(format!("out/{line:09}.txt"))
+            .args([
+                "--cf",
+                &cf(i),
+                "--trust",
+                "trust.cwt",
+                "--root",
+                "root.key.pub",
+            ])
+            .args(["--state", "state.json", "--status-list", "list.cwt"])
+            .assert()
+            .success();
+    }
+    // Sealed under its own holder's CF, not another row's.
+    attesta()
+        .current_dir(&t)
+        .args([
+            "verify",
+            "out/000000002.txt",
+            "--cf",
+            &cf(7),
+            "--trust",
+            "trust.cwt",
+        ])
+        .args(["--root", "root.key.pub", "--state", "state.json"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn jsonl_rows() {
+    let t = setup();
+    let rows = format!(
+        "{{\"cf\":\"{}\",\"invalidita\":75,\"handicap\":\"grave\",\"deambulazione_ridotta\":true}}\n\
+         \n\
+         {{\"cf\":\"{}\",\"minore\":\"si\",\"valid-days\":30}}\n\
+         not json\n\
+         {{\"cf\":\"{}\",\"colour\":\"blue\"}}\n\
+         [1]\n\
+         {{\"invalidita\":75}}\n\
+         {{\"cf\":\"{}\",\"over65\":1}}",
+        cf(1),
+        cf(2),
+        cf(3),
+        cf(4)
+    );
+    fs::write(t.path().join("rows.jsonl"), rows).unwrap();
+    batch(&t, "rows.jsonl", "out").assert().code(3);
+    let out = t.path().join("out");
+    let e = errors(&out);
+    assert_eq!(e.keys().copied().collect::<Vec<_>>(), [4, 5, 6, 7]);
+    assert!(e[&4].starts_with("invalid JSON"), "{}", e[&4]);
+    assert!(e[&5].contains("colour"), "{}", e[&5]);
+    assert!(e[&7].contains("cf"), "{}", e[&7]);
+    let m = manifest(&out);
+    assert_eq!(m.len(), 3);
+    assert!(m.iter().all(|e| e.idx.is_none()));
+    attesta()
+        .current_dir(&t)
+        .args([
+            "verify",
+            "out/000000008.txt",
+            "--cf",
+            &cf(4),
+            "--trust",
+            "trust.cwt",
+        ])
+        .args(["--root", "root.key.pub", "--state", "state.json"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn fatal_input_problems() {
+    let t = setup();
+    let p = t.path();
+    let row = format!("{},75\n", cf(1));
+    fs::write(p.join("unknown.csv"), format!("cf,percentuale\n{row}")).unwrap();
+    fs::write(p.join("nocf.csv"), "codice,invalidita\nX,75\n").unwrap();
+    fs::write(p.join("empty.csv"), "").unwrap();
+    fs::write(p.join("header-only.csv"), "cf,invalidita\n").unwrap();
+    for (file, msg) in [
+        ("unknown.csv", "percentuale"),
+        ("nocf.csv", "no `cf` column"),
+        ("empty.csv", "empty.csv is empty"),
+        ("header-only.csv", "no rows"),
+        ("missing.csv", "missing.csv"),
+    ] {
+        batch(&t, file, "out")
+            .assert()
+            .code(2)
+            .stderr(contains(msg));
+        assert!(!p.join("out").exists(), "{file} left output");
+    }
+}
+
+#[test]
+fn resume_after_a_complete_run() {
+    let t = setup();
+    let rows: String = (0..10).map(|i| format!("{},80\n", cf(i))).collect();
+    fs::write(
+        t.path().join("rows.csv"),
+        format!("cf,invalidita\n{rows}x,80\n"),
+    )
+    .unwrap();
+    batch(&t, "rows.csv", "out").assert().code(3);
+    let out = t.path().join("out");
+    let before = fs::read(out.join("manifest.csv")).unwrap();
+    batch(&t, "rows.csv", "out")
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "use --resume to continue, or choose an empty directory",
+        ));
+    batch(&t, "rows.csv", "out")
+        .arg("--resume")
+        .assert()
+        .code(3)
+        .stderr(contains("issued 0, skipped 10 already done, rejected 1"));
+    assert_eq!(fs::read(out.join("manifest.csv")).unwrap(), before);
+    assert_eq!(manifest(&out).len(), 10);
+    assert_eq!(errors(&out).keys().copied().collect::<Vec<_>>(), [12]);
+}
+
+fn random_below(n: u64) -> u64 {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).unwrap();
+    u64::from_le_bytes(b) % n
+}
+
+#[test]
+fn killed_and_resumed() {
+    let t = setup();
+    let good = 400;
+    let mut rows = String::from("cf,invalidita,handicap\n");
+    for i in 0..good {
+        rows += &format!("{},{},grave\n", cf(i), 34 + i % 60);
+        if i % 100 == 50 {
+            rows += "RSSMRA85T10A562T,75,grave\n";
+        }
+    }
+    fs::write(t.path().join("rows.csv"), rows).unwrap();
+    let run = |resume: bool| {
+        let mut c = std::process::Command::new(BIN);
+        c.current_dir(&t)
+            .args(batch_args("rows.csv", "out"))
+            .args(["--jobs", "2", "--status-list", "list.cwt"])
+            .stderr(std::process::Stdio::null());
+        if resume {
+            c.arg("--resume");
+        }
+        c
+    };
+    let out: PathBuf = t.path().join("out");
+    let done = || {
+        let m = fs::read_to_string(out.join("manifest.csv")).unwrap_or_default();
+        m.lines().count().saturating_sub(1)
+    };
+    // The first kill may land while the run is still starting; the others
+    // at a random point of the remaining work.
+    let mut child = run(false).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(random_below(30)));
+    let _ = child.kill(); // SIGKILL
+    child.wait().unwrap();
+    for _ in 0..3 {
+        let target = done() + 1 + random_below(((good - done()) / 2) as u64) as usize;
+        let mut child = run(true).spawn().unwrap();
+        while done() < target && child.try_wait().unwrap().is_none() {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let _ = child.kill();
+        child.wait().unwrap();
+        eprintln!("killed at {} of {good} (target {target})", done());
+    }
+    // What a kill during a write leaves behind.
+    fs::write(out.join(".000000002.txt.0123456789ab.tmp"), "AT…").unwrap();
+    let status = run(true).status().unwrap();
+    assert_eq!(status.code(), Some(3));
+
+    let m = manifest(&out);
+    assert_eq!(m.len(), good);
+    let idx: BTreeSet<u64> = m.iter().map(|e| e.idx.expect("status index")).collect();
+    assert_eq!(idx.len(), good, "a status index given twice");
+    assert_eq!(errors(&out).len(), 4);
+}

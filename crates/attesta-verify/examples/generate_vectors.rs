@@ -1,0 +1,2765 @@
+//! Regenerates the published test vectors under `test-vectors/`:
+//!
+//! ```text
+//! cargo run -p attesta-verify --example generate_vectors -- test-vectors
+//! ```
+//!
+//! Everything is deterministic: fixed key seeds, fixed times, fixed ctis
+//! (derived from the vector's name), deterministic Ed25519, so running it
+//! again rewrites byte-identical files. The layout is described in
+//! `test-vectors/README.md`; `crates/attesta-verify/tests/vectors.rs`
+//! checks every file against the library.
+//!
+//! Crafted codes are built with the real building blocks (the library's
+//! `EnvelopeKey`, `ClaimSet`, Ed25519 keys, ciborium, base45, flate2), never
+//! by constructing error values: each negative vector is an input, and the
+//! expected error is what a correct verifier must answer.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use attesta_core::cf::{CodiceFiscale, personal_check_char, temporary_check_digit};
+use attesta_core::claims::{self, ClaimSet, StatusRef};
+use attesta_core::credential::{Cti, FirstLevelRequest, issue_first_level_with_cti};
+use attesta_core::envelope::{EnvelopeKey, EnvelopeLabel, KdfParams};
+use attesta_core::inspect::inspect;
+use attesta_core::keys::{Kid, SigningKey};
+use attesta_core::model::{Attestation, HandicapGrade, InvalidityAssessment};
+use attesta_verify::status_list::{CredentialStatus, StatusBits, StatusList, StatusListToken};
+use attesta_verify::trust::{IssuerEntry, TrustList};
+use ciborium::Value;
+use flate2::Compression;
+use flate2::write::ZlibEncoder;
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+use serde_json::Value as Json;
+use sha2::{Digest, Sha256};
+
+// ---------------------------------------------------------------------------
+// Fixed inputs
+// ---------------------------------------------------------------------------
+
+/// The holder's CF in most vectors (the classic example code).
+const CF: &str = "RSSMRA85T10A562S";
+/// Another valid CF (the Italian Wikipedia example).
+const OTHER_CF: &str = "MRTMTT25D09F205Z";
+
+/// Credential `iat` of most vectors.
+const IAT: &str = "2026-11-01T00:00:00Z";
+/// One year later: `exp` of most vectors.
+const EXP: &str = "2027-11-01T00:00:00Z";
+/// Verification time of most vectors.
+const VERIFY_AT: &str = "2026-11-15T00:00:00Z";
+/// The default trust list is issued at this time and expires 30 days later.
+const TL_IAT: &str = "2026-11-10T00:00:00Z";
+const TL_EXP: &str = "2026-12-10T00:00:00Z";
+/// Status lists are issued the day before verification.
+const SL_IAT: &str = "2026-11-14T00:00:00Z";
+
+/// The main issuer id and a second trusted issuer.
+const INPS: &str = "INPS";
+const ASL: &str = "ASL-BO";
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().expect("fixed timestamp")
+}
+
+fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}
+
+/// A key known by its seed, so it can be written into the vector.
+#[derive(Clone, Copy)]
+struct Key {
+    role: &'static str,
+    seed: [u8; 32],
+}
+
+impl Key {
+    fn sk(&self) -> SigningKey {
+        SigningKey::from_seed(&self.seed)
+    }
+    fn kid(&self) -> Kid {
+        self.sk().kid()
+    }
+    fn pem(&self) -> String {
+        self.sk().public_key().to_pem()
+    }
+}
+
+struct World {
+    root: Key,
+    other_root: Key,
+    inps: Key,
+    asl: Key,
+    stranger: Key,
+    compromised: Key,
+    col_a: Key,
+    col_b: Key,
+}
+
+impl World {
+    fn new() -> Self {
+        // Two seeds whose public keys share a 4-byte kid, found by a birthday
+        // search over sha256("attesta test vectors kid collision N").
+        let col = |n: u32| sha256(format!("attesta test vectors kid collision {n}").as_bytes());
+        let w = World {
+            root: Key {
+                role: "root",
+                seed: [0x11; 32],
+            },
+            other_root: Key {
+                role: "other root (not pinned by the verifier)",
+                seed: [0x12; 32],
+            },
+            inps: Key {
+                role: "issuer INPS",
+                seed: [0x22; 32],
+            },
+            asl: Key {
+                role: "issuer ASL-BO",
+                seed: [0x33; 32],
+            },
+            stranger: Key {
+                role: "untrusted key (in no trust list)",
+                seed: [0x44; 32],
+            },
+            compromised: Key {
+                role: "compromised key (denied)",
+                seed: [0x66; 32],
+            },
+            col_a: Key {
+                role: "issuer INPS, key A (its kid collides with key B)",
+                seed: col(82065),
+            },
+            col_b: Key {
+                role: "issuer INPS, key B (its kid collides with key A)",
+                seed: col(150427),
+            },
+        };
+        assert_eq!(w.col_a.kid(), w.col_b.kid(), "the kid collision seeds");
+        assert_ne!(w.col_a.pem(), w.col_b.pem());
+        w
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Trust lists and status lists
+// ---------------------------------------------------------------------------
+
+fn issuer_entry(id: &str, k: &Key, from: Option<&str>, until: Option<&str>) -> IssuerEntry {
+    IssuerEntry {
+        id: id.to_owned(),
+        key: k.sk().public_key(),
+        valid_from: from.map(ts),
+        valid_until: until.map(ts),
+    }
+}
+
+/// Sequence 1: INPS and ASL-BO, no windows, nothing denied.
+fn base_list(w: &World) -> TrustList {
+    TrustList {
+        seq: 1,
+        issuers: vec![
+            issuer_entry(INPS, &w.inps, None, None),
+            issuer_entry(ASL, &w.asl, None, None),
+        ],
+        ..TrustList::default()
+    }
+}
+
+fn sign_list(list: &TrustList, root: &Key, iat: &str, exp: &str) -> Vec<u8> {
+    list.sign(&root.sk(), ts(iat), ts(exp))
+}
+
+fn default_trust(w: &World) -> Vec<u8> {
+    sign_list(&base_list(w), &w.root, TL_IAT, TL_EXP)
+}
+
+struct SlSpec<'a> {
+    signer: &'a Key,
+    uri: &'a str,
+    iat: &'a str,
+    exp: Option<&'a str>,
+    bits: StatusBits,
+    capacity: u64,
+    entries: &'a [(u64, CredentialStatus)],
+}
+
+impl SlSpec<'_> {
+    fn sign(&self) -> Vec<u8> {
+        let mut list = StatusList::new(self.capacity, self.bits).expect("capacity");
+        for (i, s) in self.entries {
+            list.set(*i, *s).expect("entry");
+        }
+        let mut t = StatusListToken::new(self.uri, ts(self.iat), list);
+        t.expires_at = self.exp.map(ts);
+        t.ttl = std::num::NonZeroU64::new(86_400);
+        t.sign(&self.signer.sk())
+    }
+}
+
+/// INPS's list "1": 1024 one-bit entries, a few revoked (never 17 or 42).
+fn inps_list_1(w: &World) -> SlSpec<'_> {
+    SlSpec {
+        signer: &w.inps,
+        uri: "1",
+        iat: SL_IAT,
+        exp: None,
+        bits: StatusBits::One,
+        capacity: 1024,
+        entries: &[
+            (3, CredentialStatus::Revoked),
+            (77, CredentialStatus::Revoked),
+            (500, CredentialStatus::Revoked),
+        ],
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Credentials
+// ---------------------------------------------------------------------------
+
+#[derive(Clone)]
+struct Cred {
+    cf: String,
+    att: Attestation,
+    iat: Timestamp,
+    nbf: Option<Timestamp>,
+    exp: Timestamp,
+    status: Option<StatusRef>,
+    iss: Option<String>,
+    cti: Cti,
+    kdf: KdfParams,
+}
+
+fn cti_for(name: &str) -> Cti {
+    let h = sha256(format!("attesta test vector cti {name}").as_bytes());
+    Cti::from_slice(&h[..8]).expect("8 bytes")
+}
+
+fn cred(name: &str, att: Attestation) -> Cred {
+    Cred {
+        cf: CF.to_owned(),
+        att,
+        iat: ts(IAT),
+        nbf: None,
+        exp: ts(EXP),
+        status: None,
+        iss: None,
+        cti: cti_for(name),
+        kdf: KdfParams::INSECURE_TEST,
+    }
+}
+
+fn status(idx: u64, uri: &str) -> Option<StatusRef> {
+    Some(StatusRef {
+        idx,
+        uri: uri.to_owned(),
+    })
+}
+
+impl Cred {
+    fn request(&self) -> FirstLevelRequest {
+        FirstLevelRequest {
+            attestation: self.att.clone(),
+            issued_at: self.iat,
+            not_before: self.nbf,
+            expires_at: self.exp,
+            status: self.status.clone(),
+            issuer: self.iss.clone(),
+            kdf: self.kdf,
+        }
+    }
+
+    fn holder(&self) -> CodiceFiscale {
+        CodiceFiscale::parse(&self.cf).expect("valid CF")
+    }
+
+    /// Issued by the library.
+    fn issue(&self, key: &Key) -> String {
+        issue_first_level_with_cti(&key.sk(), &self.holder(), &self.request(), self.cti)
+            .expect("issue")
+            .text()
+            .to_owned()
+    }
+
+    fn ekey(&self, label: EnvelopeLabel, cti: &[u8]) -> EnvelopeKey {
+        EnvelopeKey::derive(&self.holder(), cti, &self.kdf, label).expect("kdf")
+    }
+
+    /// The envelope claim value around a given plaintext, sealed as the issuer would.
+    fn envelope_with(&self, plaintext: &[u8]) -> Value {
+        let ct = self
+            .ekey(EnvelopeLabel::FirstLevel, self.cti.as_bytes())
+            .seal(self.cti.as_bytes(), plaintext);
+        envelope_value(&self.kdf, ct)
+    }
+
+    /// The claims exactly as issuance writes them, with `envelope`.
+    fn claims_with(&self, envelope: Value) -> ClaimSet {
+        let mut c = ClaimSet::new();
+        if let Some(iss) = &self.iss {
+            c.set(claims::ISS, Value::Text(iss.clone()));
+        }
+        c.set_time(claims::IAT, self.iat);
+        if let Some(nbf) = self.nbf {
+            c.set_time(claims::NBF, nbf);
+        }
+        c.set_time(claims::EXP, self.exp);
+        c.set(claims::CTI, Value::Bytes(self.cti.as_bytes().to_vec()));
+        if let Some(s) = &self.status {
+            c.set_status(s);
+        }
+        c.set(claims::ATTESTA_ENVELOPE, envelope);
+        c
+    }
+
+    fn claims(&self) -> ClaimSet {
+        self.claims_with(self.envelope_with(&plaintext_of(&self.att)))
+    }
+}
+
+fn envelope_value(kdf: &KdfParams, ct: Vec<u8>) -> Value {
+    Value::Array(vec![
+        int(kdf.memory_mib().into()),
+        int(kdf.iterations().into()),
+        int(kdf.parallelism().into()),
+        Value::Bytes(ct),
+    ])
+}
+
+/// The first-level plaintext `[flags, ?revision_days]` (docs/format.md).
+fn plaintext_of(a: &Attestation) -> Vec<u8> {
+    let inv = match a.invalidity() {
+        None => 0,
+        Some(InvalidityAssessment::From33) => 1,
+        Some(InvalidityAssessment::From46) => 2,
+        Some(InvalidityAssessment::From51) => 3,
+        Some(InvalidityAssessment::From67) => 4,
+        Some(InvalidityAssessment::From74) => 5,
+        Some(InvalidityAssessment::Total) => 6,
+        Some(InvalidityAssessment::MinorPersistentDifficulties) => 7,
+        Some(InvalidityAssessment::Over65PersistentDifficulties) => 8,
+        Some(other) => panic!("unknown assessment {other:?}"),
+    };
+    let mut f: i64 = inv;
+    if a.blindness() {
+        f |= 1 << 4;
+    }
+    if a.deafness() {
+        f |= 1 << 5;
+    }
+    if a.disability_l68() {
+        f |= 1 << 6;
+    }
+    f |= match a.handicap() {
+        None => 0,
+        Some(HandicapGrade::Comma1) => 1 << 7,
+        Some(HandicapGrade::Comma3Grave) => 2 << 7,
+    };
+    if a.accompaniment() {
+        f |= 1 << 9;
+    }
+    if a.reduced_walking() {
+        f |= 1 << 10;
+    }
+    raw_plaintext(f, a.revision())
+}
+
+fn days_since_epoch(d: Date) -> i64 {
+    d.since(Date::constant(1970, 1, 1))
+        .expect("date")
+        .get_days()
+        .into()
+}
+
+fn raw_plaintext(flags: i64, revision: Option<Date>) -> Vec<u8> {
+    let mut items = vec![int(flags)];
+    if let Some(r) = revision {
+        items.push(int(days_since_epoch(r)));
+    }
+    cbor(&Value::Array(items))
+}
+
+// ---------------------------------------------------------------------------
+// Raw CBOR / COSE building
+// ---------------------------------------------------------------------------
+
+fn int(i: i64) -> Value {
+    Value::Integer(i.into())
+}
+
+fn cbor(v: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    ciborium::into_writer(v, &mut out).expect("cbor");
+    out
+}
+
+/// `{1: alg, 4: kid}` as the library writes it, or any variation.
+fn protected(alg: Option<Value>, kid: Option<Vec<u8>>, extra: Vec<(Value, Value)>) -> Vec<u8> {
+    let mut m = Vec::new();
+    if let Some(a) = alg {
+        m.push((int(1), a));
+    }
+    if let Some(k) = kid {
+        m.push((int(4), Value::Bytes(k)));
+    }
+    m.extend(extra);
+    if m.is_empty() {
+        return Vec::new();
+    }
+    cbor(&Value::Map(m))
+}
+
+fn eddsa() -> Option<Value> {
+    Some(int(-8))
+}
+
+fn std_protected(k: &Key) -> Vec<u8> {
+    protected(eddsa(), Some(k.kid().as_bytes().to_vec()), vec![])
+}
+
+/// The Sig_structure of RFC 9052 §4.4 for COSE_Sign1 without external AAD.
+fn sig_structure(protected: &[u8], payload: &[u8]) -> Vec<u8> {
+    cbor(&Value::Array(vec![
+        Value::Text("Signature1".into()),
+        Value::Bytes(protected.to_vec()),
+        Value::Bytes(vec![]),
+        Value::Bytes(payload.to_vec()),
+    ]))
+}
+
+/// The four COSE_Sign1 items, signed by `signer` over `protected` and `payload`.
+fn sign1_items(
+    signer: &Key,
+    protected: Vec<u8>,
+    unprotected: Vec<(Value, Value)>,
+    payload: Vec<u8>,
+) -> Vec<Value> {
+    let sig = signer.sk().sign(&sig_structure(&protected, &payload));
+    vec![
+        Value::Bytes(protected),
+        Value::Map(unprotected),
+        Value::Bytes(payload),
+        Value::Bytes(sig.to_vec()),
+    ]
+}
+
+fn tagged(items: Vec<Value>) -> Vec<u8> {
+    cbor(&Value::Tag(18, Box::new(Value::Array(items))))
+}
+
+/// A standard COSE_Sign1 of `payload` by `signer`.
+fn std_cose(signer: &Key, payload: Vec<u8>) -> Vec<u8> {
+    tagged(sign1_items(signer, std_protected(signer), vec![], payload))
+}
+
+/// `AT1:` + base45 of the raw bytes (never compressed).
+fn at1(cose: &[u8]) -> String {
+    format!("AT1:{}", base45::encode(cose))
+}
+
+fn zlib(data: &[u8]) -> Vec<u8> {
+    let mut z = ZlibEncoder::new(Vec::new(), Compression::best());
+    z.write_all(data).expect("zlib");
+    z.finish().expect("zlib")
+}
+
+fn body(text: &str) -> &str {
+    text.split_once(':').expect("prefix").1
+}
+
+// ---------------------------------------------------------------------------
+// Vectors
+// ---------------------------------------------------------------------------
+
+enum Outcome {
+    Valid {
+        attestation: Attestation,
+        issuer_id: &'static str,
+        revocation: &'static str,
+    },
+    Invalid {
+        code: &'static str,
+        stage: &'static str,
+        cf_error: Option<&'static str>,
+    },
+}
+
+struct V {
+    name: &'static str,
+    description: String,
+    /// The key that signed the credential (re-issues positive vectors).
+    issuer: Key,
+    other_keys: Vec<Key>,
+    trust_lists: Vec<Vec<u8>>,
+    status_lists: Vec<Vec<u8>>,
+    require_revocation: bool,
+    inputs: Option<Cred>,
+    qr_text: String,
+    verify_at: Timestamp,
+    cf_for_verify: String,
+    outcome: Outcome,
+    annotated: Option<Annotated>,
+}
+
+impl V {
+    fn positive(w: &World, name: &'static str, description: &str, c: Cred) -> V {
+        let revocation = if c.status.is_some() {
+            "not_checked"
+        } else {
+            "not_revocable"
+        };
+        V {
+            name,
+            description: description.to_owned(),
+            issuer: w.inps,
+            other_keys: vec![],
+            trust_lists: vec![default_trust(w)],
+            status_lists: vec![],
+            require_revocation: false,
+            qr_text: c.issue(&w.inps),
+            verify_at: ts(VERIFY_AT),
+            cf_for_verify: c.cf.clone(),
+            outcome: Outcome::Valid {
+                attestation: c.att.clone(),
+                issuer_id: INPS,
+                revocation,
+            },
+            inputs: Some(c),
+            annotated: None,
+        }
+    }
+
+    /// A negative vector around a crafted text.
+    fn negative(
+        w: &World,
+        name: &'static str,
+        description: &str,
+        qr_text: String,
+        code: &'static str,
+        stage: &'static str,
+    ) -> V {
+        V {
+            name,
+            description: description.to_owned(),
+            issuer: w.inps,
+            other_keys: vec![],
+            trust_lists: vec![default_trust(w)],
+            status_lists: vec![],
+            require_revocation: false,
+            inputs: None,
+            qr_text,
+            verify_at: ts(VERIFY_AT),
+            cf_for_verify: CF.to_owned(),
+            outcome: Outcome::Invalid {
+                code,
+                stage,
+                cf_error: None,
+            },
+            annotated: None,
+        }
+    }
+
+    /// A negative vector around a code issued normally from `c`.
+    fn negative_issued(
+        w: &World,
+        name: &'static str,
+        description: &str,
+        c: Cred,
+        code: &'static str,
+        stage: &'static str,
+    ) -> V {
+        let mut v = V::negative(w, name, description, c.issue(&w.inps), code, stage);
+        v.cf_for_verify = c.cf.clone();
+        v.inputs = Some(c);
+        v
+    }
+
+    fn is_positive(&self) -> bool {
+        matches!(self.outcome, Outcome::Valid { .. })
+    }
+
+    fn set_revocation(&mut self, r: &'static str) {
+        if let Outcome::Valid { revocation, .. } = &mut self.outcome {
+            *revocation = r;
+        }
+    }
+
+    fn set_issuer_id(&mut self, id: &'static str) {
+        if let Outcome::Valid { issuer_id, .. } = &mut self.outcome {
+            *issuer_id = id;
+        }
+    }
+
+    fn set_cf_error(&mut self, e: &'static str) {
+        if let Outcome::Invalid { cf_error, .. } = &mut self.outcome {
+            *cf_error = Some(e);
+        }
+    }
+}
+
+// --- JSON output -----------------------------------------------------------
+
+#[derive(Serialize)]
+struct KeysOut {
+    root_seed_hex: String,
+    issuer_seed_hex: String,
+    root_public_pem: String,
+    issuer_public_pem: String,
+    issuer_kid: String,
+}
+
+#[derive(Serialize)]
+struct OtherKeyOut {
+    role: &'static str,
+    seed_hex: String,
+    public_pem: String,
+    kid: String,
+}
+
+#[derive(Serialize)]
+struct PolicyOut {
+    revocation: &'static str,
+}
+
+#[derive(Serialize)]
+struct KdfOut {
+    m_mib: u32,
+    t: u32,
+    p: u32,
+}
+
+#[derive(Serialize)]
+struct InputsOut {
+    cf: String,
+    attestation: Attestation,
+    issued_at: String,
+    not_before: Option<String>,
+    expires_at: String,
+    status: Option<StatusRef>,
+    iss: Option<String>,
+    cti_hex: String,
+    kdf: KdfOut,
+}
+
+#[derive(Serialize)]
+struct DecodedOut {
+    prefix: String,
+    family: &'static str,
+    compressed: bool,
+    cose_len: usize,
+    tags: Vec<u64>,
+    protected: Json,
+    claims_keys: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ValidOut {
+    valid: bool,
+    attestation: Attestation,
+    issuer: &'static str,
+    kid: String,
+    revocation: &'static str,
+    cti_hex: String,
+    issued_at: String,
+    expires_at: String,
+    decoded: DecodedOut,
+}
+
+#[derive(Serialize)]
+struct InvalidOut {
+    valid: bool,
+    expected_error: &'static str,
+    stage: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cf_error: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ExpectedOut {
+    Valid(ValidOut),
+    Invalid(InvalidOut),
+}
+
+#[derive(Serialize, Clone)]
+struct Annotated {
+    note: &'static str,
+    protected_header_hex: String,
+    claims_hex: String,
+    envelope_plaintext_hex: String,
+    argon2_password: String,
+    argon2_salt_hex: String,
+    argon2_output_hex: String,
+    envelope_key_hex: String,
+    aead_nonce_hex: String,
+    aead_aad_hex: String,
+    ciphertext_hex: String,
+    sig_structure_hex: String,
+    signature_hex: String,
+    cose_hex: String,
+    cose_len: usize,
+    char_count: usize,
+}
+
+#[derive(Serialize)]
+struct VectorOut {
+    description: String,
+    kind: &'static str,
+    keys: KeysOut,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    other_keys: Vec<OtherKeyOut>,
+    trust_lists_hex: Vec<String>,
+    status_lists_hex: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<PolicyOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    inputs: Option<InputsOut>,
+    qr_text: String,
+    verify_at: String,
+    cf_for_verify: String,
+    expected: ExpectedOut,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    annotated: Option<Annotated>,
+}
+
+fn decoded(text: &str) -> DecodedOut {
+    let i = inspect(text).expect("a positive vector decodes");
+    let mut claims_keys: Vec<String> = i
+        .claims
+        .as_object()
+        .expect("claims map")
+        .keys()
+        .cloned()
+        .collect();
+    claims_keys.sort();
+    DecodedOut {
+        prefix: i.prefix,
+        family: i.family,
+        compressed: i.compressed,
+        cose_len: i.cose_len,
+        tags: i.tags,
+        protected: i.protected,
+        claims_keys,
+    }
+}
+
+fn render(v: &V) -> VectorOut {
+    let expected = match &v.outcome {
+        Outcome::Valid {
+            attestation,
+            issuer_id,
+            revocation,
+        } => {
+            let c = v.inputs.as_ref().expect("positive vectors have inputs");
+            ExpectedOut::Valid(ValidOut {
+                valid: true,
+                attestation: attestation.clone(),
+                issuer: issuer_id,
+                kid: v.issuer.kid().to_string(),
+                revocation,
+                cti_hex: c.cti.to_string(),
+                issued_at: c.iat.to_string(),
+                expires_at: c.exp.to_string(),
+                decoded: decoded(&v.qr_text),
+            })
+        }
+        Outcome::Invalid {
+            code,
+            stage,
+            cf_error,
+        } => ExpectedOut::Invalid(InvalidOut {
+            valid: false,
+            expected_error: code,
+            stage,
+            cf_error: *cf_error,
+        }),
+    };
+    VectorOut {
+        description: v.description.clone(),
+        kind: "first_level",
+        keys: KeysOut {
+            root_seed_hex: hex::encode(WORLD_ROOT.seed),
+            issuer_seed_hex: hex::encode(v.issuer.seed),
+            root_public_pem: WORLD_ROOT.pem(),
+            issuer_public_pem: v.issuer.pem(),
+            issuer_kid: v.issuer.kid().to_string(),
+        },
+        other_keys: v
+            .other_keys
+            .iter()
+            .map(|k| OtherKeyOut {
+                role: k.role,
+                seed_hex: hex::encode(k.seed),
+                public_pem: k.pem(),
+                kid: k.kid().to_string(),
+            })
+            .collect(),
+        trust_lists_hex: v.trust_lists.iter().map(hex::encode).collect(),
+        status_lists_hex: v.status_lists.iter().map(hex::encode).collect(),
+        policy: v.require_revocation.then_some(PolicyOut {
+            revocation: "require",
+        }),
+        inputs: v.inputs.as_ref().map(|c| InputsOut {
+            cf: c.cf.clone(),
+            attestation: c.att.clone(),
+            issued_at: c.iat.to_string(),
+            not_before: c.nbf.map(|t| t.to_string()),
+            expires_at: c.exp.to_string(),
+            status: c.status.clone(),
+            iss: c.iss.clone(),
+            cti_hex: c.cti.to_string(),
+            kdf: KdfOut {
+                m_mib: c.kdf.memory_mib(),
+                t: c.kdf.iterations(),
+                p: c.kdf.parallelism(),
+            },
+        }),
+        qr_text: v.qr_text.clone(),
+        verify_at: v.verify_at.to_string(),
+        cf_for_verify: v.cf_for_verify.clone(),
+        expected,
+        annotated: v.annotated.clone(),
+    }
+}
+
+/// The verifier's pinned root in every vector.
+const WORLD_ROOT: Key = Key {
+    role: "root",
+    seed: [0x11; 32],
+};
+
+// ---------------------------------------------------------------------------
+// The worked example (docs/format.md)
+// ---------------------------------------------------------------------------
+
+fn annotate(c: &Cred, text: &str) -> Annotated {
+    let cose = base45::decode(body(text)).expect("base45");
+    let v: Value = ciborium::from_reader(cose.as_slice()).expect("cbor");
+    let Value::Tag(18, inner) = v else {
+        panic!("not tagged")
+    };
+    let Value::Array(items) = *inner else {
+        panic!("not an array")
+    };
+    let [
+        Value::Bytes(prot),
+        Value::Map(_),
+        Value::Bytes(payload),
+        Value::Bytes(sig),
+    ] = items.as_slice()
+    else {
+        panic!("not a COSE_Sign1")
+    };
+    let claims = ClaimSet::parse(payload, attesta_core::cbor_guard::CborLimits::STRICT)
+        .expect("claims");
+    let Some(Value::Array(env)) = claims.get(claims::ATTESTA_ENVELOPE) else {
+        panic!("envelope")
+    };
+    let Some(Value::Bytes(ct)) = env.get(3) else {
+        panic!("ciphertext")
+    };
+    // The KDF of docs/format.md, step by step, with the crates directly.
+    let label = b"attesta/v1/level-1";
+    let mut salt = label.to_vec();
+    salt.extend_from_slice(c.cti.as_bytes());
+    let params = argon2::Params::new(
+        c.kdf.memory_mib() * 1024,
+        c.kdf.iterations(),
+        c.kdf.parallelism(),
+        Some(32),
+    )
+    .expect("params");
+    let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let mut ikm = [0u8; 32];
+    argon
+        .hash_password_into(c.cf.as_bytes(), &salt, &mut ikm)
+        .expect("argon2");
+    let mut key = [0u8; 32];
+    hkdf::Hkdf::<Sha256>::new(None, &ikm)
+        .expand(label, &mut key)
+        .expect("hkdf");
+    let plaintext = plaintext_of(&c.att);
+    // The library's envelope opens to the same plaintext.
+    let opened = c
+        .ekey(EnvelopeLabel::FirstLevel, c.cti.as_bytes())
+        .open(c.cti.as_bytes(), ct)
+        .expect("opens");
+    assert_eq!(&opened[..], &plaintext[..]);
+    Annotated {
+        note: "Intermediate values of this vector's code, for docs/format.md. \
+               argon2_output = Argon2id(password, salt, m, t, p, 32); \
+               envelope_key = HKDF-SHA256(salt none, ikm argon2_output, info 'attesta/v1/level-1', 32); \
+               ciphertext = ChaCha20-Poly1305(envelope_key, nonce, aad, plaintext) (tag included); \
+               signature = Ed25519(issuer, sig_structure).",
+        protected_header_hex: hex::encode(prot),
+        claims_hex: hex::encode(payload),
+        envelope_plaintext_hex: hex::encode(&plaintext),
+        argon2_password: c.cf.clone(),
+        argon2_salt_hex: hex::encode(&salt),
+        argon2_output_hex: hex::encode(ikm),
+        envelope_key_hex: hex::encode(key),
+        aead_nonce_hex: hex::encode([0u8; 12]),
+        aead_aad_hex: hex::encode(c.cti.as_bytes()),
+        ciphertext_hex: hex::encode(ct),
+        sig_structure_hex: hex::encode(sig_structure(prot, payload)),
+        signature_hex: hex::encode(sig),
+        cose_hex: hex::encode(&cose),
+        cose_len: cose.len(),
+        char_count: text.len(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The list
+// ---------------------------------------------------------------------------
+
+fn att() -> attesta_core::model::AttestationBuilder {
+    Attestation::builder()
+}
+
+fn deaf() -> Attestation {
+    att().deafness(true).build().expect("valid")
+}
+
+fn typical() -> Attestation {
+    att()
+        .invalidity_percent("75".parse().expect("percent"))
+        .expect("band")
+        .handicap(HandicapGrade::Comma3Grave)
+        .reduced_walking(true)
+        .revision(Date::constant(2028, 6, 30))
+        .build()
+        .expect("valid")
+}
+
+fn positives(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+
+    // The worked example of docs/format.md, with the real KDF parameters.
+    {
+        let mut c = cred("worked-example", typical());
+        c.kdf = KdfParams::DEFAULT;
+        c.status = status(4_123_456, "1");
+        let mut v = V::positive(
+            w,
+            "worked-example-default-kdf",
+            "The worked example of docs/format.md: a typical credential (civil invalidity \
+             >= 74 % from a 75 % verbale, handicap grave, reduced walking, revision date \
+             2028-06-30, one-year validity, status index 4123456 in list \"1\") sealed with \
+             the default KDF parameters (19 MiB, 2 passes, 1 lane). No status list is loaded, \
+             so revocation is not checked. `annotated` gives every intermediate value.",
+            c.clone(),
+        );
+        v.annotated = Some(annotate(&c, &v.qr_text));
+        out.push(v);
+    }
+    out.push(V::positive(
+        w,
+        "deafness-only",
+        "Minimal credential: civil deafness only, no status-list reference (not revocable).",
+        cred("deafness-only", deaf()),
+    ));
+    let bands = [
+        (
+            "invalidity-33",
+            InvalidityAssessment::From33,
+            "Civil invalidity band >= 33.34 %.",
+        ),
+        (
+            "invalidity-46",
+            InvalidityAssessment::From46,
+            "Civil invalidity band >= 46 %.",
+        ),
+        (
+            "invalidity-51-handicap-c1",
+            InvalidityAssessment::From51,
+            "Civil invalidity band >= 51 % with handicap art. 3 c. 1 (not grave).",
+        ),
+        (
+            "invalidity-67",
+            InvalidityAssessment::From67,
+            "Civil invalidity band >= 67 %.",
+        ),
+        (
+            "invalidity-74",
+            InvalidityAssessment::From74,
+            "Civil invalidity band >= 74 %.",
+        ),
+        (
+            "invalidity-total-accompaniment",
+            InvalidityAssessment::Total,
+            "Total civil invalidity (100 %) with indennità di accompagnamento and handicap grave.",
+        ),
+        (
+            "minor-persistent-difficulties",
+            InvalidityAssessment::MinorPersistentDifficulties,
+            "A minor with persistent difficulties (the wording that replaces a percentage), \
+             with indennità di accompagnamento.",
+        ),
+        (
+            "over65-persistent-difficulties",
+            InvalidityAssessment::Over65PersistentDifficulties,
+            "A person over 65 with persistent difficulties, with reduced walking capacity.",
+        ),
+    ];
+    for (name, band, desc) in bands {
+        let mut b = att().invalidity(band);
+        match band {
+            InvalidityAssessment::From51 => b = b.handicap(HandicapGrade::Comma1),
+            InvalidityAssessment::Total => {
+                b = b.accompaniment(true).handicap(HandicapGrade::Comma3Grave)
+            }
+            InvalidityAssessment::MinorPersistentDifficulties => b = b.accompaniment(true),
+            InvalidityAssessment::Over65PersistentDifficulties => b = b.reduced_walking(true),
+            _ => {}
+        }
+        out.push(V::positive(
+            w,
+            name,
+            desc,
+            cred(name, b.build().expect("valid")),
+        ));
+    }
+    out.push(V::positive(
+        w,
+        "blindness-accompaniment",
+        "Civil blindness with indennità di accompagnamento (no invalidity percentage).",
+        cred(
+            "blindness-accompaniment",
+            att().blindness(true).accompaniment(true).build().expect("valid"),
+        ),
+    ));
+    out.push(V::positive(
+        w,
+        "l68-with-46",
+        "L. 68/99 disability with civil invalidity >= 46 %.",
+        cred(
+            "l68-with-46",
+            att()
+                .invalidity(InvalidityAssessment::From46)
+                .disability_l68(true)
+                .build()
+                .expect("valid"),
+        ),
+    ));
+    out.push(V::positive(
+        w,
+        "handicap-c1-revision-date",
+        "Handicap art. 3 c. 1 only, with a revision date (2027-03-31): the revision date is \
+         not an expiry and does not affect validity.",
+        cred(
+            "handicap-c1-revision-date",
+            att()
+                .handicap(HandicapGrade::Comma1)
+                .revision(Date::constant(2027, 3, 31))
+                .build()
+                .expect("valid"),
+        ),
+    ));
+    out.push(V::positive(
+        w,
+        "every-flag",
+        "Every flag at once: total invalidity, blindness, deafness, L. 68/99, handicap grave, \
+         accompaniment, reduced walking, revision date 2030-01-01.",
+        cred(
+            "every-flag",
+            att()
+                .invalidity(InvalidityAssessment::Total)
+                .blindness(true)
+                .deafness(true)
+                .disability_l68(true)
+                .handicap(HandicapGrade::Comma3Grave)
+                .accompaniment(true)
+                .reduced_walking(true)
+                .revision(Date::constant(2030, 1, 1))
+                .build()
+                .expect("valid"),
+        ),
+    ));
+    {
+        let mut c = cred("status-not-checked", deaf());
+        c.status = status(17, "1");
+        out.push(V::positive(
+            w,
+            "status-not-checked",
+            "A status-list reference (idx 17, uri \"1\") but no status list loaded: valid under \
+             the default policy, revocation reported as not_checked.",
+            c,
+        ));
+    }
+    {
+        let mut c = cred("revocation-checked", deaf());
+        c.status = status(17, "1");
+        let mut v = V::positive(
+            w,
+            "revocation-checked",
+            "INPS's 1-bit status list \"1\" (1024 entries, entries 3, 77 and 500 revoked) is \
+             loaded; the code's entry 17 is valid: revocation checked.",
+            c,
+        );
+        v.status_lists = vec![inps_list_1(w).sign()];
+        v.set_revocation("checked");
+        out.push(v);
+    }
+    {
+        let mut c = cred("two-bit-list-valid", deaf());
+        c.status = status(42, "9");
+        let mut v = V::positive(
+            w,
+            "two-bit-list-valid",
+            "A 2-bit status list \"9\" where entry 41 is suspended and 43 revoked; the code's \
+             entry 42 is valid.",
+            c,
+        );
+        v.status_lists = vec![
+            SlSpec {
+                signer: &w.inps,
+                uri: "9",
+                iat: SL_IAT,
+                exp: Some("2026-11-21T00:00:00Z"),
+                bits: StatusBits::Two,
+                capacity: 64,
+                entries: &[
+                    (41, CredentialStatus::Suspended),
+                    (43, CredentialStatus::Revoked),
+                ],
+            }
+            .sign(),
+        ];
+        v.set_revocation("checked");
+        out.push(v);
+    }
+    {
+        let mut c = cred("same-uri-two-issuers", deaf());
+        c.status = status(17, "1");
+        let mut v = V::positive(
+            w,
+            "same-uri-two-issuers",
+            "Two issuers publish a list with the same uri \"1\": ASL-BO's (loaded first, where \
+             entry 17 is revoked) and INPS's (entry 17 valid). The code is INPS's, so only \
+             INPS's list counts: valid, revocation checked.",
+            c,
+        );
+        v.other_keys = vec![w.asl];
+        v.status_lists = vec![
+            SlSpec {
+                signer: &w.asl,
+                uri: "1",
+                iat: SL_IAT,
+                exp: None,
+                bits: StatusBits::One,
+                capacity: 64,
+                entries: &[(17, CredentialStatus::Revoked)],
+            }
+            .sign(),
+            inps_list_1(w).sign(),
+        ];
+        v.set_revocation("checked");
+        out.push(v);
+    }
+    {
+        let mut c = cred("revocation-required-and-checked", deaf());
+        c.status = status(17, "1");
+        let mut v = V::positive(
+            w,
+            "revocation-required-and-checked",
+            "Policy requires revocation checking (policy.revocation = \"require\") and the \
+             list is loaded: valid.",
+            c,
+        );
+        v.status_lists = vec![inps_list_1(w).sign()];
+        v.require_revocation = true;
+        v.set_revocation("checked");
+        out.push(v);
+    }
+    {
+        let mut c = cred("iss-matching", deaf());
+        c.iss = Some(INPS.into());
+        out.push(V::positive(
+            w,
+            "iss-matching",
+            "The optional iss claim is present and names the trust-list issuer of the signing \
+             key (\"INPS\").",
+            c,
+        ));
+    }
+    {
+        let c = cred("cf-lowercase-spaces", deaf());
+        let mut v = V::positive(
+            w,
+            "cf-lowercase-spaces",
+            "The CF is typed in lowercase with spaces; it is normalised before opening.",
+            c,
+        );
+        v.cf_for_verify = "rss mra 85t10 a562s".into();
+        out.push(v);
+    }
+    {
+        let omocode = format!(
+            "RSSMRA85T10A56N{}",
+            personal_check_char("RSSMRA85T10A56N").expect("check")
+        );
+        let mut c = cred("omocodia-cf", deaf());
+        c.cf = omocode;
+        out.push(V::positive(
+            w,
+            "omocodia-cf",
+            "The holder has an omocode CF (digit 2 at position 15 replaced by N); the \
+             envelope is bound to that exact code.",
+            c,
+        ));
+    }
+    {
+        let temp = format!(
+            "0123456789{}",
+            temporary_check_digit("0123456789").expect("digit")
+        );
+        let mut c = cred("temporary-cf", deaf());
+        c.cf = temp;
+        out.push(V::positive(
+            w,
+            "temporary-cf",
+            "The holder has an 11-digit temporary CF.",
+            c,
+        ));
+    }
+    {
+        let mut c = cred("kdf-two-lanes", deaf());
+        c.kdf = KdfParams::new(2, 1, 2).expect("params");
+        out.push(V::positive(
+            w,
+            "kdf-two-lanes",
+            "KDF parameters 2 MiB, 1 pass, 2 lanes: unusual but within the verifier limits.",
+            c,
+        ));
+    }
+    {
+        let mut c = cred("kdf-at-limits", deaf());
+        c.kdf = KdfParams::new(1, 8, 4).expect("params");
+        out.push(V::positive(
+            w,
+            "kdf-at-pass-and-lane-limits",
+            "KDF parameters 1 MiB, 8 passes, 4 lanes: exactly at the default limits for passes \
+             and lanes (8 and 4).",
+            c,
+        ));
+    }
+    {
+        // Key A and key B share a kid; the list holds A first, the code is B's.
+        let c = cred("kid-collision", deaf());
+        let mut list = base_list(w);
+        list.issuers.push(issuer_entry(INPS, &w.col_a, None, None));
+        list.issuers.push(issuer_entry(INPS, &w.col_b, None, None));
+        let mut v = V::positive(
+            w,
+            "kid-collision",
+            "Two different INPS keys (A then B in the trust list) share the 4-byte kid \
+             65987590. The code is signed by B: a verifier must try every trusted key with the \
+             kid, not only the first.",
+            c.clone(),
+        );
+        v.issuer = w.col_b;
+        v.other_keys = vec![w.col_a];
+        v.qr_text = c.issue(&w.col_b);
+        v.trust_lists = vec![sign_list(&list, &w.root, TL_IAT, TL_EXP)];
+        out.push(v);
+    }
+    {
+        let mut c = cred("iat-at-skew-limit", deaf());
+        c.iat = ts(VERIFY_AT) + SignedDuration::from_mins(5);
+        out.push(V::positive(
+            w,
+            "iat-at-skew-limit",
+            "iat is exactly 5 minutes after the verification time: inside the default clock \
+             skew of 5 minutes (the limit is inclusive).",
+            c,
+        ));
+    }
+    {
+        let mut c = cred("exp-at-skew-limit", deaf());
+        c.exp = ts(VERIFY_AT) - SignedDuration::from_mins(5);
+        out.push(V::positive(
+            w,
+            "exp-at-skew-limit",
+            "exp is exactly 5 minutes before the verification time: still accepted with the \
+             default clock skew of 5 minutes (the limit is inclusive).",
+            c,
+        ));
+    }
+    {
+        let mut c = cred("nbf-passed", deaf());
+        c.nbf = Some(ts("2026-11-10T00:00:00Z"));
+        out.push(V::positive(
+            w,
+            "nbf-passed",
+            "A not-before (nbf) date later than iat, already passed at verification.",
+            c,
+        ));
+    }
+    {
+        let c = cred("retired-key-signed-before", deaf());
+        let mut list = base_list(w);
+        list.issuers[0].valid_from = Some(ts("2026-01-01T00:00:00Z"));
+        list.issuers[0].valid_until = Some(ts("2026-11-05T00:00:00Z"));
+        let mut v = V::positive(
+            w,
+            "retired-key-signed-before",
+            "The INPS key was retired on 2026-11-05 (window 2026-01-01 .. 2026-11-05); the code \
+             was issued on 2026-11-01, inside the window, so it stays valid.",
+            c,
+        );
+        v.trust_lists = vec![sign_list(&list, &w.root, TL_IAT, TL_EXP)];
+        out.push(v);
+    }
+    {
+        let c = cred("trust-list-update", deaf());
+        let mut l1 = base_list(w);
+        l1.denied.insert(w.compromised.kid());
+        let mut l2 = l1.clone();
+        l2.seq = 2;
+        let mut v = V::positive(
+            w,
+            "trust-list-update",
+            "Two trust lists accepted in order into one trust state: sequence 1 (issued \
+             2026-11-01) and sequence 2 (issued 2026-11-10), both denying the compromised kid. \
+             The code is verified under the second.",
+            c,
+        );
+        v.other_keys = vec![w.compromised];
+        v.trust_lists = vec![
+            sign_list(&l1, &w.root, "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"),
+            sign_list(&l2, &w.root, TL_IAT, TL_EXP),
+        ];
+        out.push(v);
+    }
+    {
+        let mut c = cred("asl-issuer", deaf());
+        c.iss = Some(ASL.into());
+        let mut v = V::positive(
+            w,
+            "second-issuer",
+            "A code of the second trusted issuer, ASL-BO, with a matching iss claim.",
+            c.clone(),
+        );
+        v.issuer = w.asl;
+        v.qr_text = c.issue(&w.asl);
+        v.set_issuer_id(ASL);
+        out.push(v);
+    }
+    out
+}
+
+fn negatives(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    let good = cred("genuine", deaf());
+    let good_text = good.issue(&w.inps);
+    let good_body = body(&good_text).to_owned();
+    let good_cose = base45::decode(&good_body).expect("base45");
+    let neg = |name, desc: &str, text: String, code, stage| {
+        V::negative(w, name, desc, text, code, stage)
+    };
+
+    // --- the text layer ----------------------------------------------------
+    out.push(neg(
+        "bad-prefix",
+        "An unknown prefix (XY1:) before a genuine body.",
+        format!("XY1:{good_body}"),
+        "bad_prefix",
+        "check",
+    ));
+    out.push(neg(
+        "missing-colon",
+        "The prefix without its colon (AT1 directly followed by the body).",
+        format!("AT1{good_body}"),
+        "bad_prefix",
+        "check",
+    ));
+    {
+        // An EU DCC-like code: ES256, kid of 8 bytes, hcert claim, zlib.
+        let claims = Value::Map(vec![
+            (int(1), Value::Text("IT".into())),
+            (int(4), int(1_830_000_000)),
+            (int(6), int(1_790_000_000)),
+            (
+                int(-260),
+                Value::Map(vec![(
+                    int(1),
+                    Value::Map(vec![(Value::Text("ver".into()), Value::Text("1.3.0".into()))]),
+                )]),
+            ),
+        ]);
+        let items = vec![
+            Value::Bytes(protected(Some(int(-7)), Some(vec![0xd9; 8]), vec![])),
+            Value::Map(vec![]),
+            Value::Bytes(cbor(&claims)),
+            Value::Bytes(vec![0x5a; 64]),
+        ];
+        let cose = tagged(items);
+        out.push(neg(
+            "hc1-other-family",
+            "A code of another family (EU Digital COVID Certificate, HC1:, zlib-compressed \
+             COSE_Sign1 with ES256): not an attesta code.",
+            format!("HC1:{}", base45::encode(zlib(&cose))),
+            "bad_prefix",
+            "check",
+        ));
+    }
+    out.push(neg(
+        "empty-text",
+        "An empty text.",
+        String::new(),
+        "bad_prefix",
+        "check",
+    ));
+    out.push(neg(
+        "whitespace-only",
+        "Whitespace and line breaks only (trimmed to nothing).",
+        " \r\n\t ".into(),
+        "bad_prefix",
+        "check",
+    ));
+    out.push(neg(
+        "unsupported-version-at2",
+        "A later format version (AT2:) this verifier does not read.",
+        format!("AT2:{good_body}"),
+        "unsupported_version",
+        "check",
+    ));
+    out.push(neg(
+        "unsupported-version-at10",
+        "A later format version with two digits (AT10:).",
+        format!("AT10:{good_body}"),
+        "unsupported_version",
+        "check",
+    ));
+    out.push(neg(
+        "second-level-prefix",
+        "A second-level prefix (AD1:) given to first-level verification.",
+        format!("AD1:{good_body}"),
+        "wrong_level",
+        "check",
+    ));
+    out.push(neg(
+        "lowercase-prefix",
+        "The prefix in lowercase (at1:).",
+        format!("at1:{good_body}"),
+        "lowercase_text",
+        "check",
+    ));
+    out.push(neg(
+        "lowercase-body",
+        "The whole code lowercased after the prefix (retyped by hand).",
+        format!("AT1:{}", good_body.to_lowercase()),
+        "lowercase_text",
+        "check",
+    ));
+    {
+        let mut b = good_body.clone().into_bytes();
+        b[10] = b'#';
+        out.push(neg(
+            "invalid-base45-char",
+            "A character outside the base45 alphabet (#) in the body.",
+            format!("AT1:{}", String::from_utf8(b).expect("ascii")),
+            "bad_base45",
+            "check",
+        ));
+    }
+    out.push(neg(
+        "base45-triple-overflow",
+        "A base45 triple (\"GGW\") worth more than 65535.",
+        "AT1:GGW".into(),
+        "bad_base45",
+        "check",
+    ));
+    out.push(neg(
+        "prefix-only",
+        "The prefix alone, with an empty body.",
+        "AT1:".into(),
+        "bad_base45",
+        "check",
+    ));
+    {
+        // Cut so that the remaining length is 1 mod 3: never valid base45.
+        let mut t = good_body.clone();
+        while t.len() % 3 != 1 {
+            t.pop();
+        }
+        out.push(neg(
+            "truncated-mid-group",
+            "A genuine code truncated in the middle of a base45 group (a partial copy).",
+            format!("AT1:{t}"),
+            "bad_base45",
+            "check",
+        ));
+    }
+    {
+        let cut = &good_cose[..good_cose.len() - 20];
+        out.push(neg(
+            "truncated-cbor",
+            "A genuine code missing the last 20 bytes of its COSE structure (re-encoded in \
+             base45): incomplete CBOR.",
+            at1(cut),
+            "malformed_cbor",
+            "check",
+        ));
+    }
+    out.push(neg(
+        "text-too-long",
+        "A text longer than any QR code holds (4301 characters).",
+        format!("AT1:{}", "0".repeat(4297)),
+        "text_too_long",
+        "check",
+    ));
+    {
+        let bomb = zlib(&vec![0u8; 1_000_000]);
+        out.push(neg(
+            "zlib-bomb",
+            "A zlib stream of about 1 KB that inflates to 1 MB, far beyond the 4096-byte cap.",
+            format!("AT1:{}", base45::encode(&bomb)),
+            "decompressed_too_large",
+            "check",
+        ));
+    }
+    {
+        let mut z = zlib(&good_cose);
+        z[2] = 0xff; // first deflate byte: BFINAL=1, BTYPE=11 (reserved)
+        out.push(neg(
+            "corrupt-zlib",
+            "A zlib stream (header 78 DA) whose deflate data uses the reserved block type.",
+            format!("AT1:{}", base45::encode(&z)),
+            "bad_compression",
+            "check",
+        ));
+    }
+
+    // --- CBOR limits ---------------------------------------------------------
+    let std_claims = good.claims().to_vec();
+    assert_eq!(
+        at1(&std_cose(&w.inps, std_claims.clone())),
+        good_text,
+        "the hand-built COSE reproduces issuance"
+    );
+    {
+        let mut deep = int(0);
+        for _ in 0..10 {
+            deep = Value::Array(vec![deep]);
+        }
+        let items = sign1_items(
+            &w.inps,
+            std_protected(&w.inps),
+            vec![(int(99), deep)],
+            std_claims.clone(),
+        );
+        out.push(neg(
+            "cbor-too-deep",
+            "A genuine signature, with ten nested arrays in the unprotected header: deeper \
+             than the 8 levels allowed.",
+            at1(&tagged(items)),
+            "cbor_too_deep",
+            "check",
+        ));
+    }
+    {
+        let many = Value::Array(vec![int(0); 600]);
+        let items = sign1_items(
+            &w.inps,
+            std_protected(&w.inps),
+            vec![(int(99), many)],
+            std_claims.clone(),
+        );
+        out.push(neg(
+            "cbor-too-many-items",
+            "A genuine signature, with an array of 600 items in the unprotected header: more \
+             than the 512 CBOR items allowed.",
+            at1(&tagged(items)),
+            "cbor_too_many_items",
+            "check",
+        ));
+    }
+    {
+        // d2 9f <four items> ff: an indefinite-length COSE array.
+        let mut cose = vec![0xd2, 0x9f];
+        for item in sign1_items(&w.inps, std_protected(&w.inps), vec![], std_claims.clone()) {
+            cose.extend(cbor(&item));
+        }
+        cose.push(0xff);
+        out.push(neg(
+            "cbor-indefinite-cose-array",
+            "The COSE_Sign1 array is encoded with indefinite length (9F ... FF).",
+            at1(&cose),
+            "cbor_indefinite_length",
+            "check",
+        ));
+    }
+    {
+        let mut claims = std_claims.clone();
+        assert_eq!(claims[0], 0xa4, "a map of four claims");
+        claims[0] = 0xbf;
+        claims.push(0xff);
+        out.push(neg(
+            "cbor-indefinite-claims",
+            "Correctly signed claims encoded as an indefinite-length map (BF ... FF).",
+            at1(&std_cose(&w.inps, claims)),
+            "cbor_indefinite_length",
+            "check",
+        ));
+    }
+    {
+        let mut cose = good_cose.clone();
+        cose.push(0x00);
+        out.push(neg(
+            "cbor-trailing-bytes",
+            "A genuine COSE_Sign1 followed by one extra byte.",
+            at1(&cose),
+            "cbor_trailing_bytes",
+            "check",
+        ));
+    }
+    {
+        let mut claims = std_claims.clone();
+        claims.push(0x00);
+        out.push(neg(
+            "cbor-trailing-bytes-in-claims",
+            "Correctly signed claims followed by one extra byte inside the payload.",
+            at1(&std_cose(&w.inps, claims)),
+            "cbor_trailing_bytes",
+            "check",
+        ));
+    }
+
+    // --- COSE structure and headers -------------------------------------------
+    {
+        let items = sign1_items(&w.inps, std_protected(&w.inps), vec![], std_claims.clone());
+        out.push(neg(
+            "cose-untagged",
+            "A correctly signed COSE_Sign1 array without tag 18.",
+            at1(&cbor(&Value::Array(items))),
+            "malformed_cose",
+            "check",
+        ));
+    }
+    {
+        let items = sign1_items(&w.inps, std_protected(&w.inps), vec![], std_claims.clone());
+        out.push(neg(
+            "cose-wrong-tag",
+            "The four COSE_Sign1 items under tag 17 (COSE_Mac0) instead of 18.",
+            at1(&cbor(&Value::Tag(17, Box::new(Value::Array(items))))),
+            "malformed_cose",
+            "check",
+        ));
+    }
+    {
+        let mut items = sign1_items(&w.inps, std_protected(&w.inps), vec![], std_claims.clone());
+        items.pop();
+        out.push(neg(
+            "cose-three-items",
+            "A tag-18 array of three items (the signature is missing).",
+            at1(&tagged(items)),
+            "malformed_cose",
+            "check",
+        ));
+    }
+    {
+        let items = sign1_items(
+            &w.inps,
+            std_protected(&w.inps),
+            vec![(int(1), int(-8))],
+            std_claims.clone(),
+        );
+        out.push(neg(
+            "alg-in-unprotected-header",
+            "alg EdDSA in the protected header and again in the unprotected header, where it \
+             is not covered by the signature.",
+            at1(&tagged(items)),
+            "alg_in_unprotected_header",
+            "check",
+        ));
+    }
+    {
+        let prot = protected(None, Some(w.inps.kid().as_bytes().to_vec()), vec![]);
+        let items = sign1_items(&w.inps, prot, vec![(int(1), int(-8))], std_claims.clone());
+        out.push(neg(
+            "alg-only-in-unprotected-header",
+            "alg only in the unprotected header (none in the protected one).",
+            at1(&tagged(items)),
+            "alg_in_unprotected_header",
+            "check",
+        ));
+    }
+    let alg_vector = |name: &'static str, desc: &str, alg: Value| {
+        let prot = protected(Some(alg), Some(w.inps.kid().as_bytes().to_vec()), vec![]);
+        let items = sign1_items(&w.inps, prot, vec![], std_claims.clone());
+        neg(name, desc, at1(&tagged(items)), "unsupported_alg", "check")
+    };
+    out.push(alg_vector(
+        "alg-es256",
+        "alg ES256 (-7) in the protected header (the bytes are an Ed25519 signature).",
+        int(-7),
+    ));
+    out.push(alg_vector(
+        "alg-reserved-zero",
+        "alg 0 (IANA \"Reserved\"), the closest COSE has to \"none\".",
+        int(0),
+    ));
+    out.push(alg_vector(
+        "alg-text-none",
+        "alg as the text \"none\".",
+        Value::Text("none".into()),
+    ));
+    out.push(alg_vector(
+        "alg-private-use",
+        "alg -65537, a private-use value.",
+        int(-65537),
+    ));
+    {
+        let prot = protected(None, Some(w.inps.kid().as_bytes().to_vec()), vec![]);
+        let items = sign1_items(&w.inps, prot, vec![], std_claims.clone());
+        out.push(neg(
+            "alg-missing",
+            "No alg anywhere.",
+            at1(&tagged(items)),
+            "malformed_cose",
+            "check",
+        ));
+    }
+    {
+        let prot = protected(eddsa(), None, vec![]);
+        let items = sign1_items(&w.inps, prot, vec![], std_claims.clone());
+        out.push(neg(
+            "kid-missing",
+            "No kid in the protected header.",
+            at1(&tagged(items)),
+            "missing_kid",
+            "check",
+        ));
+    }
+    {
+        let mut kid = w.inps.kid().as_bytes().to_vec();
+        kid.extend([0, 0, 0, 0]);
+        let prot = protected(eddsa(), Some(kid), vec![]);
+        let items = sign1_items(&w.inps, prot, vec![], std_claims.clone());
+        out.push(neg(
+            "kid-wrong-length",
+            "An 8-byte kid (the INPS kid followed by four zero bytes): kids are 4 bytes.",
+            at1(&tagged(items)),
+            "missing_kid",
+            "check",
+        ));
+    }
+    {
+        let prot = protected(eddsa(), None, vec![]);
+        let items = sign1_items(
+            &w.inps,
+            prot,
+            vec![(int(4), Value::Bytes(w.inps.kid().as_bytes().to_vec()))],
+            std_claims.clone(),
+        );
+        out.push(neg(
+            "kid-only-unprotected",
+            "The kid only in the unprotected header, where it is not signed.",
+            at1(&tagged(items)),
+            "malformed_cose",
+            "check",
+        ));
+    }
+    {
+        let prot = protected(
+            eddsa(),
+            Some(w.inps.kid().as_bytes().to_vec()),
+            vec![(int(2), Value::Array(vec![int(99)])), (int(99), int(1))],
+        );
+        let items = sign1_items(&w.inps, prot, vec![], std_claims.clone());
+        out.push(neg(
+            "crit-header",
+            "A crit header parameter (label 2) marking an extension as critical: attesta \
+             understands none.",
+            at1(&tagged(items)),
+            "malformed_cose",
+            "check",
+        ));
+    }
+    {
+        let prot = std_protected(&w.inps);
+        let sig = w.inps.sk().sign(&sig_structure(&prot, &std_claims));
+        let items = vec![
+            Value::Bytes(prot),
+            Value::Map(vec![]),
+            Value::Null,
+            Value::Bytes(sig.to_vec()),
+        ];
+        out.push(neg(
+            "detached-payload",
+            "A detached payload (nil in place of the claims).",
+            at1(&tagged(items)),
+            "malformed_cose",
+            "check",
+        ));
+    }
+    {
+        let mut items = sign1_items(&w.inps, std_protected(&w.inps), vec![], std_claims.clone());
+        if let Some(Value::Bytes(sig)) = items.get_mut(3) {
+            sig.pop();
+        }
+        out.push(neg(
+            "signature-63-bytes",
+            "A signature of 63 bytes (the last byte removed).",
+            at1(&tagged(items)),
+            "malformed_cose",
+            "check",
+        ));
+    }
+
+    // --- keys and signatures ----------------------------------------------------
+    out.push(neg(
+        "unknown-kid",
+        "Correctly formed and signed, by a key that is in no trust list.",
+        cred("unknown-kid", deaf()).issue(&w.stranger),
+        "unknown_kid",
+        "check",
+    ));
+    out.last_mut().expect("just pushed").issuer = w.stranger;
+    {
+        // Change one character among the last ones (the signature's), keeping
+        // the base45 valid and the change confined to the signature bytes.
+        let n = good_cose.len();
+        let mut found = None;
+        'search: for pos in (good_body.len() - 6..good_body.len()).rev() {
+            for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".chars() {
+                let mut b = good_body.clone().into_bytes();
+                if b[pos] == c as u8 {
+                    continue;
+                }
+                b[pos] = c as u8;
+                let t = String::from_utf8(b).expect("ascii");
+                if let Ok(d) = base45::decode(&t)
+                    && d.len() == n
+                    && d[..n - 64] == good_cose[..n - 64]
+                    && d != good_cose
+                {
+                    found = Some(t);
+                    break 'search;
+                }
+            }
+        }
+        out.push(neg(
+            "signature-one-char-changed",
+            "A genuine code with one base45 character changed near the end, which alters only \
+             the signature bytes.",
+            format!("AT1:{}", found.expect("a one-character change")),
+            "bad_signature",
+            "check",
+        ));
+    }
+    {
+        let mut claims = good.claims();
+        claims.set_time(claims::EXP, ts("2036-11-01T00:00:00Z"));
+        let payload = claims.to_vec();
+        // INPS's header, the stranger's signature.
+        let prot = std_protected(&w.inps);
+        let sig = w.stranger.sk().sign(&sig_structure(&prot, &payload));
+        let items = vec![
+            Value::Bytes(prot),
+            Value::Map(vec![]),
+            Value::Bytes(payload),
+            Value::Bytes(sig.to_vec()),
+        ];
+        let mut v = neg(
+            "forged-kid",
+            "A forgery: the claims altered (exp 2036) and signed by an untrusted key that \
+             puts INPS's kid in its header.",
+            at1(&tagged(items)),
+            "bad_signature",
+            "check",
+        );
+        v.other_keys = vec![w.stranger];
+        out.push(v);
+    }
+    {
+        let mut claims = good.claims();
+        claims.set_time(claims::EXP, ts("2036-11-01T00:00:00Z"));
+        let cose = good_cose.clone();
+        // Same signature, different claims: splice the new payload in.
+        let v: Value = ciborium::from_reader(cose.as_slice()).expect("cbor");
+        let Value::Tag(18, inner) = v else {
+            panic!("tag")
+        };
+        let Value::Array(mut items) = *inner else {
+            panic!("array")
+        };
+        items[2] = Value::Bytes(claims.to_vec());
+        out.push(neg(
+            "claims-altered",
+            "A genuine code whose claims were altered (exp moved to 2036) keeping the original \
+             signature.",
+            at1(&tagged(items)),
+            "bad_signature",
+            "check",
+        ));
+    }
+    {
+        let mut list = base_list(w);
+        list.deny(w.inps.kid());
+        let mut v = neg(
+            "denied-kid",
+            "The trust list denies the INPS key's kid (and no longer lists it): codes it \
+             signed are refused.",
+            good_text.clone(),
+            "denied_kid",
+            "check",
+        );
+        v.inputs = Some(good.clone());
+        v.trust_lists = vec![sign_list(&list, &w.root, TL_IAT, TL_EXP)];
+        out.push(v);
+    }
+    {
+        let mut list = base_list(w);
+        list.issuers[0].valid_from = Some(ts("2026-11-05T00:00:00Z"));
+        let mut v = neg(
+            "key-not-yet-valid-at-iat",
+            "The INPS key is trusted only for codes issued from 2026-11-05; this one was \
+             issued 2026-11-01.",
+            good_text.clone(),
+            "key_not_valid_at_issuance",
+            "check",
+        );
+        v.inputs = Some(good.clone());
+        v.trust_lists = vec![sign_list(&list, &w.root, TL_IAT, TL_EXP)];
+        out.push(v);
+    }
+    {
+        let mut list = base_list(w);
+        list.issuers[0].valid_until = Some(ts("2026-10-31T23:59:59Z"));
+        let mut v = neg(
+            "key-retired-before-iat",
+            "The INPS key was retired at 2026-10-31T23:59:59Z; the code claims to be issued \
+             one second later.",
+            good_text.clone(),
+            "key_not_valid_at_issuance",
+            "check",
+        );
+        v.inputs = Some(good.clone());
+        v.trust_lists = vec![sign_list(&list, &w.root, TL_IAT, TL_EXP)];
+        out.push(v);
+    }
+    {
+        let mut c = cred("issuer-mismatch", deaf());
+        c.iss = Some(ASL.into());
+        out.push(V::negative_issued(
+            w,
+            "issuer-mismatch",
+            "The iss claim says ASL-BO, but the code is signed by a key the trust list gives \
+             to INPS.",
+            c,
+            "issuer_mismatch",
+            "check",
+        ));
+    }
+
+    // --- validity dates -----------------------------------------------------------
+    {
+        let mut c = cred("expired", deaf());
+        c.iat = ts("2025-11-01T00:00:00Z");
+        c.exp = ts("2026-11-01T00:00:00Z");
+        out.push(V::negative_issued(
+            w,
+            "expired",
+            "Expired two weeks before verification.",
+            c,
+            "expired",
+            "check",
+        ));
+    }
+    {
+        let mut c = cred("expired-past-skew", deaf());
+        c.exp = ts(VERIFY_AT) - SignedDuration::from_secs(301);
+        out.push(V::negative_issued(
+            w,
+            "expired-just-past-skew",
+            "exp is 5 minutes and 1 second before verification: beyond the clock skew.",
+            c,
+            "expired",
+            "check",
+        ));
+    }
+    {
+        let mut c = cred("nbf-future", deaf());
+        c.nbf = Some(ts("2026-12-01T00:00:00Z"));
+        out.push(V::negative_issued(
+            w,
+            "not-yet-valid-nbf",
+            "nbf is 2026-12-01, after the verification time.",
+            c,
+            "not_yet_valid",
+            "check",
+        ));
+    }
+    {
+        let mut c = cred("iat-future", deaf());
+        c.iat = ts(VERIFY_AT) + SignedDuration::from_secs(301);
+        out.push(V::negative_issued(
+            w,
+            "not-yet-valid-iat-past-skew",
+            "iat is 5 minutes and 1 second after the verification time: beyond the clock skew.",
+            c,
+            "not_yet_valid",
+            "check",
+        ));
+    }
+    {
+        let mut c = cred("clock-floor", deaf());
+        c.exp = ts("2026-11-18T00:00:00Z");
+        let mut v = V::negative_issued(
+            w,
+            "expired-by-clock-floor",
+            "The device clock says 2026-11-15, but the accepted trust list was issued \
+             2026-11-20: checks use the later time (the clock floor), when the code (exp \
+             2026-11-18) has expired.",
+            c,
+            "expired",
+            "check",
+        );
+        v.trust_lists = vec![sign_list(
+            &base_list(w),
+            &w.root,
+            "2026-11-20T00:00:00Z",
+            "2026-12-20T00:00:00Z",
+        )];
+        out.push(v);
+    }
+
+    // --- revocation ---------------------------------------------------------------
+    let with_status = |name: &'static str, idx: u64, uri: &str| {
+        let mut c = cred(name, deaf());
+        c.status = status(idx, uri);
+        c
+    };
+    {
+        let mut v = V::negative_issued(
+            w,
+            "revoked",
+            "Entry 77 of INPS's 1-bit list \"1\" is revoked.",
+            with_status("revoked", 77, "1"),
+            "revoked",
+            "check",
+        );
+        v.status_lists = vec![inps_list_1(w).sign()];
+        out.push(v);
+    }
+    let two_bit = SlSpec {
+        signer: &w.inps,
+        uri: "2",
+        iat: SL_IAT,
+        exp: None,
+        bits: StatusBits::Two,
+        capacity: 64,
+        entries: &[
+            (5, CredentialStatus::Suspended),
+            (6, CredentialStatus::Revoked),
+            (7, CredentialStatus::Other(3)),
+        ],
+    }
+    .sign();
+    {
+        let mut v = V::negative_issued(
+            w,
+            "suspended",
+            "Entry 5 of INPS's 2-bit list \"2\" is suspended (value 2).",
+            with_status("suspended", 5, "2"),
+            "suspended",
+            "check",
+        );
+        v.status_lists = vec![two_bit.clone()];
+        out.push(v);
+    }
+    {
+        let mut v = V::negative_issued(
+            w,
+            "revoked-two-bit",
+            "Entry 6 of INPS's 2-bit list \"2\" is revoked (value 1).",
+            with_status("revoked-two-bit", 6, "2"),
+            "revoked",
+            "check",
+        );
+        v.status_lists = vec![two_bit.clone()];
+        out.push(v);
+    }
+    {
+        let mut v = V::negative_issued(
+            w,
+            "status-value-3",
+            "Entry 7 of INPS's 2-bit list \"2\" has the application-specific value 3, which \
+             attesta gives no meaning: refused as revoked.",
+            with_status("status-value-3", 7, "2"),
+            "revoked",
+            "check",
+        );
+        v.status_lists = vec![two_bit.clone()];
+        out.push(v);
+    }
+    {
+        let mut v = V::negative_issued(
+            w,
+            "status-index-out-of-range",
+            "The code's index 1024 is just past the end of INPS's list \"1\" (1024 entries).",
+            with_status("status-index-out-of-range", 1024, "1"),
+            "status_index_out_of_range",
+            "check",
+        );
+        v.status_lists = vec![inps_list_1(w).sign()];
+        out.push(v);
+    }
+    {
+        let mut v = V::negative_issued(
+            w,
+            "status-list-wrong-issuer",
+            "The only list \"1\" loaded is ASL-BO's (a trusted issuer), while the code is \
+             INPS's: one issuer's list cannot answer for another's codes.",
+            with_status("status-list-wrong-issuer", 17, "1"),
+            "status_list_wrong_issuer",
+            "check",
+        );
+        v.other_keys = vec![w.asl];
+        v.status_lists = vec![
+            SlSpec {
+                signer: &w.asl,
+                ..inps_list_1(w)
+            }
+            .sign(),
+        ];
+        out.push(v);
+    }
+    {
+        let mut v = V::negative_issued(
+            w,
+            "status-list-untrusted",
+            "The status list is signed by a key in no trust list.",
+            with_status("status-list-untrusted", 17, "1"),
+            "status_list_untrusted",
+            "status_list",
+        );
+        v.other_keys = vec![w.stranger];
+        v.status_lists = vec![
+            SlSpec {
+                signer: &w.stranger,
+                ..inps_list_1(w)
+            }
+            .sign(),
+        ];
+        out.push(v);
+    }
+    {
+        let mut v = V::negative_issued(
+            w,
+            "status-list-too-old",
+            "The status list (no exp) was issued 2026-10-01, more than the 30 days ago the \
+             default policy allows.",
+            with_status("status-list-too-old", 17, "1"),
+            "status_list_stale",
+            "status_list",
+        );
+        v.status_lists = vec![
+            SlSpec {
+                iat: "2026-10-01T00:00:00Z",
+                ..inps_list_1(w)
+            }
+            .sign(),
+        ];
+        out.push(v);
+    }
+    {
+        let mut v = V::negative_issued(
+            w,
+            "status-list-expired",
+            "The status list expired at 2026-11-14T23:54:59Z, 5 minutes and 1 second before \
+             verification (beyond the clock skew).",
+            with_status("status-list-expired", 17, "1"),
+            "status_list_stale",
+            "status_list",
+        );
+        v.status_lists = vec![
+            SlSpec {
+                exp: Some("2026-11-14T23:54:59Z"),
+                ..inps_list_1(w)
+            }
+            .sign(),
+        ];
+        out.push(v);
+    }
+    {
+        let mut v = V::negative_issued(
+            w,
+            "status-list-wrong-type",
+            "A trust list given where a status list is expected (content type \
+             application/attesta-trust+cwt).",
+            with_status("status-list-wrong-type", 17, "1"),
+            "status_list_wrong_typ",
+            "status_list",
+        );
+        v.status_lists = vec![default_trust(w)];
+        out.push(v);
+    }
+    let crafted_list = |sl: Value| {
+        let mut c = ClaimSet::new();
+        c.set(claims::SUB, Value::Text("1".into()));
+        c.set_time(claims::IAT, ts(SL_IAT));
+        c.set(claims::STATUS_LIST, sl);
+        let payload = c.to_vec();
+        let prot = protected(
+            eddsa(),
+            Some(w.inps.kid().as_bytes().to_vec()),
+            vec![(
+                int(16),
+                Value::Text(attesta_verify::status_list::MEDIA_TYPE.into()),
+            )],
+        );
+        tagged(sign1_items(&w.inps, prot, vec![], payload))
+    };
+    {
+        let lst = zlib(&[0u8; 64]);
+        let mut v = V::negative_issued(
+            w,
+            "status-list-four-bits",
+            "INPS's signed status list uses 4 bits per entry, which the draft allows but \
+             attesta does not read.",
+            with_status("status-list-four-bits", 17, "1"),
+            "status_list_unsupported_bits",
+            "status_list",
+        );
+        v.status_lists = vec![crafted_list(Value::Map(vec![
+            (Value::Text("lst".into()), Value::Bytes(lst)),
+            (Value::Text("bits".into()), int(4)),
+        ]))];
+        out.push(v);
+    }
+    {
+        let mut v = V::negative_issued(
+            w,
+            "status-list-bad-compression",
+            "INPS's signed status list whose lst is not a zlib stream.",
+            with_status("status-list-bad-compression", 17, "1"),
+            "status_list_bad_compression",
+            "status_list",
+        );
+        v.status_lists = vec![crafted_list(Value::Map(vec![
+            (
+                Value::Text("lst".into()),
+                Value::Bytes(vec![0x78, 0x9c, 0xff, 0xff, 0x00]),
+            ),
+            (Value::Text("bits".into()), int(1)),
+        ]))];
+        out.push(v);
+    }
+    {
+        let mut v = V::negative_issued(
+            w,
+            "revocation-not-checked-required",
+            "The policy requires revocation checking (policy.revocation = \"require\"), the \
+             code has a status reference, and no list for it is loaded.",
+            with_status("revocation-not-checked-required", 17, "1"),
+            "revocation_not_checked",
+            "check",
+        );
+        v.require_revocation = true;
+        out.push(v);
+    }
+
+    // --- trust lists ----------------------------------------------------------------
+    let tl_vector = |name, desc: &str, lists: Vec<Vec<u8>>, code| {
+        let mut v = V::negative(w, name, desc, good_text.clone(), code, "trust_list");
+        v.inputs = Some(good.clone());
+        v.trust_lists = lists;
+        v
+    };
+    {
+        let mut v = tl_vector(
+            "trust-list-wrong-root",
+            "The trust list is signed by another root key than the one the verifier pins.",
+            vec![sign_list(&base_list(w), &w.other_root, TL_IAT, TL_EXP)],
+            "trust_list_bad_signature",
+        );
+        v.other_keys = vec![w.other_root];
+        out.push(v);
+    }
+    out.push(tl_vector(
+        "trust-list-expired",
+        "The trust list expired on 2026-11-01.",
+        vec![sign_list(
+            &base_list(w),
+            &w.root,
+            "2026-10-02T00:00:00Z",
+            "2026-11-01T00:00:00Z",
+        )],
+        "trust_list_stale",
+    ));
+    out.push(tl_vector(
+        "trust-list-too-old",
+        "The trust list was issued on 2026-10-01 (45 days before verification, beyond the \
+         30-day maximum age) although its exp is a year later.",
+        vec![sign_list(
+            &base_list(w),
+            &w.root,
+            "2026-10-01T00:00:00Z",
+            "2027-10-01T00:00:00Z",
+        )],
+        "trust_list_stale",
+    ));
+    {
+        let l1 = base_list(w);
+        let mut l2 = l1.clone();
+        l2.seq = 2;
+        out.push(tl_vector(
+            "trust-list-rollback",
+            "Two trust lists in order: sequence 2 is accepted, then sequence 1 (older, still \
+             fresh) is refused as a rollback.",
+            vec![
+                sign_list(&l2, &w.root, TL_IAT, TL_EXP),
+                sign_list(&l1, &w.root, "2026-11-08T00:00:00Z", "2026-12-08T00:00:00Z"),
+            ],
+            "trust_list_rollback",
+        ));
+    }
+    {
+        let mut l1 = base_list(w);
+        l1.denied.insert(w.compromised.kid());
+        let mut l2 = base_list(w);
+        l2.seq = 2;
+        l2.issuers
+            .push(issuer_entry("ROGUE", &w.compromised, None, None));
+        l2.denied.insert(w.compromised.kid());
+        let mut v = tl_vector(
+            "trust-list-denied-kid-reinstated",
+            "Sequence 1 denies the compromised kid; sequence 2 (validly signed) lists that \
+             key as an issuer again. A denied kid never returns.",
+            vec![
+                sign_list(&l1, &w.root, "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"),
+                sign_list(&l2, &w.root, TL_IAT, TL_EXP),
+            ],
+            "trust_list_denied_kid_reinstated",
+        );
+        v.other_keys = vec![w.compromised];
+        out.push(v);
+    }
+    {
+        let mut l1 = base_list(w);
+        l1.denied.insert(w.compromised.kid());
+        let mut l2 = base_list(w);
+        l2.seq = 2;
+        let mut v = tl_vector(
+            "trust-list-denylist-shrunk",
+            "Sequence 1 denies the compromised kid; sequence 2 no longer does. Every later \
+             list must keep the denylist.",
+            vec![
+                sign_list(&l1, &w.root, "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"),
+                sign_list(&l2, &w.root, TL_IAT, TL_EXP),
+            ],
+            "trust_list_denylist_shrunk",
+        );
+        v.other_keys = vec![w.compromised];
+        out.push(v);
+    }
+    out.push(tl_vector(
+        "trust-list-is-a-status-list",
+        "A status list token given where the trust list is expected (wrong content type).",
+        vec![inps_list_1(w).sign()],
+        "trust_list_malformed",
+    ));
+
+    // --- the holder's CF ---------------------------------------------------------------
+    let cf_vector = |name, desc: &str, cf: &str, code, cf_error: Option<&'static str>| {
+        let mut v = V::negative(w, name, desc, good_text.clone(), code, "open");
+        v.inputs = Some(good.clone());
+        v.cf_for_verify = cf.to_owned();
+        if let Some(e) = cf_error {
+            v.set_cf_error(e);
+        }
+        v
+    };
+    out.push(cf_vector(
+        "cf-mismatch",
+        "Another person's valid CF: the envelope does not open.",
+        OTHER_CF,
+        "cf_mismatch",
+        None,
+    ));
+    out.push(cf_vector(
+        "cf-typo-check-character",
+        "The holder's CF with its last character mistyped (T for S): caught by the check \
+         character before any key derivation.",
+        "RSSMRA85T10A562T",
+        "cf_malformed",
+        Some("cf_wrong_check_character"),
+    ));
+    out.push(cf_vector(
+        "cf-wrong-length",
+        "The holder's CF with a character missing.",
+        "RSSMRA85T10A62S",
+        "cf_malformed",
+        Some("cf_wrong_length"),
+    ));
+    out.push(cf_vector(
+        "cf-empty",
+        "No CF typed (spaces only).",
+        "   ",
+        "cf_malformed",
+        Some("cf_empty"),
+    ));
+    out.push(cf_vector(
+        "cf-temporary-wrong-check-digit",
+        "An 11-digit temporary CF with a wrong check digit.",
+        "00743110158",
+        "cf_malformed",
+        Some("cf_wrong_check_digit"),
+    ));
+    {
+        let omocode = format!(
+            "RSSMRA85T10A56N{}",
+            personal_check_char("RSSMRA85T10A56N").expect("check")
+        );
+        out.push(cf_vector(
+            "cf-omocode-variant",
+            "A valid omocode variant of the holder's CF: a different code, so the envelope \
+             does not open (the envelope binds the exact code).",
+            &omocode,
+            "cf_mismatch",
+            None,
+        ));
+    }
+
+    // --- KDF parameters ------------------------------------------------------------------
+    for (name, m, t, p, desc) in [
+        (
+            "kdf-memory-above-limit",
+            65,
+            1,
+            1,
+            "A genuinely sealed code asking for 65 MiB of Argon2id memory, above the default \
+             limit of 64 MiB: refused before running the KDF.",
+        ),
+        (
+            "kdf-passes-above-limit",
+            1,
+            9,
+            1,
+            "A genuinely sealed code asking for 9 Argon2id passes, above the default limit of 8.",
+        ),
+        (
+            "kdf-lanes-above-limit",
+            1,
+            1,
+            5,
+            "A genuinely sealed code asking for 5 Argon2id lanes, above the default limit of 4.",
+        ),
+    ] {
+        let mut c = cred(name, deaf());
+        c.kdf = KdfParams::new(m, t, p).expect("params");
+        out.push(V::negative_issued(
+            w,
+            name,
+            desc,
+            c,
+            "kdf_params_out_of_bounds",
+            "open",
+        ));
+    }
+    {
+        // 4194303 MiB: the largest value whose KiB count fits Argon2's u32.
+        let env = envelope_value(
+            &KdfParams::new(4_194_303, 1, 1).expect("params"),
+            vec![0x42; 17],
+        );
+        out.push(neg(
+            "kdf-huge-memory",
+            "A signed code asking for 4194303 MiB (4 TiB) of Argon2id memory; its ciphertext \
+             is junk. A verifier must refuse from the parameters alone, never run the KDF.",
+            at1(&std_cose(&w.inps, good.claims_with(env).to_vec())),
+            "kdf_params_out_of_bounds",
+            "open",
+        ));
+    }
+    {
+        let env = Value::Array(vec![int(0), int(1), int(1), Value::Bytes(vec![0x42; 17])]);
+        out.push(neg(
+            "kdf-zero-memory",
+            "A signed code whose envelope asks for 0 MiB of memory: not valid Argon2id \
+             parameters.",
+            at1(&std_cose(&w.inps, good.claims_with(env).to_vec())),
+            "malformed_claims",
+            "check",
+        ));
+    }
+
+    // --- claims ------------------------------------------------------------------------------
+    let signed_claims = |map: Vec<(Value, Value)>| at1(&std_cose(&w.inps, cbor(&Value::Map(map))));
+    let base_entries = || -> Vec<(Value, Value)> {
+        let v: Value = ciborium::from_reader(std_claims.as_slice()).expect("claims");
+        let Value::Map(m) = v else { panic!("map") };
+        m
+    };
+    let without = |key: i64| {
+        base_entries()
+            .into_iter()
+            .filter(|(k, _)| *k != int(key))
+            .collect::<Vec<_>>()
+    };
+    let replaced = |key: i64, val: Value| {
+        base_entries()
+            .into_iter()
+            .map(|(k, v)| if k == int(key) { (k, val.clone()) } else { (k, v) })
+            .collect::<Vec<_>>()
+    };
+    {
+        let mut m = base_entries();
+        m.insert(1, (int(claims::EXP), int(2_000_000_000)));
+        out.push(neg(
+            "duplicate-claim-key",
+            "Signed claims with exp (4) twice, the second far in the future.",
+            signed_claims(m),
+            "malformed_claims",
+            "check",
+        ));
+    }
+    for (name, key, desc) in [
+        ("missing-exp", claims::EXP, "Signed claims without exp (4)."),
+        ("missing-iat", claims::IAT, "Signed claims without iat (6)."),
+        ("missing-cti", claims::CTI, "Signed claims without cti (7)."),
+        (
+            "missing-envelope",
+            claims::ATTESTA_ENVELOPE,
+            "Signed claims without the sealed attestation (-65537).",
+        ),
+    ] {
+        out.push(neg(
+            name,
+            desc,
+            signed_claims(without(key)),
+            "missing_claim",
+            "check",
+        ));
+    }
+    out.push(neg(
+        "exp-float",
+        "Signed claims whose exp is a float (1.8e9) instead of an integer.",
+        signed_claims(replaced(claims::EXP, Value::Float(1.8e9))),
+        "malformed_claims",
+        "check",
+    ));
+    out.push(neg(
+        "cti-wrong-length",
+        "Signed claims whose cti has 9 bytes instead of 8.",
+        signed_claims(replaced(claims::CTI, Value::Bytes(vec![7; 9]))),
+        "malformed_claims",
+        "check",
+    ));
+    {
+        let mut m = base_entries();
+        m.insert(0, (int(claims::ISS), int(1)));
+        out.push(neg(
+            "iss-not-text",
+            "Signed claims whose iss is an integer.",
+            signed_claims(m),
+            "malformed_claims",
+            "check",
+        ));
+    }
+    {
+        let mut m = base_entries();
+        m.push((
+            int(claims::STATUS),
+            Value::Map(vec![(
+                Value::Text("status_list".into()),
+                Value::Map(vec![(Value::Text("idx".into()), int(17))]),
+            )]),
+        ));
+        out.push(neg(
+            "status-claim-without-uri",
+            "Signed claims whose status reference has an idx but no uri.",
+            signed_claims(m),
+            "malformed_claims",
+            "check",
+        ));
+    }
+    out.push(neg(
+        "claims-not-a-map",
+        "A correctly signed payload that is a CBOR array, not a claims map.",
+        at1(&std_cose(&w.inps, cbor(&Value::Array(vec![int(1), int(2)])))),
+        "malformed_claims",
+        "check",
+    ));
+    out.push(neg(
+        "envelope-not-an-array",
+        "Signed claims whose sealed attestation is a byte string, not [m, t, p, ciphertext].",
+        signed_claims(replaced(
+            claims::ATTESTA_ENVELOPE,
+            Value::Bytes(vec![0x42; 20]),
+        )),
+        "malformed_claims",
+        "check",
+    ));
+
+    // --- the sealed content ---------------------------------------------------------------------
+    let sealed = |name: &'static str, desc: &str, plaintext: Vec<u8>, code| {
+        let c = cred(name, deaf());
+        let text = at1(&std_cose(
+            &w.inps,
+            c.claims_with(c.envelope_with(&plaintext)).to_vec(),
+        ));
+        neg(name, desc, text, code, "open")
+    };
+    out.push(sealed(
+        "unknown-flag-bit",
+        "Correctly sealed and signed content with flag bit 11 set (unknown to format v1), \
+         besides deafness.",
+        raw_plaintext((1 << 11) | (1 << 5), None),
+        "unknown_flags",
+    ));
+    out.push(sealed(
+        "unknown-invalidity-code",
+        "Correctly sealed content with invalidity code 9 (codes go up to 8).",
+        raw_plaintext(9, None),
+        "unknown_flags",
+    ));
+    out.push(sealed(
+        "unknown-handicap-code",
+        "Correctly sealed content with handicap code 3 (only 1 and 2 exist), besides deafness.",
+        raw_plaintext((3 << 7) | (1 << 5), None),
+        "unknown_flags",
+    ));
+    out.push(sealed(
+        "accompaniment-with-46",
+        "Correctly sealed content stating indennità di accompagnamento with civil invalidity \
+         >= 46 % only: a combination the law does not produce.",
+        raw_plaintext(2 | (1 << 9), None),
+        "invalid_attestation",
+    ));
+    out.push(sealed(
+        "l68-with-33",
+        "Correctly sealed content stating L. 68/99 disability with civil invalidity >= 33.34 % \
+         only (L. 68/99 needs 46 %).",
+        raw_plaintext(1 | (1 << 6), None),
+        "invalid_attestation",
+    ));
+    out.push(sealed(
+        "no-status",
+        "Correctly sealed content with no status at all (flags 0).",
+        raw_plaintext(0, None),
+        "invalid_attestation",
+    ));
+    out.push(sealed(
+        "plaintext-not-an-array",
+        "Correctly sealed content that is a bare integer (deafness flags), not [flags, ?revision].",
+        cbor(&int(1 << 5)),
+        "malformed_claims",
+    ));
+    out.push(sealed(
+        "plaintext-three-items",
+        "Correctly sealed content with three items [flags, revision, 0].",
+        cbor(&Value::Array(vec![int(1 << 5), int(20_000), int(0)])),
+        "malformed_claims",
+    ));
+    {
+        let c = cred("ciphertext-altered", deaf());
+        let Value::Array(mut env) = c.envelope_with(&plaintext_of(&c.att)) else {
+            panic!("envelope")
+        };
+        if let Some(Value::Bytes(ct)) = env.get_mut(3) {
+            ct[0] ^= 1;
+        }
+        out.push(neg(
+            "ciphertext-altered",
+            "The issuer signed a ciphertext with one bit flipped: the AEAD fails, which the \
+             verifier cannot tell from a wrong CF.",
+            at1(&std_cose(&w.inps, c.claims_with(Value::Array(env)).to_vec())),
+            "cf_mismatch",
+            "open",
+        ));
+    }
+    {
+        let c = cred("second-level-label", deaf());
+        let pt = plaintext_of(&c.att);
+        let ct = c
+            .ekey(EnvelopeLabel::SecondLevelInner, c.cti.as_bytes())
+            .seal(c.cti.as_bytes(), &pt);
+        out.push(neg(
+            "envelope-wrong-label",
+            "The content is sealed under the second-level inner label \
+             (attesta/v1/level-2-inner) instead of attesta/v1/level-1.",
+            at1(&std_cose(
+                &w.inps,
+                c.claims_with(envelope_value(&c.kdf, ct)).to_vec(),
+            )),
+            "cf_mismatch",
+            "open",
+        ));
+    }
+    {
+        let c = cred("other-cti", deaf());
+        let other = cti_for("another credential");
+        let pt = plaintext_of(&c.att);
+        let ct = c
+            .ekey(EnvelopeLabel::FirstLevel, other.as_bytes())
+            .seal(other.as_bytes(), &pt);
+        out.push(neg(
+            "envelope-of-another-cti",
+            "An envelope sealed for another credential id (KDF salt and AAD use a different \
+             cti) moved into this code's claims and re-signed.",
+            at1(&std_cose(
+                &w.inps,
+                c.claims_with(envelope_value(&c.kdf, ct)).to_vec(),
+            )),
+            "cf_mismatch",
+            "open",
+        ));
+    }
+    out
+}
+
+fn main() {
+    let dir = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("test-vectors"));
+    let w = World::new();
+    assert_eq!(w.root.seed, WORLD_ROOT.seed);
+    let all: Vec<V> = positives(&w).into_iter().chain(negatives(&w)).collect();
+    let mut names = std::collections::BTreeSet::new();
+    for v in &all {
+        assert!(names.insert(v.name), "duplicate vector name {}", v.name);
+        assert!(!v.is_positive() || v.inputs.is_some(), "{}", v.name);
+    }
+    write_all(&dir, &all);
+}
+
+fn write_all(dir: &Path, all: &[V]) {
+    for sub in ["positive", "negative"] {
+        let d = dir.join(sub);
+        std::fs::create_dir_all(&d).expect("mkdir");
+        for e in std::fs::read_dir(&d).expect("readdir") {
+            let p = e.expect("entry").path();
+            if p.extension().is_some_and(|x| x == "json") {
+                std::fs::remove_file(&p).expect("remove old vector");
+            }
+        }
+    }
+    let (mut np, mut nn) = (0, 0);
+    for v in all {
+        let (sub, n) = if v.is_positive() {
+            np += 1;
+            ("positive", np)
+        } else {
+            nn += 1;
+            ("negative", nn)
+        };
+        let path = dir.join(sub).join(format!("{n:03}-{}.json", v.name));
+        let mut json = serde_json::to_string_pretty(&render(v)).expect("json");
+        json.push('\n');
+        std::fs::write(&path, json).expect("write");
+    }
+    println!(
+        "wrote {np} positive and {nn} negative vectors under {}",
+        dir.display()
+    );
+}
