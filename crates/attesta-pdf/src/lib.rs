@@ -52,6 +52,7 @@
 
 mod text;
 
+use attesta_core::qr::{EcLevel, QrError, QrSymbol};
 use std::fmt;
 use std::num::NonZeroU16;
 use std::sync::OnceLock;
@@ -196,12 +197,12 @@ pub enum ErrorCorrection {
 }
 
 impl ErrorCorrection {
-    fn to_qrcode(self) -> qrcode::EcLevel {
+    fn to_core(self) -> EcLevel {
         match self {
-            Self::Low => qrcode::EcLevel::L,
-            Self::Medium => qrcode::EcLevel::M,
-            Self::Quartile => qrcode::EcLevel::Q,
-            Self::High => qrcode::EcLevel::H,
+            Self::Low => EcLevel::L,
+            Self::Medium => EcLevel::M,
+            Self::Quartile => EcLevel::Q,
+            Self::High => EcLevel::H,
         }
     }
 }
@@ -678,23 +679,23 @@ struct QrMatrix {
     dark: Vec<bool>,
 }
 
+/// The same symbol as attesta-core renders for screens (alphanumeric mode,
+/// same mask), so paper and screen carry identical codes.
 fn encode_qr(text: &str, level: ErrorCorrection) -> Result<QrMatrix, PdfError> {
-    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), level.to_qrcode())
-        .map_err(|e| match e {
-            qrcode::types::QrError::DataTooLong => PdfError::QrTooLong {
-                len: text.len(),
-                level,
-            },
-            other => PdfError::QrEncoding {
-                reason: other.to_string(),
-            },
-        })?;
+    let code = QrSymbol::encode(text, level.to_core()).map_err(|e| match e {
+        QrError::TooLong { .. } => PdfError::QrTooLong {
+            len: text.len(),
+            level,
+        },
+        other => PdfError::QrEncoding {
+            reason: other.to_string(),
+        },
+    })?;
+    let width = code.width();
     Ok(QrMatrix {
-        width: code.width(),
-        dark: code
-            .to_colors()
-            .into_iter()
-            .map(|c| c == qrcode::Color::Dark)
+        width,
+        dark: (0..width * width)
+            .map(|i| code.is_dark(i % width, i / width))
             .collect(),
     })
 }
