@@ -64,14 +64,18 @@ attesta status show inps-1.cwt"
     )]
     Status(StatusCommand),
     /// Issue one attestation, or a batch from CSV/JSONL.
-    #[command(after_help = "Examples:\n  attesta issue --key issuer.key --issuer INPS --cf RSSMRA85T10A562S \\\n      \
+    #[command(
+        after_help = "Examples:\n  attesta issue --key issuer.key --issuer INPS --cf RSSMRA85T10A562S \\\n      \
 --invalidita 75 --handicap grave --deambulazione-ridotta --out holder.pdf\n  \
 attesta issue --key issuer.key --issuer INPS --batch rows.csv --out-dir out/ --format pdf\n  \
 attesta issue --level 2 --operator comune-bo --key issuer.key --issuer INPS --cf RSSMRA85T10A562S \\\n      \
---invalidita 75.5 --credential holder.txt --trust trust.cwt --root root.key.pub --out token.pdf")]
+--invalidita 75.5 --credential holder.txt --trust trust.cwt --root root.key.pub --out token.pdf"
+    )]
     Issue(Box<IssueArgs>),
     /// Print what a code contains, without verifying (attesta codes and EU DCC \"HC1:\" codes).
-    #[command(after_help = "Examples:\n  attesta decode holder.png\n  echo 'HC1:…' | attesta decode - --json")]
+    #[command(
+        after_help = "Examples:\n  attesta decode holder.png\n  echo 'HC1:…' | attesta decode - --json"
+    )]
     Decode {
         /// An image (PNG/JPEG), a text file, or - for text on stdin.
         input: String,
@@ -80,9 +84,11 @@ attesta issue --level 2 --operator comune-bo --key issuer.key --issuer INPS --cf
         json: bool,
     },
     /// Verify a code offline: signature, trust, validity, revocation, then the codice fiscale.
-    #[command(after_help = "Exit codes: 0 valid, 1 not valid, 2 usage or I/O error.\n\n\
+    #[command(
+        after_help = "Exit codes: 0 valid, 1 not valid, 2 usage or I/O error.\n\n\
 Example:\n  attesta verify photo.jpg --cf RSSMRA85T10A562S --trust trust.cwt --root root.key.pub \\\n      \
---status-list inps-1.cwt")]
+--status-list inps-1.cwt"
+    )]
     Verify(Box<VerifyArgs>),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  attesta completions bash > /etc/bash_completion.d/attesta")]
@@ -139,7 +145,9 @@ pub struct TrustEdit {
 #[derive(Subcommand, Debug)]
 pub enum TrustCommand {
     /// Add an issuer key (creates the list if missing; otherwise re-signs with a higher sequence).
-    #[command(after_help = "Example:\n  attesta trust add-issuer --root-key root.key --trust trust.cwt --issuer INPS --key issuer.key.pub")]
+    #[command(
+        after_help = "Example:\n  attesta trust add-issuer --root-key root.key --trust trust.cwt --issuer INPS --key issuer.key.pub"
+    )]
     AddIssuer {
         #[command(flatten)]
         edit: TrustEdit,
@@ -151,7 +159,9 @@ pub enum TrustCommand {
         key: PathBuf,
     },
     /// Retire an issuer key: codes it signed until now stay valid, later ones are refused.
-    #[command(after_help = "Example:\n  attesta trust retire-issuer --root-key root.key --trust trust.cwt --kid 1a2b3c4d")]
+    #[command(
+        after_help = "Example:\n  attesta trust retire-issuer --root-key root.key --trust trust.cwt --kid 1a2b3c4d"
+    )]
     RetireIssuer {
         #[command(flatten)]
         edit: TrustEdit,
@@ -160,7 +170,9 @@ pub enum TrustCommand {
         kid: String,
     },
     /// Revoke a key for ever: its codes are refused and it can never be trusted again.
-    #[command(after_help = "Example:\n  attesta trust deny --root-key root.key --trust trust.cwt --kid 1a2b3c4d")]
+    #[command(
+        after_help = "Example:\n  attesta trust deny --root-key root.key --trust trust.cwt --kid 1a2b3c4d"
+    )]
     Deny {
         #[command(flatten)]
         edit: TrustEdit,
@@ -169,7 +181,9 @@ pub enum TrustCommand {
         kid: String,
     },
     /// Accredit an operator for second-level tokens.
-    #[command(after_help = "Example:\n  attesta trust add-operator --root-key root.key --trust trust.cwt --operator comune-bo --key comune-bo.key.pub --name \"Comune di Bologna\"")]
+    #[command(
+        after_help = "Example:\n  attesta trust add-operator --root-key root.key --trust trust.cwt --operator comune-bo --key comune-bo.key.pub --name \"Comune di Bologna\""
+    )]
     AddOperator {
         #[command(flatten)]
         edit: TrustEdit,
@@ -184,7 +198,9 @@ pub enum TrustCommand {
         name: Option<String>,
     },
     /// Withdraw an operator's accreditation.
-    #[command(after_help = "Example:\n  attesta trust remove-operator --root-key root.key --trust trust.cwt --operator comune-bo")]
+    #[command(
+        after_help = "Example:\n  attesta trust remove-operator --root-key root.key --trust trust.cwt --operator comune-bo"
+    )]
     RemoveOperator {
         #[command(flatten)]
         edit: TrustEdit,
@@ -209,7 +225,9 @@ pub enum TrustCommand {
 #[derive(Subcommand, Debug)]
 pub enum StatusCommand {
     /// Create an empty status list (`issue --status-list` also creates one when missing).
-    #[command(after_help = "Example:\n  attesta status create --key issuer.key --list inps-1.cwt --uri 1 --capacity 8388608")]
+    #[command(
+        after_help = "Example:\n  attesta status create --key issuer.key --list inps-1.cwt --uri 1 --capacity 8388608"
+    )]
     Create {
         /// Issuer private key that signs the list.
         #[arg(long, value_name = "ISSUER")]
@@ -230,7 +248,9 @@ pub enum StatusCommand {
         pass: PassphraseArgs,
     },
     /// Revoke (or suspend) a credential and re-sign the list.
-    #[command(after_help = "Example:\n  attesta status revoke --key issuer.key --list inps-1.cwt --credential holder.png")]
+    #[command(
+        after_help = "Example:\n  attesta status revoke --key issuer.key --list inps-1.cwt --credential holder.png"
+    )]
     Revoke {
         /// Issuer private key that signs the list.
         #[arg(long, value_name = "ISSUER")]
@@ -334,7 +354,12 @@ pub struct IssueArgs {
     #[command(flatten)]
     pub fields: FieldArgs,
     /// Output: .pdf, .png, .svg or .txt by extension, or - for the QR text on stdout.
-    #[arg(long, value_name = "OUT", required_unless_present = "batch", conflicts_with = "batch")]
+    #[arg(
+        long,
+        value_name = "OUT",
+        required_unless_present = "batch",
+        conflicts_with = "batch"
+    )]
     pub out: Option<String>,
     /// Rows to issue: a .csv (header with the long flag names, `cf` required) or .jsonl file.
     #[arg(long, value_name = "ROWS", requires = "out_dir")]

@@ -112,8 +112,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
 
 /// Reads a text file.
 pub fn read_text(path: &Path) -> Result<String> {
-    String::from_utf8(read(path)?)
-        .with_context(|| format!("{} is not a text file", path.display()))
+    String::from_utf8(read(path)?).with_context(|| format!("{} is not a text file", path.display()))
 }
 
 #[cfg(unix)]
@@ -141,7 +140,10 @@ pub fn check_private_permissions(_: &Path, _: &PassphraseArgs) -> Result<()> {
 
 /// The passphrase from --passphrase-file, the environment, or (on a
 /// terminal, when `prompt` is set) a prompt.
-pub fn passphrase(pass: &PassphraseArgs, prompt: Option<&str>) -> Result<Option<Zeroizing<String>>> {
+pub fn passphrase(
+    pass: &PassphraseArgs,
+    prompt: Option<&str>,
+) -> Result<Option<Zeroizing<String>>> {
     if let Some(f) = &pass.passphrase_file {
         let s = Zeroizing::new(read_text(f)?);
         let line = s.lines().next().unwrap_or("").to_owned();
@@ -158,7 +160,8 @@ pub fn passphrase(pass: &PassphraseArgs, prompt: Option<&str>) -> Result<Option<
     if let Some(msg) = prompt
         && std::io::stdin().is_terminal()
     {
-        let p = Zeroizing::new(rpassword::prompt_password(msg).context("cannot read the passphrase")?);
+        let p =
+            Zeroizing::new(rpassword::prompt_password(msg).context("cannot read the passphrase")?);
         return Ok((!p.is_empty()).then_some(p));
     }
     Ok(None)

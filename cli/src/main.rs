@@ -32,7 +32,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Decode { input, json } => cmd::decode::run(&input, json),
         Command::Verify(a) => cmd::verify::run(&a),
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "attesta", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "attesta",
+                &mut std::io::stdout(),
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Man { out_dir } => {

@@ -43,7 +43,9 @@ impl Renderer {
     pub fn new(format: OutFormat) -> Result<Self> {
         Ok(Renderer {
             pdf: match format {
-                OutFormat::Pdf => Some(PdfRenderer::new().context("cannot prepare the PDF renderer")?),
+                OutFormat::Pdf => {
+                    Some(PdfRenderer::new().context("cannot prepare the PDF renderer")?)
+                }
                 _ => None,
             },
         })

@@ -11,10 +11,18 @@ use crate::files;
 pub fn run(input: &str, as_json: bool) -> Result<ExitCode> {
     let code = match files::read_code(input) {
         Ok(c) => c,
-        Err(e) if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some()) => return Err(e),
+        Err(e)
+            if e.chain()
+                .any(|c| c.downcast_ref::<std::io::Error>().is_some()) =>
+        {
+            return Err(e);
+        }
         Err(e) => {
             if as_json {
-                println!("{}", json!({"decoded": false, "reason": "no_readable_code", "message": format!("{e:#}")}));
+                println!(
+                    "{}",
+                    json!({"decoded": false, "reason": "no_readable_code", "message": format!("{e:#}")})
+                );
             } else {
                 eprintln!("error: {e:#}");
             }
@@ -29,12 +37,18 @@ pub fn run(input: &str, as_json: bool) -> Result<ExitCode> {
                 v["verified"] = json!(false);
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
-                println!("NOT VERIFIED: this shows what the code claims; use `attesta verify` to check it.");
+                println!(
+                    "NOT VERIFIED: this shows what the code claims; use `attesta verify` to check it."
+                );
                 println!("prefix:      {} ({})", i.prefix, i.family);
                 println!(
                     "payload:     {} bytes of COSE{}, tags {:?}, {} characters of text",
                     i.cose_len,
-                    if i.compressed { " (zlib-compressed)" } else { "" },
+                    if i.compressed {
+                        " (zlib-compressed)"
+                    } else {
+                        ""
+                    },
                     i.tags,
                     code.text.len()
                 );
@@ -50,7 +64,9 @@ pub fn run(input: &str, as_json: bool) -> Result<ExitCode> {
                 );
                 println!("signature:   {}", i.signature);
                 if i.prefix == "AT1:" {
-                    println!("note: the attestation itself is sealed under the holder's codice fiscale; `attesta verify --cf` opens it.");
+                    println!(
+                        "note: the attestation itself is sealed under the holder's codice fiscale; `attesta verify --cf` opens it."
+                    );
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -64,7 +80,10 @@ pub fn run(input: &str, as_json: bool) -> Result<ExitCode> {
                 e.to_string()
             };
             if as_json {
-                println!("{}", json!({"decoded": false, "reason": e.code(), "message": message}));
+                println!(
+                    "{}",
+                    json!({"decoded": false, "reason": e.code(), "message": message})
+                );
             } else {
                 eprintln!("error: {} is not a decodable code: {message}", code.source);
             }

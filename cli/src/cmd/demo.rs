@@ -53,7 +53,10 @@ pub fn run(dir: Option<PathBuf>) -> Result<ExitCode> {
     let dir = demo_dir(dir)?;
     println!("attesta demo — files in {}", dir.display());
 
-    step(1, "Keys: a root key (signs the trust list) and an issuer key (signs attestations)");
+    step(
+        1,
+        "Keys: a root key (signs the trust list) and an issuer key (signs attestations)",
+    );
     let root = SigningKey::generate()?;
     let issuer = SigningKey::generate()?;
     let root_path = write_key(&dir, "root.key", &root)?;
@@ -64,7 +67,11 @@ pub fn run(dir: Option<PathBuf>) -> Result<ExitCode> {
     step(2, "Trust list: the root key vouches for the issuer key");
     let now = Timestamp::now();
     let mut list = TrustList::default();
-    list.add_issuer(ISSUER, issuer.public_key(), Some(now - SignedDuration::from_mins(5)))?;
+    list.add_issuer(
+        ISSUER,
+        issuer.public_key(),
+        Some(now - SignedDuration::from_mins(5)),
+    )?;
     list.next_version();
     let trust_path = dir.join("trust.cwt");
     files::atomic_write(
@@ -73,7 +80,10 @@ pub fn run(dir: Option<PathBuf>) -> Result<ExitCode> {
     )?;
     println!("    trust.cwt: issuer {ISSUER}, sequence {}", list.seq);
 
-    step(3, "Issue an attestation: civil invalidity 75 %, handicap grave, reduced walking, revision 2028-06-30");
+    step(
+        3,
+        "Issue an attestation: civil invalidity 75 %, handicap grave, reduced walking, revision 2028-06-30",
+    );
     let list_path = dir.join("status-1.cwt");
     let _ = std::fs::remove_file(&list_path);
     let _ = std::fs::remove_file(crate::cmd::status::alloc_path(&list_path));
@@ -125,7 +135,10 @@ pub fn run(dir: Option<PathBuf>) -> Result<ExitCode> {
     if scanned.text != cred.text() {
         bail!("the code read from the PNG differs from the one issued");
     }
-    println!("    read {} characters from attestazione.png: identical to the issued code", scanned.text.len());
+    println!(
+        "    read {} characters from attestazione.png: identical to the issued code",
+        scanned.text.len()
+    );
 
     let verify_args = |cf: &str| VerifyArgs {
         input: png.to_string_lossy().into_owned(),
@@ -140,18 +153,35 @@ pub fn run(dir: Option<PathBuf>) -> Result<ExitCode> {
         operator_key: None,
     };
 
-    step(5, &format!("Verify with the holder's codice fiscale {DEMO_CF}"));
+    step(
+        5,
+        &format!("Verify with the holder's codice fiscale {DEMO_CF}"),
+    );
     let right = verify::evaluate(&verify_args(DEMO_CF))?;
     let right_ok = matches!(right, Ok(Outcome::Verified(_)));
     verify::report(right, false);
 
-    step(6, &format!("Verify with another codice fiscale {WRONG_CF}: must be refused"));
+    step(
+        6,
+        &format!("Verify with another codice fiscale {WRONG_CF}: must be refused"),
+    );
     let wrong = verify::evaluate(&verify_args(WRONG_CF))?;
     let wrong_refused = matches!(&wrong, Err(f) if f.code == "cf_mismatch");
     verify::report(wrong, false);
 
-    step(7, "Second level: the holder releases the medical details to one accredited operator");
-    let second_ok = second_level(&dir, &root, &issuer, &mut list, &trust_path, &png, &list_path)?;
+    step(
+        7,
+        "Second level: the holder releases the medical details to one accredited operator",
+    );
+    let second_ok = second_level(
+        &dir,
+        &root,
+        &issuer,
+        &mut list,
+        &trust_path,
+        &png,
+        &list_path,
+    )?;
 
     println!("\nTry it yourself:");
     println!(
@@ -162,7 +192,10 @@ pub fn run(dir: Option<PathBuf>) -> Result<ExitCode> {
         list_path.display()
     );
     println!("  attesta decode {}", png.display());
-    println!("  (issuer key: {}, open attestazione.pdf to see the printable document)", issuer_path.display());
+    println!(
+        "  (issuer key: {}, open attestazione.pdf to see the printable document)",
+        issuer_path.display()
+    );
     if right_ok && wrong_refused && second_ok {
         println!("\ndemo OK: the right codice fiscale verified, the wrong one was refused");
         Ok(ExitCode::SUCCESS)
@@ -205,8 +238,14 @@ fn second_level(
     }
     list.next_version();
     let now = Timestamp::now();
-    files::atomic_write(trust_path, &list.sign(root, now, now + SignedDuration::from_hours(24 * 30)))?;
-    println!("    trust list sequence {}: operators comune-bo and museo-x accredited", list.seq);
+    files::atomic_write(
+        trust_path,
+        &list.sign(root, now, now + SignedDuration::from_hours(24 * 30)),
+    )?;
+    println!(
+        "    trust list sequence {}: operators comune-bo and museo-x accredited",
+        list.seq
+    );
     let token_path = dir.join("dettagli-comune-bo.txt");
     let _ = std::fs::remove_file(&token_path);
     let args = crate::cli::IssueArgs {

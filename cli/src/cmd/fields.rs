@@ -2,7 +2,9 @@
 
 use anyhow::Result;
 use attesta_core::cf::CodiceFiscale;
-use attesta_core::model::{Attestation, BlindnessClass, HandicapGrade, InvalidityAssessment, Percent};
+use attesta_core::model::{
+    Attestation, BlindnessClass, HandicapGrade, InvalidityAssessment, Percent,
+};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 use serde::Deserialize;
@@ -33,13 +35,23 @@ pub struct Fields {
     pub disabilita: bool,
     #[serde(default, deserialize_with = "flag")]
     pub accompagnamento: bool,
-    #[serde(default, deserialize_with = "flag", alias = "deambulazione_ridotta", rename = "deambulazione-ridotta")]
+    #[serde(
+        default,
+        deserialize_with = "flag",
+        alias = "deambulazione_ridotta",
+        rename = "deambulazione-ridotta"
+    )]
     pub deambulazione_ridotta: bool,
     #[serde(default)]
     pub rivedibile: Option<String>,
     #[serde(default, alias = "valid_until", rename = "valid-until")]
     pub valid_until: Option<String>,
-    #[serde(default, alias = "valid_days", rename = "valid-days", deserialize_with = "opt_u32")]
+    #[serde(
+        default,
+        alias = "valid_days",
+        rename = "valid-days",
+        deserialize_with = "opt_u32"
+    )]
     pub valid_days: Option<u32>,
 }
 
@@ -106,6 +118,7 @@ impl From<&FieldArgs> for Fields {
 }
 
 /// A row turned into what the core needs.
+#[derive(Debug)]
 pub struct Parsed {
     pub cf: CodiceFiscale,
     pub attestation: Attestation,
@@ -130,7 +143,9 @@ impl Fields {
         let mut b = Attestation::builder();
         if let Some(p) = nonempty(&self.invalidita) {
             let p: Percent = p.parse().map_err(|e| format!("invalidita: {e}"))?;
-            b = b.invalidity_percent(p).map_err(|e| format!("invalidita: {e}"))?;
+            b = b
+                .invalidity_percent(p)
+                .map_err(|e| format!("invalidita: {e}"))?;
         }
         if self.minore && self.over65 {
             return Err("minore and over65 exclude each other".into());
@@ -149,7 +164,10 @@ impl Fields {
         }
         // The class is a second-level detail; the first level states the status.
         let blind = match nonempty(&self.cecita) {
-            Some(c) => c.parse::<BlindnessClass>().map(|_| true).map_err(|e| e.to_string())?,
+            Some(c) => c
+                .parse::<BlindnessClass>()
+                .map(|_| true)
+                .map_err(|e| e.to_string())?,
             None => false,
         };
         b = b.blindness(blind).deafness(self.sordita);
@@ -219,7 +237,10 @@ mod tests {
             ..Fields::default()
         };
         let p = f.parse(now()).unwrap();
-        assert_eq!(p.attestation.invalidity(), Some(InvalidityAssessment::From74));
+        assert_eq!(
+            p.attestation.invalidity(),
+            Some(InvalidityAssessment::From74)
+        );
         let bad = Fields {
             cf: Some("RSSMRA85T10A562T".into()),
             ..f.clone()

@@ -77,7 +77,12 @@ pub fn run(args: &IssueArgs) -> Result<std::process::ExitCode> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let kdf = kdf_params(args)?;
     let mut list = match &args.status_list {
-        Some(p) => Some(IssuerList::open_or_create(p, &key, "1", DEFAULT_LIST_CAPACITY)?),
+        Some(p) => Some(IssuerList::open_or_create(
+            p,
+            &key,
+            "1",
+            DEFAULT_LIST_CAPACITY,
+        )?),
         None => None,
     };
     let status = match list.as_mut() {

@@ -16,7 +16,10 @@ pub fn keygen(out: &Path, force: bool, operator: bool, pass: &PassphraseArgs) ->
     files::ensure_absent(out, force)?;
     files::ensure_absent(&pubp, force)?;
     let key = SigningKey::generate()?;
-    let p = files::passphrase(pass, Some("Passphrase to protect the key (empty for none): "))?;
+    let p = files::passphrase(
+        pass,
+        Some("Passphrase to protect the key (empty for none): "),
+    )?;
     let pem = key.to_pkcs8_pem(p.as_ref().map(|s| s.as_bytes()))?;
     if force {
         let _ = std::fs::remove_file(out);
@@ -28,7 +31,11 @@ pub fn keygen(out: &Path, force: bool, operator: bool, pass: &PassphraseArgs) ->
     eprintln!(
         "wrote private key {} (mode 0600{}) and public key {}",
         out.display(),
-        if p.is_some() { ", passphrase-protected" } else { "" },
+        if p.is_some() {
+            ", passphrase-protected"
+        } else {
+            ""
+        },
         pubp.display()
     );
     Ok(())
@@ -51,7 +58,10 @@ pub fn show(file: &Path, pass: &PassphraseArgs) -> Result<()> {
         print_public(&k.public_key(), "private key (private part not shown)");
         return Ok(());
     }
-    bail!("{} is not a PEM key file; give a file written by `attesta keygen`", file.display())
+    bail!(
+        "{} is not a PEM key file; give a file written by `attesta keygen`",
+        file.display()
+    )
 }
 
 fn print_public(k: &PublicKey, what: &str) {

@@ -29,7 +29,10 @@ pub fn keygen_operator(out: &Path, force: bool, pass: &PassphraseArgs) -> Result
     files::ensure_absent(out, force)?;
     files::ensure_absent(&pubp, force)?;
     let key = OperatorSecretKey::generate();
-    let p = files::passphrase(pass, Some("Passphrase to protect the key (empty for none): "))?;
+    let p = files::passphrase(
+        pass,
+        Some("Passphrase to protect the key (empty for none): "),
+    )?;
     let pem = key.to_pkcs8_pem(p.as_ref().map(|s| s.as_bytes()))?;
     if force {
         let _ = std::fs::remove_file(out);
@@ -47,8 +50,12 @@ pub fn keygen_operator(out: &Path, force: bool, pass: &PassphraseArgs) -> Result
 }
 
 pub fn show_operator_public(file: &Path, text: &str) -> Result<()> {
-    let k = OperatorPublicKey::from_pem(text)
-        .with_context(|| format!("{} is neither an Ed25519 nor an X25519 public key", file.display()))?;
+    let k = OperatorPublicKey::from_pem(text).with_context(|| {
+        format!(
+            "{} is neither an Ed25519 nor an X25519 public key",
+            file.display()
+        )
+    })?;
     println!("file:       operator public key");
     println!("algorithm:  X25519 (HPKE sealing key)");
     println!("public key: {}", hex::encode(k.to_bytes()));
@@ -148,15 +155,28 @@ pub fn issue(args: &IssueArgs) -> Result<ExitCode> {
         bail!("{out} already exists; choose another --out (outputs are never overwritten)");
     }
     let (Some(trust), Some(root)) = (&args.trust, &args.root) else {
-        bail!("--level 2 needs --trust FILE and --root ROOT.pub (or ATTESTA_TRUST/ATTESTA_ROOT): the operator's sealing key is taken from the signed trust list");
+        bail!(
+            "--level 2 needs --trust FILE and --root ROOT.pub (or ATTESTA_TRUST/ATTESTA_ROOT): the operator's sealing key is taken from the signed trust list"
+        );
     };
     let list = TrustList::verify_signature(&files::read(trust)?, &files::read_public_key(root)?)
-        .with_context(|| format!("{} is not a trust list signed by {}", trust.display(), root.display()))?;
+        .with_context(|| {
+            format!(
+                "{} is not a trust list signed by {}",
+                trust.display(),
+                root.display()
+            )
+        })?;
     let now = Timestamp::now();
     let op = list
         .operator(op_id)
         .filter(|o| o.valid_until.is_none_or(|u| now <= u))
-        .with_context(|| format!("operator '{op_id}' is not accredited in {}; see `attesta trust show`", trust.display()))?;
+        .with_context(|| {
+            format!(
+                "operator '{op_id}' is not accredited in {}; see `attesta trust show`",
+                trust.display()
+            )
+        })?;
     let key = files::read_signing_key(&args.key, &args.pass)?;
     let cf_text = args.fields.cf.as_deref().context("--cf is required")?;
     let cf = attesta_core::cf::CodiceFiscale::parse(cf_text)?;
@@ -167,14 +187,21 @@ pub fn issue(args: &IssueArgs) -> Result<ExitCode> {
     let l1 = FirstLevelCode::parse(&code.text)
         .with_context(|| format!("{} is not a first-level attestation", code.source))?;
     let payload = l1.sign1().verify(&key.public_key()).with_context(|| {
-        format!("{} was not issued with this key; use the issuer key that signed it", code.source)
+        format!(
+            "{} was not issued with this key; use the issuer key that signed it",
+            code.source
+        )
     })?;
     let l1 = FirstLevelClaims::from_verified(&payload)?;
     // The CF must open the first-level credential too: details go only with their own holder's code.
     l1.envelope()
         .open(&cf, l1.cti(), &attesta_core::envelope::KdfLimits::default())
         .with_context(|| format!("the codice fiscale does not match {}", code.source))?;
-    let days = args.fields.valid_days.unwrap_or(DEFAULT_VALID_DAYS).clamp(1, 365);
+    let days = args
+        .fields
+        .valid_days
+        .unwrap_or(DEFAULT_VALID_DAYS)
+        .clamp(1, 365);
     let req = SecondLevelRequest {
         details: details(args)?,
         audience: op.id.clone(),
@@ -198,7 +225,10 @@ pub fn issue(args: &IssueArgs) -> Result<ExitCode> {
                 details: None,
                 second_level: true,
             };
-            files::atomic_write(Path::new(out), &Renderer::new(f)?.render(f, token.text(), &m)?)?;
+            files::atomic_write(
+                Path::new(out),
+                &Renderer::new(f)?.render(f, token.text(), &m)?,
+            )?;
         }
     }
     eprintln!(
@@ -243,12 +273,17 @@ pub fn verify(
 fn detail_lines(d: &SecondLevelDetails) -> Vec<(String, String)> {
     let mut v = Vec::new();
     if let Some(p) = d.invalidity_percent {
-        v.push(("Invalidità civile / Civil invalidity".into(), format!("{p} %")));
+        v.push((
+            "Invalidità civile / Civil invalidity".into(),
+            format!("{p} %"),
+        ));
     }
     if let Some(b) = d.blindness_class {
         let s = match b {
             BlindnessClass::Assoluta => "cieco assoluto / totally blind",
-            BlindnessClass::Ventesimista => "cieco parziale (ventesimista) / partially blind (≤ 1/20)",
+            BlindnessClass::Ventesimista => {
+                "cieco parziale (ventesimista) / partially blind (≤ 1/20)"
+            }
             BlindnessClass::Decimista => "decimista / ≤ 1/10 (legacy class)",
         };
         v.push(("Cecità civile / Civil blindness".into(), s.into()));
@@ -264,7 +299,10 @@ fn detail_lines(d: &SecondLevelDetails) -> Vec<(String, String)> {
         v.push(("Handicap L. 104/92".into(), s.into()));
     }
     if let Some(p) = d.l68_percent {
-        v.push(("Disabilità L. 68/99 / Disability L. 68/99".into(), format!("{p} %")));
+        v.push((
+            "Disabilità L. 68/99 / Disability L. 68/99".into(),
+            format!("{p} %"),
+        ));
     }
     if let Some(j) = &d.judgement {
         v.push(("Giudizio / Judgement".into(), j.clone()));
@@ -293,7 +331,11 @@ pub fn report(s: SecondOutcome, as_json: bool) -> ExitCode {
         });
         println!("{v}");
     } else {
-        println!("✔ VALID / VALIDO — dettagli di secondo livello per {} / second-level details for {}", c.operator_id(), c.operator_id());
+        println!(
+            "✔ VALID / VALIDO — dettagli di secondo livello per {} / second-level details for {}",
+            c.operator_id(),
+            c.operator_id()
+        );
         println!(
             "  Issuer / Emittente: {} (key {}) · valid until {} · for credential {}",
             c.issuer_id(),

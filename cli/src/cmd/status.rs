@@ -176,7 +176,10 @@ pub fn run(cmd: &StatusCommand) -> Result<()> {
             l.token.list.set(s.idx, CredentialStatus::Revoked)?;
             l.save(&key)?;
             if was == CredentialStatus::Revoked {
-                eprintln!("credential (index {}) was already revoked; list re-signed", s.idx);
+                eprintln!(
+                    "credential (index {}) was already revoked; list re-signed",
+                    s.idx
+                );
             } else {
                 eprintln!(
                     "revoked credential (index {}) in {}; publish the new list to verifiers",
@@ -212,7 +215,10 @@ fn show(file: &Path, as_json: bool) -> Result<()> {
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
-        println!("status list {} (signature not checked here)", file.display());
+        println!(
+            "status list {} (signature not checked here)",
+            file.display()
+        );
         println!("uri:       {}", t.uri);
         println!("signed by: kid {}", u.kid());
         println!("issued:    {}", t.issued_at);
@@ -220,7 +226,11 @@ fn show(file: &Path, as_json: bool) -> Result<()> {
             "expires:   {}",
             t.expires_at.map_or("-".into(), |e| e.to_string())
         );
-        println!("entries:   {} ({} bit each)", t.list.capacity(), t.list.bits().width());
+        println!(
+            "entries:   {} ({} bit each)",
+            t.list.capacity(),
+            t.list.bits().width()
+        );
         println!("revoked:   {revoked}");
         println!("size:      {} bytes", bytes.len());
     }

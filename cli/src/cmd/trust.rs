@@ -36,7 +36,9 @@ fn edit(e: &TrustEdit, change: impl FnOnce(&mut TrustList) -> Result<String>) ->
     list.next_version();
     let now = Timestamp::now();
     let exp = now
-        .checked_add(SignedDuration::from_hours(24 * i64::from(e.valid_days.max(1))))
+        .checked_add(SignedDuration::from_hours(
+            24 * i64::from(e.valid_days.max(1)),
+        ))
         .map_err(|_| {
             anyhow::anyhow!(
                 "--valid-days {} is too far in the future; give a number of days such as 30",
@@ -55,10 +57,18 @@ fn edit(e: &TrustEdit, change: impl FnOnce(&mut TrustList) -> Result<String>) ->
 
 pub fn run(cmd: &TrustCommand) -> Result<()> {
     match cmd {
-        TrustCommand::AddIssuer { edit: e, issuer, key } => {
+        TrustCommand::AddIssuer {
+            edit: e,
+            issuer,
+            key,
+        } => {
             let k = files::read_public_key(key)?;
             edit(e, |l| {
-                l.add_issuer(issuer, k, Some(Timestamp::now() - SignedDuration::from_mins(5)))?;
+                l.add_issuer(
+                    issuer,
+                    k,
+                    Some(Timestamp::now() - SignedDuration::from_mins(5)),
+                )?;
                 Ok(format!("added issuer {issuer} key {}", k.kid()))
             })
         }
@@ -66,7 +76,9 @@ pub fn run(cmd: &TrustCommand) -> Result<()> {
             let kid = parse_kid(kid)?;
             edit(e, |l| {
                 l.retire_issuer_key(kid, Timestamp::now())?;
-                Ok(format!("retired key {kid}: codes it signed until now stay valid"))
+                Ok(format!(
+                    "retired key {kid}: codes it signed until now stay valid"
+                ))
             })
         }
         TrustCommand::Deny { edit: e, kid } => {
@@ -110,8 +122,9 @@ fn show(file: &Path, root: Option<&Path>, as_json: bool) -> Result<()> {
     let bytes = files::read(file)?;
     let (list, verified) = match root {
         Some(r) => (
-            TrustList::verify_signature(&bytes, &files::read_public_key(r)?)
-                .with_context(|| format!("{} does not verify under {}", file.display(), r.display()))?,
+            TrustList::verify_signature(&bytes, &files::read_public_key(r)?).with_context(
+                || format!("{} does not verify under {}", file.display(), r.display()),
+            )?,
             true,
         ),
         None => (unverified(&bytes)?, false),
@@ -166,7 +179,11 @@ fn show(file: &Path, root: Option<&Path>, as_json: bool) -> Result<()> {
         if list.denied.is_empty() {
             "none".to_owned()
         } else {
-            list.denied.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ")
+            list.denied
+                .iter()
+                .map(|k| k.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     );
     Ok(())

@@ -44,8 +44,7 @@ fn load_state(p: Option<&Path>) -> Result<TrustState> {
 fn save_state(p: Option<&Path>, s: &TrustState) -> Result<()> {
     if let Some(p) = p {
         if let Some(d) = p.parent() {
-            std::fs::create_dir_all(d)
-                .with_context(|| format!("cannot create {}", d.display()))?;
+            std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
         }
         files::atomic_write(p, &serde_json::to_vec_pretty(s)?)?;
     }
@@ -128,14 +127,18 @@ pub fn evaluate(args: &VerifyArgs) -> Result<Result<Outcome, Failure>> {
         };
         Ok(match &args.cf {
             None => Ok(Outcome::CfNotChecked(checked)),
-            Some(cf) => checked.open_str(cf).map(Outcome::Verified).map_err(Failure::from),
+            Some(cf) => checked
+                .open_str(cf)
+                .map(Outcome::Verified)
+                .map_err(Failure::from),
         })
     })()?;
     Ok(outcome)
 }
 
 fn is_io(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some())
+    e.chain()
+        .any(|c| c.downcast_ref::<std::io::Error>().is_some())
 }
 
 /// What verification established.
@@ -150,7 +153,9 @@ fn revocation_json(r: &Revocation) -> Value {
         Revocation::Checked {
             list_uri,
             list_issued_at,
-        } => json!({"status": "checked", "list_uri": list_uri, "list_issued_at": list_issued_at.to_string()}),
+        } => {
+            json!({"status": "checked", "list_uri": list_uri, "list_issued_at": list_issued_at.to_string()})
+        }
         Revocation::NotChecked { list_uri } => {
             json!({"status": "not_checked", "list_uri": list_uri})
         }
@@ -245,7 +250,9 @@ pub fn report(outcome: Result<Outcome, Failure>, as_json: bool) -> ExitCode {
                 j["benefits"] = json!(benefits_for(a).collect::<Vec<_>>());
                 println!("{j}");
             } else {
-                println!("✔ VALID / VALIDO — attestazione valida per questo codice fiscale / valid attestation for this codice fiscale");
+                println!(
+                    "✔ VALID / VALIDO — attestazione valida per questo codice fiscale / valid attestation for this codice fiscale"
+                );
                 print_checked(v.checked());
                 println!("  Stato / Status:");
                 for s in statuses(a) {

@@ -42,7 +42,8 @@ fn bench(c: &mut Criterion) {
     let cf = CodiceFiscale::parse("RSSMRA85T10A562S").unwrap();
     let cti = Cti::from_bytes([9; 8]);
     let req = typical(KdfParams::DEFAULT);
-    let ekey = EnvelopeKey::derive(&cf, cti.as_bytes(), &req.kdf, EnvelopeLabel::FirstLevel).unwrap();
+    let ekey =
+        EnvelopeKey::derive(&cf, cti.as_bytes(), &req.kdf, EnvelopeLabel::FirstLevel).unwrap();
     let text = issue_first_level_with_key(&key, &ekey, &req, cti)
         .unwrap()
         .text()
@@ -55,14 +56,21 @@ fn bench(c: &mut Criterion) {
     g.bench_function("pipeline_without_kdf", |b| {
         b.iter(|| issue_first_level_with_key(&key, &ekey, black_box(&req), cti).unwrap())
     });
-    g.bench_function("bare_ed25519_sign", |b| b.iter(|| key.sign(black_box(&tbs))));
+    g.bench_function("bare_ed25519_sign", |b| {
+        b.iter(|| key.sign(black_box(&tbs)))
+    });
     g.finish();
 
     let mut g = c.benchmark_group("kdf");
     g.sample_size(20);
-    for (name, p) in [("default_19MiB_t2", KdfParams::DEFAULT), ("test_1MiB_t1", KdfParams::INSECURE_TEST)] {
+    for (name, p) in [
+        ("default_19MiB_t2", KdfParams::DEFAULT),
+        ("test_1MiB_t1", KdfParams::INSECURE_TEST),
+    ] {
         g.bench_function(name, |b| {
-            b.iter(|| EnvelopeKey::derive(&cf, cti.as_bytes(), &p, EnvelopeLabel::FirstLevel).unwrap())
+            b.iter(|| {
+                EnvelopeKey::derive(&cf, cti.as_bytes(), &p, EnvelopeLabel::FirstLevel).unwrap()
+            })
         });
     }
     g.finish();
@@ -70,7 +78,9 @@ fn bench(c: &mut Criterion) {
     let sym = QrSymbol::encode(&text, EcLevel::Q).unwrap();
     let opts = QrOptions::default();
     let mut g = c.benchmark_group("qr");
-    g.bench_function("encode_symbol", |b| b.iter(|| QrSymbol::encode(black_box(&text), EcLevel::Q).unwrap()));
+    g.bench_function("encode_symbol", |b| {
+        b.iter(|| QrSymbol::encode(black_box(&text), EcLevel::Q).unwrap())
+    });
     g.bench_function("png", |b| b.iter(|| sym.to_png(&opts).unwrap()));
     g.bench_function("svg", |b| b.iter(|| sym.to_svg(&opts)));
     g.finish();

@@ -224,7 +224,9 @@ pub fn statuses(a: &Attestation) -> Vec<Bilingual> {
             format!(
                 "Rivedibile dal {r}: i diritti restano validi fino alla nuova visita (L. 114/2014)"
             ),
-            format!("Subject to review from {r}: rights remain until INPS reassesses (L. 114/2014)"),
+            format!(
+                "Subject to review from {r}: rights remain until INPS reassesses (L. 114/2014)"
+            ),
         ));
     }
     out

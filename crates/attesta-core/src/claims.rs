@@ -112,8 +112,8 @@ impl ClaimSet {
     /// Parses a claims set: a map with integer keys, no duplicates.
     pub fn parse(bytes: &[u8], limits: CborLimits) -> Result<Self, FormatError> {
         cbor_guard::check(bytes, limits)?;
-        let v: Value = ciborium::from_reader(bytes)
-            .map_err(|_| FormatError::MalformedClaims("not CBOR"))?;
+        let v: Value =
+            ciborium::from_reader(bytes).map_err(|_| FormatError::MalformedClaims("not CBOR"))?;
         let Value::Map(m) = v else {
             return Err(FormatError::MalformedClaims("claims are not a map"));
         };

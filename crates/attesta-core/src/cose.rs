@@ -68,7 +68,11 @@ impl UnverifiedSign1 {
         match &ph.alg {
             Some(RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA)) => {}
             Some(_) => return Err(FormatError::UnsupportedAlgorithm),
-            None => return Err(FormatError::MalformedCose("no algorithm in the protected header")),
+            None => {
+                return Err(FormatError::MalformedCose(
+                    "no algorithm in the protected header",
+                ));
+            }
         }
         if !ph.crit.is_empty() {
             return Err(FormatError::MalformedCose("critical header parameters"));
@@ -204,10 +208,7 @@ mod tests {
         };
         let bad = |p, u| UnverifiedSign1::parse(&with_headers(p, u), CborLimits::STRICT).err();
         assert_eq!(
-            bad(
-                ok(),
-                HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA)
-            ),
+            bad(ok(), HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA)),
             Some(FormatError::AlgorithmInUnprotectedHeader)
         );
         assert_eq!(
@@ -227,7 +228,10 @@ mod tests {
             Some(FormatError::MissingKid)
         );
         assert!(matches!(
-            bad(HeaderBuilder::new().key_id(kid.clone()), HeaderBuilder::new()),
+            bad(
+                HeaderBuilder::new().key_id(kid.clone()),
+                HeaderBuilder::new()
+            ),
             Some(FormatError::MalformedCose(_))
         ));
         assert!(matches!(

@@ -166,7 +166,9 @@ pub enum IssueError {
     #[error("the system random generator failed")]
     Rng,
     /// The operator's sealing key is unusable.
-    #[error("the operator's sealing key in the trust list is not a valid X25519 key; check the trust list")]
+    #[error(
+        "the operator's sealing key in the trust list is not a valid X25519 key; check the trust list"
+    )]
     OperatorKey,
 }
 
@@ -454,7 +456,8 @@ pub(crate) fn open_envelope(
     }
     let key = EnvelopeKey::derive(cf, cti.as_bytes(), kdf, label)
         .map_err(|_| OpenError::Content(FormatError::MalformedClaims("kdf")))?;
-    key.open(cti.as_bytes(), ct).map_err(|_| OpenError::CfMismatch)
+    key.open(cti.as_bytes(), ct)
+        .map_err(|_| OpenError::CfMismatch)
 }
 
 impl SealedAttestation {

@@ -18,8 +18,8 @@
 //! (docs/threat-model.md).
 
 use argon2::{Algorithm, Argon2, Params, Version};
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::ChaCha20Poly1305;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use hkdf::Hkdf;
 use sha2::Sha256;
 use zeroize::Zeroizing;
@@ -63,11 +63,19 @@ pub struct KdfParams {
 impl KdfParams {
     /// The default: 19 MiB, 2 passes, 1 lane (the OWASP Argon2id
     /// recommendation), about 30 ms per guess on one core here.
-    pub const DEFAULT: KdfParams = KdfParams { m_mib: 19, t: 2, p: 1 };
+    pub const DEFAULT: KdfParams = KdfParams {
+        m_mib: 19,
+        t: 2,
+        p: 1,
+    };
 
     /// Cheap parameters for tests and benchmarks of everything but the KDF.
     /// **Never issue real credentials with these**: a CF guess costs ~1 ms.
-    pub const INSECURE_TEST: KdfParams = KdfParams { m_mib: 1, t: 1, p: 1 };
+    pub const INSECURE_TEST: KdfParams = KdfParams {
+        m_mib: 1,
+        t: 1,
+        p: 1,
+    };
 
     /// Parameters, checked against Argon2's own bounds (memory ≥ 1 MiB and
     /// ≥ 8 KiB per lane, 1–255 lanes, ≥ 1 pass).
@@ -205,7 +213,9 @@ pub enum EnvelopeError {
     #[error("the key-derivation parameters are not valid Argon2id parameters")]
     BadKdfParams,
     /// The KDF parameters exceed the verifier's limits.
-    #[error("the code asks for key-derivation parameters above this verifier's limits (a crafted or foreign code); do not accept it")]
+    #[error(
+        "the code asks for key-derivation parameters above this verifier's limits (a crafted or foreign code); do not accept it"
+    )]
     KdfParamsTooCostly,
     /// Authentication failed: wrong CF, or altered bytes.
     #[error("the envelope does not open with this codice fiscale")]
@@ -229,10 +239,16 @@ mod tests {
         let ct = k.seal(&cti, b"hello");
         assert_eq!(ct.len(), 5 + 16);
         assert_eq!(&k.open(&cti, &ct).unwrap()[..], b"hello");
-        assert_eq!(k.open(&[2u8; 8], &ct).err(), Some(EnvelopeError::DoesNotOpen));
+        assert_eq!(
+            k.open(&[2u8; 8], &ct).err(),
+            Some(EnvelopeError::DoesNotOpen)
+        );
         let other =
             EnvelopeKey::derive(&cf("12345678903"), &cti, &p, EnvelopeLabel::FirstLevel).unwrap();
-        assert_eq!(other.open(&cti, &ct).err(), Some(EnvelopeError::DoesNotOpen));
+        assert_eq!(
+            other.open(&cti, &ct).err(),
+            Some(EnvelopeError::DoesNotOpen)
+        );
         let l2 = EnvelopeKey::derive(
             &cf("RSSMRA85T10A562S"),
             &cti,

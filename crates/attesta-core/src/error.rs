@@ -11,7 +11,9 @@ use crate::cbor_guard::CborGuardError;
 #[non_exhaustive]
 pub enum FormatError {
     /// The text does not start with a known prefix.
-    #[error("this is not an attesta code (unknown prefix); scan the QR code of an attestation, or use `attesta decode` to look at other codes")]
+    #[error(
+        "this is not an attesta code (unknown prefix); scan the QR code of an attestation, or use `attesta decode` to look at other codes"
+    )]
     BadPrefix,
     /// An attesta prefix of a version this build does not read.
     #[error("the code is attesta format {found}, which this version does not read; update attesta")]
@@ -23,22 +25,30 @@ pub enum FormatError {
     #[error("{0}")]
     WrongLevel(&'static str),
     /// Longer than any QR code can hold.
-    #[error("the text is {len} characters, longer than any QR code holds; it is not a scanned code")]
+    #[error(
+        "the text is {len} characters, longer than any QR code holds; it is not a scanned code"
+    )]
     TooLong {
         /// Its length.
         len: usize,
     },
     /// Lowercase letters where base45 has only capitals.
-    #[error("the code contains lowercase letters; QR codes of this kind are all capitals, so it was retyped or altered: scan it again")]
+    #[error(
+        "the code contains lowercase letters; QR codes of this kind are all capitals, so it was retyped or altered: scan it again"
+    )]
     Lowercase,
     /// Not valid base45 (RFC 9285).
-    #[error("the code is damaged (invalid base45 text); scan it again, or check that the whole text was copied")]
+    #[error(
+        "the code is damaged (invalid base45 text); scan it again, or check that the whole text was copied"
+    )]
     BadBase45,
     /// zlib data that does not inflate.
     #[error("the code is damaged (its compressed data is corrupt); scan it again")]
     BadCompression,
     /// Inflates beyond the size cap.
-    #[error("the code inflates to more than {max} bytes, far beyond any genuine code; it was crafted to exhaust memory")]
+    #[error(
+        "the code inflates to more than {max} bytes, far beyond any genuine code; it was crafted to exhaust memory"
+    )]
     TooLarge {
         /// The cap.
         max: usize,
@@ -47,16 +57,24 @@ pub enum FormatError {
     #[error("the code is damaged or crafted ({0}); scan it again")]
     Cbor(#[from] CborGuardError),
     /// Not a COSE_Sign1 structure.
-    #[error("the code is not a signed COSE_Sign1 structure ({0}); it is damaged or of another kind")]
+    #[error(
+        "the code is not a signed COSE_Sign1 structure ({0}); it is damaged or of another kind"
+    )]
     MalformedCose(&'static str),
     /// The signature algorithm is not the one this format allows.
-    #[error("the code is signed with an algorithm attesta does not accept (only EdDSA/Ed25519 in the protected header); do not accept it")]
+    #[error(
+        "the code is signed with an algorithm attesta does not accept (only EdDSA/Ed25519 in the protected header); do not accept it"
+    )]
     UnsupportedAlgorithm,
     /// An algorithm in the unprotected header, where an attacker could change it.
-    #[error("the code names its algorithm in the unprotected header, where it could be altered; do not accept it")]
+    #[error(
+        "the code names its algorithm in the unprotected header, where it could be altered; do not accept it"
+    )]
     AlgorithmInUnprotectedHeader,
     /// No key identifier in the protected header.
-    #[error("the code does not say which key signed it (no kid in the protected header); do not accept it")]
+    #[error(
+        "the code does not say which key signed it (no kid in the protected header); do not accept it"
+    )]
     MissingKid,
     /// Claims that are not a valid CWT claims set for this format.
     #[error("the code's content is malformed ({0}); do not accept it")]

@@ -256,10 +256,7 @@ mod tests {
             18,
             Box::new(Value::Array(vec![
                 Value::Bytes(prot),
-                Value::Map(vec![(
-                    Value::Integer(4.into()),
-                    Value::Bytes(vec![1]),
-                )]),
+                Value::Map(vec![(Value::Integer(4.into()), Value::Bytes(vec![1]))]),
                 Value::Bytes(payload),
                 Value::Bytes(vec![0; 64]),
             ])),

@@ -10,7 +10,8 @@
 use std::fmt;
 
 use ed25519_dalek::pkcs8::{
-    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, spki::der::pem::LineEnding,
+    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey,
+    spki::der::pem::LineEnding,
 };
 use ed25519_dalek::{Signer, Verifier as _};
 use sha2::{Digest, Sha256};
@@ -117,9 +118,7 @@ impl PublicKey {
 
     /// SubjectPublicKeyInfo PEM, with a trailing newline.
     pub fn to_pem(&self) -> String {
-        self.0
-            .to_public_key_pem(LineEnding::LF)
-            .unwrap_or_default()
+        self.0.to_public_key_pem(LineEnding::LF).unwrap_or_default()
     }
 
     /// The key's [`Kid`].
@@ -265,22 +264,32 @@ pub enum KeyError {
         expected: &'static str,
     },
     /// PEM, but not a valid Ed25519 key.
-    #[error("the file is not a valid Ed25519 key (wrong algorithm or corrupted); give a key written by `attesta keygen`")]
+    #[error(
+        "the file is not a valid Ed25519 key (wrong algorithm or corrupted); give a key written by `attesta keygen`"
+    )]
     NotEd25519,
     /// The key is encrypted and no passphrase was given.
-    #[error("the private key is passphrase-protected; give the passphrase with --passphrase-file or ATTESTA_PASSPHRASE")]
+    #[error(
+        "the private key is passphrase-protected; give the passphrase with --passphrase-file or ATTESTA_PASSPHRASE"
+    )]
     PassphraseNeeded,
     /// The passphrase does not open the key.
-    #[error("wrong passphrase for the private key (or the file is corrupted); check the passphrase and try again")]
+    #[error(
+        "wrong passphrase for the private key (or the file is corrupted); check the passphrase and try again"
+    )]
     WrongPassphrase,
     /// Not an X25519 operator key.
-    #[error("the file is not an X25519 operator key; give a key written by `attesta keygen --operator`")]
+    #[error(
+        "the file is not an X25519 operator key; give a key written by `attesta keygen --operator`"
+    )]
     NotX25519,
     /// A public key was given where a private key is needed.
     #[error("this is a public key; signing needs the private key file (the one without .pub)")]
     PublicWherePrivateExpected,
     /// A private key was given where a public key is needed.
-    #[error("this is a private key; give the public key file (FILE.pub) instead, and keep the private key secret")]
+    #[error(
+        "this is a private key; give the public key file (FILE.pub) instead, and keep the private key secret"
+    )]
     PrivateWherePublicExpected,
     /// Encoding failed.
     #[error("could not encode the key")]

@@ -415,9 +415,7 @@ impl Attestation {
         }
         // L. 68/99 covers civil invalids above 45 %, the blind and the deaf.
         if self.disability_l68 && !self.blindness && !self.deafness {
-            let ok = self
-                .invalidity
-                .is_some_and(|a| a.reaches(Percent(4600)));
+            let ok = self.invalidity.is_some_and(|a| a.reaches(Percent(4600)));
             if !ok {
                 return Err(ModelError::Inconsistent(
                     "L. 68/99 disability needs civil invalidity of at least 46 %, civil blindness \
@@ -594,7 +592,9 @@ pub enum ModelError {
     )]
     BelowStatusThreshold,
     /// No status at all.
-    #[error("the attestation states no status; give at least one of invalidity, blindness, deafness, L. 68/99 disability or handicap")]
+    #[error(
+        "the attestation states no status; give at least one of invalidity, blindness, deafness, L. 68/99 disability or handicap"
+    )]
     NoStatus,
     /// A combination the law does not produce.
     #[error("impossible combination: {0}")]
@@ -611,7 +611,9 @@ pub enum ModelError {
     #[error("the attestation uses fields this version of attesta does not know; update attesta")]
     UnknownFlags,
     /// The judgement wording is too long.
-    #[error("the judgement wording is longer than {max} characters; shorten it to the final assessment")]
+    #[error(
+        "the judgement wording is longer than {max} characters; shorten it to the final assessment"
+    )]
     JudgementTooLong {
         /// The limit.
         max: usize,
@@ -673,7 +675,9 @@ mod tests {
                 .is_ok()
         );
         assert_eq!(
-            Attestation::builder().invalidity_percent("20".parse().unwrap()).err(),
+            Attestation::builder()
+                .invalidity_percent("20".parse().unwrap())
+                .err(),
             Some(ModelError::BelowStatusThreshold)
         );
     }
@@ -694,8 +698,14 @@ mod tests {
             Attestation::from_flags(1 << 11 | 1, None),
             Err(ModelError::UnknownFlags)
         );
-        assert_eq!(Attestation::from_flags(9, None), Err(ModelError::UnknownFlags));
-        assert_eq!(Attestation::from_flags(3 << 7, None), Err(ModelError::UnknownFlags));
+        assert_eq!(
+            Attestation::from_flags(9, None),
+            Err(ModelError::UnknownFlags)
+        );
+        assert_eq!(
+            Attestation::from_flags(3 << 7, None),
+            Err(ModelError::UnknownFlags)
+        );
         assert_eq!(Attestation::from_flags(0, None), Err(ModelError::NoStatus));
     }
 }

@@ -7,10 +7,10 @@
 
 use std::fmt;
 
-use pkcs8::der::pem::{self, LineEnding};
-use pkcs8::{EncryptedPrivateKeyInfoRef, PrivateKeyInfoRef};
 use hpke::kem::X25519HkdfSha256;
 use hpke::{Deserializable, Kem, Serializable};
+use pkcs8::der::pem::{self, LineEnding};
+use pkcs8::{EncryptedPrivateKeyInfoRef, PrivateKeyInfoRef};
 use zeroize::Zeroizing;
 
 use crate::keys::KeyError;
@@ -41,9 +41,10 @@ impl OperatorPublicKey {
         if text.contains("PRIVATE KEY-----") {
             return Err(KeyError::PrivateWherePublicExpected);
         }
-        let (label, der) = pem::decode_vec(text.trim().as_bytes()).map_err(|_| KeyError::NotPem {
-            expected: "PUBLIC KEY",
-        })?;
+        let (label, der) =
+            pem::decode_vec(text.trim().as_bytes()).map_err(|_| KeyError::NotPem {
+                expected: "PUBLIC KEY",
+            })?;
         if label != "PUBLIC KEY" {
             return Err(KeyError::NotPem {
                 expected: "PUBLIC KEY",
@@ -92,7 +93,8 @@ impl OperatorSecretKey {
 
     /// From raw secret bytes (test vectors).
     pub fn from_bytes(b: &[u8; 32]) -> Result<Self, KeyError> {
-        let sk = <X25519HkdfSha256 as Kem>::PrivateKey::from_bytes(b).map_err(|_| KeyError::NotX25519)?;
+        let sk = <X25519HkdfSha256 as Kem>::PrivateKey::from_bytes(b)
+            .map_err(|_| KeyError::NotX25519)?;
         let pk = X25519HkdfSha256::sk_to_pk(&sk);
         Ok(OperatorSecretKey {
             secret: Zeroizing::new(*b),
@@ -119,7 +121,8 @@ impl OperatorSecretKey {
                 .map(Zeroizing::new)
                 .map_err(|_| KeyError::Encode),
             Some(p) => {
-                let info = PrivateKeyInfoRef::try_from(der.as_slice()).map_err(|_| KeyError::Encode)?;
+                let info =
+                    PrivateKeyInfoRef::try_from(der.as_slice()).map_err(|_| KeyError::Encode)?;
                 let enc = info.encrypt(p).map_err(|_| KeyError::Encode)?;
                 pem::encode_string("ENCRYPTED PRIVATE KEY", LineEnding::LF, enc.as_bytes())
                     .map(Zeroizing::new)
@@ -133,9 +136,10 @@ impl OperatorSecretKey {
         if text.contains("-----BEGIN PUBLIC KEY-----") {
             return Err(KeyError::PublicWherePrivateExpected);
         }
-        let (label, der) = pem::decode_vec(text.trim().as_bytes()).map_err(|_| KeyError::NotPem {
-            expected: "PRIVATE KEY",
-        })?;
+        let (label, der) =
+            pem::decode_vec(text.trim().as_bytes()).map_err(|_| KeyError::NotPem {
+                expected: "PRIVATE KEY",
+            })?;
         let der = Zeroizing::new(der);
         let plain: Zeroizing<Vec<u8>> = match label {
             "PRIVATE KEY" => der.clone(),
@@ -166,7 +170,11 @@ impl OperatorSecretKey {
 
 impl fmt::Debug for OperatorSecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "OperatorSecretKey(public {:?}, private part hidden)", self.public)
+        write!(
+            f,
+            "OperatorSecretKey(public {:?}, private part hidden)",
+            self.public
+        )
     }
 }
 
@@ -198,12 +206,17 @@ mod tests {
             Some(KeyError::WrongPassphrase)
         );
         assert_eq!(
-            OperatorSecretKey::from_pkcs8_pem(&enc, Some(b"pw")).unwrap().public_key(),
+            OperatorSecretKey::from_pkcs8_pem(&enc, Some(b"pw"))
+                .unwrap()
+                .public_key(),
             k.public_key()
         );
         let pubpem = k.public_key().to_pem();
         assert!(is_operator_key_pem(&pubpem));
-        assert_eq!(OperatorPublicKey::from_pem(&pubpem).unwrap(), k.public_key());
+        assert_eq!(
+            OperatorPublicKey::from_pem(&pubpem).unwrap(),
+            k.public_key()
+        );
         // An Ed25519 key is not an operator key.
         let ed = crate::keys::SigningKey::from_seed(&[1; 32]);
         assert!(!is_operator_key_pem(&ed.public_key().to_pem()));

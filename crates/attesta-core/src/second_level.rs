@@ -157,7 +157,9 @@ fn details_from_cbor(b: &[u8]) -> Result<SecondLevelDetails, FormatError> {
         match (k, v) {
             (D_INVALIDITY, v) => d.invalidity_percent = Some(pct(v)?),
             (D_BLINDNESS, v) => {
-                let c = claims::as_u64(v).and_then(|c| u32::try_from(c).ok()).ok_or_else(bad)?;
+                let c = claims::as_u64(v)
+                    .and_then(|c| u32::try_from(c).ok())
+                    .ok_or_else(bad)?;
                 d.blindness_class = Some(BlindnessClass::from_code(c).ok_or_else(bad)?);
             }
             (D_DEAFNESS, Value::Bool(b)) => d.deafness = *b,
@@ -194,11 +196,19 @@ pub fn issue_second_level(
         return Err(IssueError::ValidityOrder);
     }
     let cti = Cti::random()?;
-    let ekey = EnvelopeKey::derive(cf, cti.as_bytes(), &req.kdf, EnvelopeLabel::SecondLevelInner)?;
+    let ekey = EnvelopeKey::derive(
+        cf,
+        cti.as_bytes(),
+        &req.kdf,
+        EnvelopeLabel::SecondLevelInner,
+    )?;
     let inner_ct = ekey.seal(cti.as_bytes(), &details_to_cbor(&req.details));
     let mut inner = Vec::new();
     let _ = ciborium::into_writer(&envelope_to_value(&req.kdf, inner_ct), &mut inner);
-    let pk = req.operator_key.hpke().map_err(|_| IssueError::OperatorKey)?;
+    let pk = req
+        .operator_key
+        .hpke()
+        .map_err(|_| IssueError::OperatorKey)?;
     let (enc, sealed) = hpke::single_shot_seal::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
         &OpModeS::Base,
         &pk,
@@ -222,7 +232,10 @@ pub fn issue_second_level(
     );
     c.set(
         claims::ATTESTA_SEALED_DETAILS,
-        Value::Array(vec![Value::Bytes(enc.to_bytes().to_vec()), Value::Bytes(sealed)]),
+        Value::Array(vec![
+            Value::Bytes(enc.to_bytes().to_vec()),
+            Value::Bytes(sealed),
+        ]),
     );
     let cose = cose::sign(key, c.to_vec(), None);
     Ok(IssuedCredential::new(
@@ -384,7 +397,9 @@ mod tests {
                 deafness: false,
                 handicap: Some(HandicapGrade::Comma3Grave),
                 l68_percent: Some("80".parse().unwrap()),
-                judgement: Some("Invalido con riduzione permanente della capacità lavorativa".into()),
+                judgement: Some(
+                    "Invalido con riduzione permanente della capacità lavorativa".into(),
+                ),
             },
             audience: "comune-bo".into(),
             operator_key: op.public_key(),
@@ -413,17 +428,22 @@ mod tests {
 
         let t = issue_second_level(&issuer, &cf, &r).unwrap();
         let code = SecondLevelCode::parse(t.text()).unwrap();
-        let c = SecondLevelClaims::from_verified(&code.sign1().verify(&issuer.public_key()).unwrap())
-            .unwrap();
+        let c =
+            SecondLevelClaims::from_verified(&code.sign1().verify(&issuer.public_key()).unwrap())
+                .unwrap();
         assert_eq!(c.audience(), "comune-bo");
         assert_eq!(c.first_level_cti(), &Cti::from_bytes([7; 8]));
         let lim = KdfLimits::default();
         assert_eq!(
-            c.sealed().open(&op, &cf, c.cti(), c.audience(), &lim).unwrap(),
+            c.sealed()
+                .open(&op, &cf, c.cti(), c.audience(), &lim)
+                .unwrap(),
             r.details
         );
         assert_eq!(
-            c.sealed().open(&other, &cf, c.cti(), c.audience(), &lim).err(),
+            c.sealed()
+                .open(&other, &cf, c.cti(), c.audience(), &lim)
+                .err(),
             Some(OpenError::NotForThisOperator)
         );
         // The audience is bound: a token relabelled for another operator does not open.
@@ -433,7 +453,9 @@ mod tests {
         );
         let wrong = CodiceFiscale::parse("MRTMTT25D09F205Z").unwrap();
         assert_eq!(
-            c.sealed().open(&op, &wrong, c.cti(), c.audience(), &lim).err(),
+            c.sealed()
+                .open(&op, &wrong, c.cti(), c.audience(), &lim)
+                .err(),
             Some(OpenError::CfMismatch)
         );
         assert!(matches!(

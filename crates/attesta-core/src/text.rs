@@ -191,7 +191,10 @@ mod tests {
         assert_eq!(decode("AT1:"), Err(FormatError::BadBase45));
         assert_eq!(decode("AT1:abc"), Err(FormatError::Lowercase));
         assert_eq!(decode("AT1:GGW"), Err(FormatError::BadBase45));
-        assert_eq!(decode("AT1:%69 VD92EX0"), Ok((CodeKind::FirstLevel, b"Hello!!".to_vec())));
+        assert_eq!(
+            decode("AT1:%69 VD92EX0"),
+            Ok((CodeKind::FirstLevel, b"Hello!!".to_vec()))
+        );
         let long = format!("AT1:{}", "0".repeat(MAX_TEXT_LEN));
         assert!(matches!(decode(&long), Err(FormatError::TooLong { .. })));
         // zlib header followed by garbage.

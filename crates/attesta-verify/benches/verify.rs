@@ -7,7 +7,9 @@
 use argon2_bare::bare_argon2;
 use attesta_core::cf::CodiceFiscale;
 use attesta_core::claims::StatusRef;
-use attesta_core::credential::{Cti, FirstLevelCode, FirstLevelRequest, issue_first_level_with_cti};
+use attesta_core::credential::{
+    Cti, FirstLevelCode, FirstLevelRequest, issue_first_level_with_cti,
+};
 use attesta_core::envelope::KdfParams;
 use attesta_core::keys::SigningKey;
 use attesta_core::model::{Attestation, HandicapGrade, InvalidityAssessment};
@@ -40,9 +42,14 @@ fn bench(c: &mut Criterion) {
     let mut list = TrustList::default();
     list.add_issuer("INPS", issuer.public_key(), None).unwrap();
     let trust = list.sign(&root, now, now + SignedDuration::from_hours(24 * 30));
-    let verifier =
-        Verifier::new(&trust, &root.public_key(), &mut TrustState::default(), Policy::default(), now)
-            .unwrap();
+    let verifier = Verifier::new(
+        &trust,
+        &root.public_key(),
+        &mut TrustState::default(),
+        Policy::default(),
+        now,
+    )
+    .unwrap();
     let cf = CodiceFiscale::parse("RSSMRA85T10A562S").unwrap();
     let req = FirstLevelRequest {
         attestation: Attestation::builder()
@@ -54,19 +61,32 @@ fn bench(c: &mut Criterion) {
         issued_at: now,
         not_before: None,
         expires_at: now + SignedDuration::from_hours(24 * 365),
-        status: Some(StatusRef { idx: 4_123_456, uri: "1".into() }),
+        status: Some(StatusRef {
+            idx: 4_123_456,
+            uri: "1".into(),
+        }),
         issuer: None,
         kdf: KdfParams::DEFAULT,
     };
     let cti = Cti::from_bytes([9; 8]);
-    let text = issue_first_level_with_cti(&issuer, &cf, &req, cti).unwrap().text().to_owned();
+    let text = issue_first_level_with_cti(&issuer, &cf, &req, cti)
+        .unwrap()
+        .text()
+        .to_owned();
     let code = FirstLevelCode::parse(&text).unwrap();
-    let (tbs, sig) = (code.sign1().signed_bytes().to_vec(), code.sign1().signature().to_vec());
+    let (tbs, sig) = (
+        code.sign1().signed_bytes().to_vec(),
+        code.sign1().signature().to_vec(),
+    );
     let pk = issuer.public_key();
 
     let mut g = c.benchmark_group("verify");
-    g.bench_function("check_without_cf", |b| b.iter(|| verifier.check(black_box(&text), now).unwrap()));
-    g.bench_function("bare_verify_strict", |b| b.iter(|| assert!(pk.verify_strict(black_box(&tbs), &sig))));
+    g.bench_function("check_without_cf", |b| {
+        b.iter(|| verifier.check(black_box(&text), now).unwrap())
+    });
+    g.bench_function("bare_verify_strict", |b| {
+        b.iter(|| assert!(pk.verify_strict(black_box(&tbs), &sig)))
+    });
     g.finish();
 
     let checked = verifier.check(&text, now).unwrap();
@@ -74,7 +94,9 @@ fn bench(c: &mut Criterion) {
     salt.extend_from_slice(cti.as_bytes());
     let mut g = c.benchmark_group("open_default_kdf");
     g.sample_size(20);
-    g.bench_function("open_envelope", |b| b.iter(|| checked.open(black_box(&cf)).unwrap()));
+    g.bench_function("open_envelope", |b| {
+        b.iter(|| checked.open(black_box(&cf)).unwrap())
+    });
     g.bench_function("bare_argon2id", |b| {
         b.iter(|| bare_argon2(black_box(cf.as_str().as_bytes()), &salt, 19 * 1024, 2))
     });
@@ -90,9 +112,18 @@ fn bench(c: &mut Criterion) {
         sl.set(x % 5_000_000, CredentialStatus::Revoked).unwrap();
     }
     let token = StatusListToken::new("1", now, sl).sign(&issuer);
-    println!("status list of 5,000,000 entries, 1 % revoked: {} bytes signed", token.len());
-    let mut v2 = Verifier::new(&trust, &root.public_key(), &mut TrustState::default(), Policy::default(), now)
-        .unwrap();
+    println!(
+        "status list of 5,000,000 entries, 1 % revoked: {} bytes signed",
+        token.len()
+    );
+    let mut v2 = Verifier::new(
+        &trust,
+        &root.public_key(),
+        &mut TrustState::default(),
+        Policy::default(),
+        now,
+    )
+    .unwrap();
     v2.add_status_list(&token, now).unwrap();
     let parsed = {
         let u = StatusListToken::parse_unverified(&token).unwrap();

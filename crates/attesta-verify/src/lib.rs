@@ -16,6 +16,6 @@ pub mod trust;
 pub mod verifier;
 
 pub use verifier::{
-    CheckedCredential, CheckedToken, Policy, Revocation, VerifiedAttestation, VerifiedDetails, Verifier,
-    VerifyError,
+    CheckedCredential, CheckedToken, Policy, Revocation, VerifiedAttestation, VerifiedDetails,
+    Verifier, VerifyError,
 };

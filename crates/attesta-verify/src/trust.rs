@@ -115,10 +115,14 @@ pub enum TrustError {
     #[error("the trust list file is malformed ({0}); download it again from the issuer")]
     Malformed(String),
     /// Signature does not verify under the pinned root key.
-    #[error("the trust list is not signed by the root key you gave (--root); check you have the right root key and an untampered list")]
+    #[error(
+        "the trust list is not signed by the root key you gave (--root); check you have the right root key and an untampered list"
+    )]
     BadSignature,
     /// Older than one already accepted.
-    #[error("the trust list has sequence {found}, older than sequence {accepted} already accepted (rollback); download the current list")]
+    #[error(
+        "the trust list has sequence {found}, older than sequence {accepted} already accepted (rollback); download the current list"
+    )]
     Rollback {
         /// The list's sequence.
         found: u64,
@@ -126,7 +130,9 @@ pub enum TrustError {
         accepted: u64,
     },
     /// Past its expiry or the maximum age.
-    #[error("the trust list is out of date (issued {issued}, {why}); download a fresh one before verifying")]
+    #[error(
+        "the trust list is out of date (issued {issued}, {why}); download a fresh one before verifying"
+    )]
     Stale {
         /// Issue time.
         issued: String,
@@ -134,10 +140,14 @@ pub enum TrustError {
         why: String,
     },
     /// A kid denied by an accepted list appears again as an issuer.
-    #[error("the trust list trusts key {0}, which an earlier list revoked; a revoked key never returns: do not use this list")]
+    #[error(
+        "the trust list trusts key {0}, which an earlier list revoked; a revoked key never returns: do not use this list"
+    )]
     DeniedKidReinstated(Kid),
     /// The list drops kids denied before.
-    #[error("the trust list no longer denies key {0}, which an earlier list revoked; every list must keep the denylist: do not use this list")]
+    #[error(
+        "the trust list no longer denies key {0}, which an earlier list revoked; every list must keep the denylist: do not use this list"
+    )]
     DenylistShrunk(Kid),
     /// Editing: the key is denied.
     #[error("key {0} is on the denylist and can never be trusted again; generate a new key")]
@@ -529,11 +539,16 @@ mod tests {
         let p = TrustPolicy::default();
         let a = st.accept(&v1, &root.public_key(), now(), &p).unwrap();
         assert_eq!(a.issuers_with_kid(k1.kid()).count(), 1);
-        let b = st.accept(&v2, &root.public_key(), now() + 2.hours(), &p).unwrap();
+        let b = st
+            .accept(&v2, &root.public_key(), now() + 2.hours(), &p)
+            .unwrap();
         assert_eq!(b.issuers_with_kid(k1.kid()).count(), 0);
         assert!(matches!(
             st.accept(&v1, &root.public_key(), now() + 2.hours(), &p),
-            Err(TrustError::Rollback { found: 1, accepted: 2 })
+            Err(TrustError::Rollback {
+                found: 1,
+                accepted: 2
+            })
         ));
         assert_eq!(st.clock_floor(), Some(now() + 1.hour()));
 
@@ -542,11 +557,19 @@ mod tests {
         rogue.denied.clear();
         rogue.next_version();
         assert_eq!(
-            st.accept(&signed(&rogue, &root, now() + 3.hours()), &root.public_key(), now() + 3.hours(), &p)
-                .err(),
+            st.accept(
+                &signed(&rogue, &root, now() + 3.hours()),
+                &root.public_key(),
+                now() + 3.hours(),
+                &p
+            )
+            .err(),
             Some(TrustError::DenylistShrunk(k1.kid()))
         );
-        assert_eq!(list.add_issuer("X", k1.public_key(), None), Err(TrustError::KeyDenied(k1.kid())));
+        assert_eq!(
+            list.add_issuer("X", k1.public_key(), None),
+            Err(TrustError::KeyDenied(k1.kid()))
+        );
     }
 
     #[test]
@@ -576,7 +599,8 @@ mod tests {
     fn key_windows_and_operators() {
         let k = SigningKey::from_seed(&[2; 32]);
         let mut list = TrustList::default();
-        list.add_issuer("INPS", k.public_key(), Some(now())).unwrap();
+        list.add_issuer("INPS", k.public_key(), Some(now()))
+            .unwrap();
         list.retire_issuer_key(k.kid(), now() + 10.hours()).unwrap();
         let e = list.issuers_with_kid(k.kid()).next().unwrap();
         assert!(!e.valid_at(now() - 1.second()));
@@ -592,9 +616,15 @@ mod tests {
         list.add_operator(op.clone()).unwrap();
         assert!(list.add_operator(op).is_err());
         let root = SigningKey::from_seed(&[1; 32]);
-        let back = TrustList::verify_signature(&list.sign(&root, now(), now() + 1.hour()), &root.public_key())
-            .unwrap();
-        assert_eq!(back.operator("comune-bo").unwrap().name, "Comune di Bologna");
+        let back = TrustList::verify_signature(
+            &list.sign(&root, now(), now() + 1.hour()),
+            &root.public_key(),
+        )
+        .unwrap();
+        assert_eq!(
+            back.operator("comune-bo").unwrap().name,
+            "Comune di Bologna"
+        );
         assert_eq!(back.issuers, list.issuers);
         list.remove_operator("comune-bo").unwrap();
         assert!(list.remove_operator("comune-bo").is_err());

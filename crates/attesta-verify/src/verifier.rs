@@ -13,13 +13,13 @@
 use attesta_core::cf::{CfError, CodiceFiscale};
 use attesta_core::claims::StatusRef;
 use attesta_core::credential::{Cti, FirstLevelClaims, FirstLevelCode, OpenError};
-use attesta_core::model::SecondLevelDetails;
-use attesta_core::operator_key::OperatorSecretKey;
-use attesta_core::second_level::{SecondLevelClaims, SecondLevelCode};
 use attesta_core::envelope::KdfLimits;
 use attesta_core::error::FormatError;
 use attesta_core::keys::Kid;
 use attesta_core::model::Attestation;
+use attesta_core::model::SecondLevelDetails;
+use attesta_core::operator_key::OperatorSecretKey;
+use attesta_core::second_level::{SecondLevelClaims, SecondLevelCode};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::status_list::{CredentialStatus, StatusListError, StatusListToken};
@@ -93,7 +93,9 @@ pub enum VerifyError {
     #[error(transparent)]
     Format(#[from] FormatError),
     /// No trusted key has the code's kid.
-    #[error("the code is signed by a key (kid {0}) that is not in your trust list; it may come from an unknown issuer, or your trust list is out of date: update it and try again")]
+    #[error(
+        "the code is signed by a key (kid {0}) that is not in your trust list; it may come from an unknown issuer, or your trust list is out of date: update it and try again"
+    )]
     UnknownKid(Kid),
     /// The kid was revoked.
     #[error("the code is signed by a key (kid {0}) that has been revoked; do not accept it")]
@@ -102,13 +104,17 @@ pub enum VerifyError {
     #[error("the signature does not match: the code was altered or forged; do not accept it")]
     BadSignature,
     /// The key was not valid when the code says it was issued.
-    #[error("the code was issued ({issued}) outside the validity window of its signing key; do not accept it")]
+    #[error(
+        "the code was issued ({issued}) outside the validity window of its signing key; do not accept it"
+    )]
     KeyNotValidAtIssuance {
         /// The code's iat.
         issued: Timestamp,
     },
     /// `iss` does not match the trust list's issuer of the key.
-    #[error("the code names issuer '{claimed}' but is signed by a key of '{actual}'; do not accept it")]
+    #[error(
+        "the code names issuer '{claimed}' but is signed by a key of '{actual}'; do not accept it"
+    )]
     IssuerMismatch {
         /// iss claim.
         claimed: String,
@@ -128,19 +134,27 @@ pub enum VerifyError {
         on: Timestamp,
     },
     /// Revoked by the issuer.
-    #[error("the code has been revoked by its issuer; it is no longer valid: the holder must contact the issuer")]
+    #[error(
+        "the code has been revoked by its issuer; it is no longer valid: the holder must contact the issuer"
+    )]
     Revoked,
     /// Suspended by the issuer.
-    #[error("the code is suspended by its issuer; it is not valid for now: the holder must contact the issuer")]
+    #[error(
+        "the code is suspended by its issuer; it is not valid for now: the holder must contact the issuer"
+    )]
     Suspended,
     /// The status index is outside the loaded list.
-    #[error("the code's revocation index {idx} is outside its status list; the list may be out of date: update it")]
+    #[error(
+        "the code's revocation index {idx} is outside its status list; the list may be out of date: update it"
+    )]
     StatusIndexOutOfRange {
         /// The index.
         idx: u64,
     },
     /// Revocation could not be checked and policy requires it.
-    #[error("revocation could not be checked: no current status list '{list_uri}' is loaded; download it (attesta verify --status-list FILE)")]
+    #[error(
+        "revocation could not be checked: no current status list '{list_uri}' is loaded; download it (attesta verify --status-list FILE)"
+    )]
     RevocationNotChecked {
         /// The uri needed.
         list_uri: String,
@@ -149,10 +163,14 @@ pub enum VerifyError {
     #[error(transparent)]
     StatusList(#[from] StatusListError),
     /// A status list not signed by a trusted issuer key.
-    #[error("the status list is not signed by a key in your trust list; download it again from the issuer")]
+    #[error(
+        "the status list is not signed by a key in your trust list; download it again from the issuer"
+    )]
     StatusListUntrusted,
     /// A status list of another issuer.
-    #[error("the status list '{uri}' belongs to issuer '{list_issuer}', not to this code's issuer '{code_issuer}'; load the right issuer's list")]
+    #[error(
+        "the status list '{uri}' belongs to issuer '{list_issuer}', not to this code's issuer '{code_issuer}'; load the right issuer's list"
+    )]
     StatusListWrongIssuer {
         /// uri.
         uri: String,
@@ -176,22 +194,32 @@ pub enum VerifyError {
     #[error("{0}")]
     CfMalformed(CfError),
     /// The CF does not open the code.
-    #[error("the code does not belong to this codice fiscale; check the code typed against the holder's card (tessera sanitaria)")]
+    #[error(
+        "the code does not belong to this codice fiscale; check the code typed against the holder's card (tessera sanitaria)"
+    )]
     CfMismatch,
     /// A second-level token addressed to another operator.
-    #[error("this token is addressed to operator '{audience}', not to you; the holder must request a token for your organisation")]
+    #[error(
+        "this token is addressed to operator '{audience}', not to you; the holder must request a token for your organisation"
+    )]
     WrongAudience {
         /// The token's audience.
         audience: String,
     },
     /// The operator key is not accredited in the trust list.
-    #[error("your operator key is not accredited in the trust list (or its accreditation expired); ask the trust-list authority, or update the trust list")]
+    #[error(
+        "your operator key is not accredited in the trust list (or its accreditation expired); ask the trust-list authority, or update the trust list"
+    )]
     OperatorNotAccredited,
     /// The operator key does not open the token.
-    #[error("the token does not open with your operator key: it was sealed to another key or altered; do not accept it")]
+    #[error(
+        "the token does not open with your operator key: it was sealed to another key or altered; do not accept it"
+    )]
     NotForThisOperator,
     /// KDF parameters beyond limits.
-    #[error("the code asks for unreasonably costly key derivation ({m} MiB, {t} passes, {p} lanes); it is crafted or foreign: do not accept it")]
+    #[error(
+        "the code asks for unreasonably costly key derivation ({m} MiB, {t} passes, {p} lanes); it is crafted or foreign: do not accept it"
+    )]
     KdfParamsOutOfBounds {
         /// Memory.
         m: u32,
@@ -596,7 +624,9 @@ fn open_error(e: OpenError) -> VerifyError {
     match e {
         OpenError::CfMismatch => VerifyError::CfMismatch,
         OpenError::NotForThisOperator => VerifyError::NotForThisOperator,
-        OpenError::KdfParamsOutOfBounds { m, t, p } => VerifyError::KdfParamsOutOfBounds { m, t, p },
+        OpenError::KdfParamsOutOfBounds { m, t, p } => {
+            VerifyError::KdfParamsOutOfBounds { m, t, p }
+        }
         OpenError::Content(f) => VerifyError::Format(f),
         _ => VerifyError::CfMismatch,
     }
