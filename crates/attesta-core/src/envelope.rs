@@ -81,7 +81,7 @@ impl KdfParams {
     /// ≥ 8 KiB per lane, 1–255 lanes, ≥ 1 pass).
     pub fn new(m_mib: u32, t: u32, p: u32) -> Result<Self, EnvelopeError> {
         let k = KdfParams { m_mib, t, p };
-        if m_mib == 0 || t == 0 || p == 0 || p > 255 || m_mib > 4 * 1024 * 1024 {
+        if m_mib == 0 || t == 0 || p == 0 || p > 255 || m_mib >= 4 * 1024 * 1024 {
             return Err(EnvelopeError::BadKdfParams);
         }
         k.argon2_params()?;
@@ -102,8 +102,11 @@ impl KdfParams {
     }
 
     fn argon2_params(&self) -> Result<Params, EnvelopeError> {
-        Params::new(self.m_mib * 1024, self.t, self.p, Some(32))
-            .map_err(|_| EnvelopeError::BadKdfParams)
+        let m_kib = self
+            .m_mib
+            .checked_mul(1024)
+            .ok_or(EnvelopeError::BadKdfParams)?;
+        Params::new(m_kib, self.t, self.p, Some(32)).map_err(|_| EnvelopeError::BadKdfParams)
     }
 }
 
@@ -266,6 +269,9 @@ mod tests {
         assert!(KdfParams::new(1, 0, 1).is_err());
         assert!(KdfParams::new(1, 1, 0).is_err());
         assert!(KdfParams::new(1, 1, 256).is_err());
+        // Regression: 4 TiB declared in MiB overflowed u32 when turned into KiB.
+        assert!(KdfParams::new(4 * 1024 * 1024, 1, 1).is_err());
+        assert!(KdfParams::new(u32::MAX, 1, 1).is_err());
         assert!(KdfLimits::default().allows(&KdfParams::DEFAULT));
         assert!(!KdfLimits::default().allows(&KdfParams::new(65, 1, 1).unwrap()));
     }

@@ -289,6 +289,7 @@ impl FromStr for BlindnessClass {
 /// # Ok::<(), attesta_core::model::ModelError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "AttestationBuilder")]
 pub struct Attestation {
     invalidity: Option<InvalidityAssessment>,
     blindness: bool,
@@ -300,8 +301,10 @@ pub struct Attestation {
     revision: Option<Date>,
 }
 
-/// Builder for [`Attestation`]; [`AttestationBuilder::build`] checks the combination.
-#[derive(Clone, Debug, Default)]
+/// Builder for [`Attestation`]; [`AttestationBuilder::build`] checks the
+/// combination. It is also the serde form, so that deserializing checks it too.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct AttestationBuilder {
     invalidity: Option<InvalidityAssessment>,
     blindness: bool,
@@ -376,6 +379,13 @@ impl AttestationBuilder {
         };
         a.check()?;
         Ok(a)
+    }
+}
+
+impl TryFrom<AttestationBuilder> for Attestation {
+    type Error = ModelError;
+    fn try_from(b: AttestationBuilder) -> Result<Self, ModelError> {
+        b.build()
     }
 }
 
@@ -680,6 +690,19 @@ mod tests {
                 .err(),
             Some(ModelError::BelowStatusThreshold)
         );
+    }
+
+    #[test]
+    fn deserializing_checks_the_combination() {
+        let ok: Attestation =
+            serde_json::from_str(r#"{"invalidity":"total","accompaniment":true}"#).unwrap();
+        assert!(ok.accompaniment());
+        // Regression: serde used to build impossible combinations unchecked.
+        assert!(serde_json::from_str::<Attestation>(r#"{"invalidity":"from46","accompaniment":true}"#).is_err());
+        assert!(serde_json::from_str::<Attestation>("{}").is_err());
+        let a = Attestation::builder().deafness(true).build().unwrap();
+        let back: Attestation = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+        assert_eq!(a, back);
     }
 
     #[test]

@@ -332,6 +332,11 @@ fn envelope_value(kdf: &KdfParams, ct: Vec<u8>) -> Value {
 
 /// The first-level plaintext `[flags, ?revision_days]` (docs/format.md).
 fn plaintext_of(a: &Attestation) -> Vec<u8> {
+    raw_plaintext(flags_of(a), a.revision())
+}
+
+/// The flags word of docs/format.md, "First-level plaintext".
+fn flags_of(a: &Attestation) -> i64 {
     let inv = match a.invalidity() {
         None => 0,
         Some(InvalidityAssessment::From33) => 1,
@@ -365,7 +370,7 @@ fn plaintext_of(a: &Attestation) -> Vec<u8> {
     if a.reduced_walking() {
         f |= 1 << 10;
     }
-    raw_plaintext(f, a.revision())
+    f
 }
 
 fn days_since_epoch(d: Date) -> i64 {
@@ -681,7 +686,7 @@ struct InvalidOut {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum ExpectedOut {
-    Valid(ValidOut),
+    Valid(Box<ValidOut>),
     Invalid(InvalidOut),
 }
 
@@ -691,6 +696,8 @@ struct Annotated {
     protected_header_hex: String,
     claims_hex: String,
     envelope_plaintext_hex: String,
+    plaintext_flags: i64,
+    plaintext_revision_days: Option<i64>,
     argon2_password: String,
     argon2_salt_hex: String,
     argon2_output_hex: String,
@@ -755,7 +762,7 @@ fn render(v: &V) -> VectorOut {
             revocation,
         } => {
             let c = v.inputs.as_ref().expect("positive vectors have inputs");
-            ExpectedOut::Valid(ValidOut {
+            ExpectedOut::Valid(Box::new(ValidOut {
                 valid: true,
                 attestation: attestation.clone(),
                 issuer: issuer_id,
@@ -765,7 +772,7 @@ fn render(v: &V) -> VectorOut {
                 issued_at: c.iat.to_string(),
                 expires_at: c.exp.to_string(),
                 decoded: decoded(&v.qr_text),
-            })
+            }))
         }
         Outcome::Invalid {
             code,
@@ -854,8 +861,8 @@ fn annotate(c: &Cred, text: &str) -> Annotated {
     else {
         panic!("not a COSE_Sign1")
     };
-    let claims = ClaimSet::parse(payload, attesta_core::cbor_guard::CborLimits::STRICT)
-        .expect("claims");
+    let claims =
+        ClaimSet::parse(payload, attesta_core::cbor_guard::CborLimits::STRICT).expect("claims");
     let Some(Value::Array(env)) = claims.get(claims::ATTESTA_ENVELOPE) else {
         panic!("envelope")
     };
@@ -898,6 +905,8 @@ fn annotate(c: &Cred, text: &str) -> Annotated {
         protected_header_hex: hex::encode(prot),
         claims_hex: hex::encode(payload),
         envelope_plaintext_hex: hex::encode(&plaintext),
+        plaintext_flags: flags_of(&c.att),
+        plaintext_revision_days: c.att.revision().map(days_since_epoch),
         argon2_password: c.cf.clone(),
         argon2_salt_hex: hex::encode(&salt),
         argon2_output_hex: hex::encode(ikm),
@@ -1030,7 +1039,11 @@ fn positives(w: &World) -> Vec<V> {
         "Civil blindness with indennità di accompagnamento (no invalidity percentage).",
         cred(
             "blindness-accompaniment",
-            att().blindness(true).accompaniment(true).build().expect("valid"),
+            att()
+                .blindness(true)
+                .accompaniment(true)
+                .build()
+                .expect("valid"),
         ),
     ));
     out.push(V::positive(
@@ -1359,9 +1372,8 @@ fn negatives(w: &World) -> Vec<V> {
     let good_text = good.issue(&w.inps);
     let good_body = body(&good_text).to_owned();
     let good_cose = base45::decode(&good_body).expect("base45");
-    let neg = |name, desc: &str, text: String, code, stage| {
-        V::negative(w, name, desc, text, code, stage)
-    };
+    let neg =
+        |name, desc: &str, text: String, code, stage| V::negative(w, name, desc, text, code, stage);
 
     // --- the text layer ----------------------------------------------------
     out.push(neg(
@@ -1388,7 +1400,10 @@ fn negatives(w: &World) -> Vec<V> {
                 int(-260),
                 Value::Map(vec![(
                     int(1),
-                    Value::Map(vec![(Value::Text("ver".into()), Value::Text("1.3.0".into()))]),
+                    Value::Map(vec![(
+                        Value::Text("ver".into()),
+                        Value::Text("1.3.0".into()),
+                    )]),
                 )]),
             ),
         ]);
@@ -2508,7 +2523,13 @@ fn negatives(w: &World) -> Vec<V> {
     let replaced = |key: i64, val: Value| {
         base_entries()
             .into_iter()
-            .map(|(k, v)| if k == int(key) { (k, val.clone()) } else { (k, v) })
+            .map(|(k, v)| {
+                if k == int(key) {
+                    (k, val.clone())
+                } else {
+                    (k, v)
+                }
+            })
             .collect::<Vec<_>>()
     };
     {
@@ -2585,7 +2606,10 @@ fn negatives(w: &World) -> Vec<V> {
     out.push(neg(
         "claims-not-a-map",
         "A correctly signed payload that is a CBOR array, not a claims map.",
-        at1(&std_cose(&w.inps, cbor(&Value::Array(vec![int(1), int(2)])))),
+        at1(&std_cose(
+            &w.inps,
+            cbor(&Value::Array(vec![int(1), int(2)])),
+        )),
         "malformed_claims",
         "check",
     ));
@@ -2672,7 +2696,10 @@ fn negatives(w: &World) -> Vec<V> {
             "ciphertext-altered",
             "The issuer signed a ciphertext with one bit flipped: the AEAD fails, which the \
              verifier cannot tell from a wrong CF.",
-            at1(&std_cose(&w.inps, c.claims_with(Value::Array(env)).to_vec())),
+            at1(&std_cose(
+                &w.inps,
+                c.claims_with(Value::Array(env)).to_vec(),
+            )),
             "cf_mismatch",
             "open",
         ));
@@ -2717,49 +2744,197 @@ fn negatives(w: &World) -> Vec<V> {
     out
 }
 
+/// Vectors for library bugs found while writing the vectors (now fixed),
+/// written after the others so that numbering stays stable.
+fn regressions(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    {
+        // The same key listed twice: an old entry retired before the code's
+        // iat, then a new entry (another issuer id) valid since.
+        let c = cred("same-key-two-entries", deaf());
+        let mut list = base_list(w);
+        list.issuers[0] = issuer_entry("INPS-OLD", &w.inps, None, Some("2026-10-01T00:00:00Z"));
+        list.issuers.push(issuer_entry(
+            INPS,
+            &w.inps,
+            Some("2026-10-01T00:00:00Z"),
+            None,
+        ));
+        let mut v = V::positive(
+            w,
+            "same-key-two-entries",
+            "Regression (found while writing the vectors). The INPS key appears twice in the trust list: first as \
+             INPS-OLD, retired on 2026-10-01, then as INPS, valid from 2026-10-01. The code \
+             (iat 2026-11-01) is valid under the second entry; the answer must not depend on \
+             which entry comes first.",
+            c,
+        );
+        v.trust_lists = vec![sign_list(&list, &w.root, TL_IAT, TL_EXP)];
+        out.push(v);
+    }
+    {
+        let mut c = cred("status-list-two-versions", deaf());
+        c.status = status(77, "1");
+        let mut v = V::negative_issued(
+            w,
+            "status-list-two-versions",
+            "Regression (found while writing the vectors). Two versions of INPS's list \"1\" are loaded, both current: \
+             the one of 2026-11-10 (entry 77 valid), then the one of 2026-11-14 (entry 77 \
+             revoked). The newer list decides: revoked, whatever the loading order.",
+            c,
+            "revoked",
+            "check",
+        );
+        v.status_lists = vec![
+            SlSpec {
+                iat: "2026-11-10T00:00:00Z",
+                entries: &[],
+                ..inps_list_1(w)
+            }
+            .sign(),
+            inps_list_1(w).sign(),
+        ];
+        out.push(v);
+    }
+    {
+        let good = cred("kdf-memory-2-pow-32-kib", deaf());
+        let env = Value::Array(vec![
+            int(4_194_304),
+            int(1),
+            int(1),
+            Value::Bytes(vec![0x42; 17]),
+        ]);
+        out.push(V::negative(
+            w,
+            "kdf-memory-2-pow-32-kib",
+            "Regression (found while writing the vectors). A signed code asking for 4194304 MiB (2^32 KiB, one more than \
+             Argon2 can express): not valid Argon2id parameters. Must be refused, not overflow.",
+            at1(&std_cose(&w.inps, good.claims_with(env).to_vec())),
+            "malformed_claims",
+            "check",
+        ));
+    }
+    out
+}
+
 fn main() {
-    let dir = std::env::args_os()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("test-vectors"));
+    let mut dir = PathBuf::from("test-vectors");
+    let mut check = false;
+    for a in std::env::args().skip(1) {
+        match a.as_str() {
+            "--check" => check = true,
+            s if s.starts_with("--") => {
+                eprintln!("usage: generate_vectors [--check] [DIR (default test-vectors)]");
+                std::process::exit(2);
+            }
+            s => dir = PathBuf::from(s),
+        }
+    }
     let w = World::new();
     assert_eq!(w.root.seed, WORLD_ROOT.seed);
-    let all: Vec<V> = positives(&w).into_iter().chain(negatives(&w)).collect();
+    let (mut pos, mut neg) = (positives(&w), negatives(&w));
+    for v in regressions(&w) {
+        if v.is_positive() {
+            pos.push(v);
+        } else {
+            neg.push(v);
+        }
+    }
+    let all: Vec<V> = pos.into_iter().chain(neg).collect();
     let mut names = std::collections::BTreeSet::new();
     for v in &all {
         assert!(names.insert(v.name), "duplicate vector name {}", v.name);
         assert!(!v.is_positive() || v.inputs.is_some(), "{}", v.name);
     }
-    write_all(&dir, &all);
+    let files = render_all(&all);
+    if check {
+        check_all(&dir, &files);
+    } else {
+        write_all(&dir, &files);
+    }
 }
 
-fn write_all(dir: &Path, all: &[V]) {
+/// (relative path, contents) of every vector file.
+fn render_all(all: &[V]) -> Vec<(PathBuf, String)> {
+    let (mut np, mut nn) = (0, 0);
+    all.iter()
+        .map(|v| {
+            let (sub, n) = if v.is_positive() {
+                np += 1;
+                ("positive", np)
+            } else {
+                nn += 1;
+                ("negative", nn)
+            };
+            let mut json = serde_json::to_string_pretty(&render(v)).expect("json");
+            json.push('\n');
+            (Path::new(sub).join(format!("{n:03}-{}.json", v.name)), json)
+        })
+        .collect()
+}
+
+fn existing_vectors(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
     for sub in ["positive", "negative"] {
-        let d = dir.join(sub);
-        std::fs::create_dir_all(&d).expect("mkdir");
-        for e in std::fs::read_dir(&d).expect("readdir") {
+        let Ok(rd) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        for e in rd {
             let p = e.expect("entry").path();
             if p.extension().is_some_and(|x| x == "json") {
-                std::fs::remove_file(&p).expect("remove old vector");
+                out.push(p);
             }
         }
     }
-    let (mut np, mut nn) = (0, 0);
-    for v in all {
-        let (sub, n) = if v.is_positive() {
-            np += 1;
-            ("positive", np)
-        } else {
-            nn += 1;
-            ("negative", nn)
-        };
-        let path = dir.join(sub).join(format!("{n:03}-{}.json", v.name));
-        let mut json = serde_json::to_string_pretty(&render(v)).expect("json");
-        json.push('\n');
-        std::fs::write(&path, json).expect("write");
+    out.sort();
+    out
+}
+
+/// `--check`: the files on disk are exactly what this generator writes.
+fn check_all(dir: &Path, files: &[(PathBuf, String)]) {
+    let mut problems = Vec::new();
+    for (rel, json) in files {
+        match std::fs::read_to_string(dir.join(rel)) {
+            Ok(s) if s == *json => {}
+            Ok(_) => problems.push(format!("{} differs", rel.display())),
+            Err(_) => problems.push(format!("{} is missing", rel.display())),
+        }
     }
+    for p in existing_vectors(dir) {
+        let rel = p.strip_prefix(dir).unwrap_or(&p);
+        if !files.iter().any(|(r, _)| r == rel) {
+            problems.push(format!("{} is not generated", rel.display()));
+        }
+    }
+    if problems.is_empty() {
+        println!(
+            "{} vectors under {} are up to date",
+            files.len(),
+            dir.display()
+        );
+    } else {
+        eprintln!("test vectors out of date:\n  {}", problems.join("\n  "));
+        std::process::exit(1);
+    }
+}
+
+fn write_all(dir: &Path, files: &[(PathBuf, String)]) {
+    for sub in ["positive", "negative"] {
+        std::fs::create_dir_all(dir.join(sub)).expect("mkdir");
+    }
+    for p in existing_vectors(dir) {
+        std::fs::remove_file(&p).expect("remove old vector");
+    }
+    for (rel, json) in files {
+        std::fs::write(dir.join(rel), json).expect("write");
+    }
+    let np = files
+        .iter()
+        .filter(|(r, _)| r.starts_with("positive"))
+        .count();
     println!(
-        "wrote {np} positive and {nn} negative vectors under {}",
+        "wrote {np} positive and {} negative vectors under {}",
+        files.len() - np,
         dir.display()
     );
 }

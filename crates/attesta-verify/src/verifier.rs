@@ -19,6 +19,7 @@ use attesta_core::keys::Kid;
 use attesta_core::model::Attestation;
 use attesta_core::model::SecondLevelDetails;
 use attesta_core::operator_key::OperatorSecretKey;
+use attesta_core::cose::{UnverifiedSign1, VerifiedPayload};
 use attesta_core::second_level::{SecondLevelClaims, SecondLevelCode};
 use jiff::{SignedDuration, Timestamp};
 
@@ -272,7 +273,9 @@ fn shift(t: Timestamp, d: SignedDuration) -> Timestamp {
 }
 
 struct LoadedStatusList {
-    issuer_id: String,
+    /// Every trust-list issuer whose key verifies the list (one, unless the
+    /// same key is listed under several ids).
+    issuer_ids: Vec<String>,
     token: StatusListToken,
 }
 
@@ -346,11 +349,9 @@ impl Verifier {
     /// Loads a status list: signed by a trusted issuer key, and current at `now`.
     pub fn add_status_list(&mut self, bytes: &[u8], now: Timestamp) -> Result<(), VerifyError> {
         let u = StatusListToken::parse_unverified(bytes)?;
-        let (issuer, payload) = self
-            .trust
-            .issuers_with_kid(u.kid())
-            .find_map(|e| u.verify(&e.key).map(|p| (e, p)))
-            .ok_or(VerifyError::StatusListUntrusted)?;
+        let (signers, payload) = self
+            .signers(&u)
+            .map_err(|_| VerifyError::StatusListUntrusted)?;
         let token = StatusListToken::from_verified(&payload)?;
         let now = self.effective_time(now);
         let stale = token
@@ -364,43 +365,86 @@ impl Verifier {
             });
         }
         self.status_lists.push(LoadedStatusList {
-            issuer_id: issuer.id.clone(),
+            issuer_ids: signers.iter().map(|e| e.id.clone()).collect(),
             token,
         });
         Ok(())
+    }
+
+    /// The trust-list entries whose key verifies `sign1`, and its payload.
+    /// Every key sharing the kid is tried (kids are 4 bytes and may
+    /// collide), and every entry is returned, so that the choice among them
+    /// (by validity window) does not depend on the order of the list.
+    fn signers(
+        &self,
+        sign1: &UnverifiedSign1,
+    ) -> Result<(Vec<&IssuerEntry>, VerifiedPayload), VerifyError> {
+        let kid = sign1.kid();
+        if self.trust.denied.contains(&kid) {
+            return Err(VerifyError::DeniedKid(kid));
+        }
+        let candidates: Vec<&IssuerEntry> = self.trust.issuers_with_kid(kid).collect();
+        if candidates.is_empty() {
+            return Err(VerifyError::UnknownKid(kid));
+        }
+        let mut payload = None;
+        let mut signers = Vec::new();
+        let mut checked: Vec<(&attesta_core::keys::PublicKey, bool)> = Vec::new();
+        for e in candidates {
+            let ok = match checked.iter().find(|(k, _)| **k == e.key) {
+                Some((_, ok)) => *ok,
+                None => {
+                    let p = sign1.verify(&e.key);
+                    let ok = p.is_some();
+                    if payload.is_none() {
+                        payload = p;
+                    }
+                    checked.push((&e.key, ok));
+                    ok
+                }
+            };
+            if ok {
+                signers.push(e);
+            }
+        }
+        match payload {
+            Some(p) => Ok((signers, p)),
+            None => Err(VerifyError::BadSignature),
+        }
+    }
+
+    /// Among the entries that verified, one whose window contains `iat`
+    /// (preferring the one named by `iss`).
+    fn signer_at<'a>(
+        signers: &[&'a IssuerEntry],
+        iat: Timestamp,
+        iss: Option<&str>,
+    ) -> Result<&'a IssuerEntry, VerifyError> {
+        let valid: Vec<&IssuerEntry> = signers.iter().copied().filter(|e| e.valid_at(iat)).collect();
+        let chosen = iss
+            .and_then(|i| valid.iter().find(|e| e.id == i))
+            .or(valid.first())
+            .copied()
+            .ok_or(VerifyError::KeyNotValidAtIssuance { issued: iat })?;
+        if let Some(i) = iss
+            && i != chosen.id
+        {
+            return Err(VerifyError::IssuerMismatch {
+                claimed: i.to_owned(),
+                actual: chosen.id.clone(),
+            });
+        }
+        Ok(chosen)
     }
 
     /// Step 1: everything that does not need the CF.
     pub fn check(&self, text: &str, at: Timestamp) -> Result<CheckedCredential, VerifyError> {
         let now = self.effective_time(at);
         let code = FirstLevelCode::parse(text)?;
-        let kid = code.kid();
-        if self.trust.denied.contains(&kid) {
-            return Err(VerifyError::DeniedKid(kid));
-        }
-        let mut candidates = self.trust.issuers_with_kid(kid).peekable();
-        if candidates.peek().is_none() {
-            return Err(VerifyError::UnknownKid(kid));
-        }
-        // Every key sharing the kid is tried: kids are 4 bytes and may collide.
-        let (issuer, payload) = candidates
-            .find_map(|e| code.sign1().verify(&e.key).map(|p| (e, p)))
-            .ok_or(VerifyError::BadSignature)?;
+        let (signers, payload) = self.signers(code.sign1())?;
+        // Nothing in the payload is read before a trusted key verified it.
         let claims = FirstLevelClaims::from_verified(&payload)?;
-
-        if !issuer.valid_at(claims.issued_at()) {
-            return Err(VerifyError::KeyNotValidAtIssuance {
-                issued: claims.issued_at(),
-            });
-        }
-        if let Some(iss) = claims.issuer()
-            && iss != issuer.id
-        {
-            return Err(VerifyError::IssuerMismatch {
-                claimed: iss.to_owned(),
-                actual: issuer.id.clone(),
-            });
-        }
+        let issuer = Self::signer_at(&signers, claims.issued_at(), claims.issuer())?;
         self.check_dates(
             claims.issued_at(),
             claims.not_before(),
@@ -444,11 +488,16 @@ impl Verifier {
             return Ok(Revocation::NotRevocable);
         };
         let same_uri = || self.status_lists.iter().filter(|l| l.token.uri == s.uri);
-        let Some(list) = same_uri().find(|l| l.issuer_id == issuer.id) else {
+        // With several copies of the list, the newest decides: an older copy
+        // may predate the revocation.
+        let Some(list) = same_uri()
+            .filter(|l| l.issuer_ids.contains(&issuer.id))
+            .max_by_key(|l| l.token.issued_at)
+        else {
             if let Some(other) = same_uri().next() {
                 return Err(VerifyError::StatusListWrongIssuer {
                     uri: s.uri.clone(),
-                    list_issuer: other.issuer_id.clone(),
+                    list_issuer: other.issuer_ids.join(", "),
                     code_issuer: issuer.id.clone(),
                 });
             }
@@ -486,23 +535,9 @@ impl Verifier {
     ) -> Result<CheckedToken, VerifyError> {
         let now = self.effective_time(at);
         let code = SecondLevelCode::parse(text)?;
-        let kid = code.kid();
-        if self.trust.denied.contains(&kid) {
-            return Err(VerifyError::DeniedKid(kid));
-        }
-        let mut candidates = self.trust.issuers_with_kid(kid).peekable();
-        if candidates.peek().is_none() {
-            return Err(VerifyError::UnknownKid(kid));
-        }
-        let (issuer, payload) = candidates
-            .find_map(|e| code.sign1().verify(&e.key).map(|p| (e, p)))
-            .ok_or(VerifyError::BadSignature)?;
+        let (signers, payload) = self.signers(code.sign1())?;
         let claims = SecondLevelClaims::from_verified(&payload)?;
-        if !issuer.valid_at(claims.issued_at()) {
-            return Err(VerifyError::KeyNotValidAtIssuance {
-                issued: claims.issued_at(),
-            });
-        }
+        let issuer = Self::signer_at(&signers, claims.issued_at(), None)?;
         self.check_dates(claims.issued_at(), None, claims.expires_at(), now)?;
         let revocation = self.check_revocation(claims.status(), issuer)?;
         // Which accredited operators does this key belong to?

@@ -12,13 +12,13 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use attesta_core::cf::CodiceFiscale;
+use attesta_core::claims::StatusRef;
 use attesta_core::credential::{Cti, FirstLevelRequest, issue_first_level_with_cti};
 use attesta_core::envelope::{EnvelopeKey, EnvelopeLabel, KdfParams};
 use attesta_core::inspect::inspect;
 use attesta_core::keys::SigningKey;
 use attesta_core::model::Attestation;
-use attesta_core::cf::CodiceFiscale;
-use attesta_core::claims::StatusRef;
 use attesta_verify::trust::TrustState;
 use attesta_verify::verifier::{Revocation, RevocationPolicy};
 use attesta_verify::{Policy, VerifiedAttestation, Verifier, VerifyError};
@@ -152,6 +152,8 @@ struct Annotated {
     protected_header_hex: String,
     claims_hex: String,
     envelope_plaintext_hex: String,
+    plaintext_flags: i64,
+    plaintext_revision_days: Option<i64>,
     argon2_password: String,
     argon2_salt_hex: String,
     argon2_output_hex: String,
@@ -188,8 +190,12 @@ fn time(s: &str, what: &str) -> R<Timestamp> {
         .map_err(|e| format!("{what}: '{s}' is not RFC 3339 ({e})"))
 }
 
+/// `test-vectors/` at the workspace root, or `$ATTESTA_TEST_VECTORS` (to
+/// run, e.g., a set generated with `--include-pending` elsewhere).
 fn vectors_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-vectors")
+    std::env::var_os("ATTESTA_TEST_VECTORS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-vectors"))
 }
 
 /// Where an outcome was decided: the verifier's four steps.
@@ -272,11 +278,16 @@ fn check_keys(v: &Vector) -> R<(SigningKey, SigningKey)> {
     ensure(root.public_key().to_pem() == v.keys.root_public_pem, || {
         "keys.root_public_pem does not match root_seed_hex".into()
     })?;
-    ensure(issuer.public_key().to_pem() == v.keys.issuer_public_pem, || {
-        "keys.issuer_public_pem does not match issuer_seed_hex".into()
-    })?;
+    ensure(
+        issuer.public_key().to_pem() == v.keys.issuer_public_pem,
+        || "keys.issuer_public_pem does not match issuer_seed_hex".into(),
+    )?;
     ensure(issuer.kid().to_string() == v.keys.issuer_kid, || {
-        format!("keys.issuer_kid {} is not {}", v.keys.issuer_kid, issuer.kid())
+        format!(
+            "keys.issuer_kid {} is not {}",
+            v.keys.issuer_kid,
+            issuer.kid()
+        )
     })?;
     for k in &v.other_keys {
         let key = seed(&k.seed_hex, "other_keys.seed_hex")?;
@@ -423,12 +434,19 @@ fn check_negative(v: &Vector, got: &Result<VerifiedAttestation, (Stage, VerifyEr
 /// code and with the envelope construction of docs/format.md.
 fn check_annotated(v: &Vector) -> R<()> {
     let Some(a) = &v.annotated else { return Ok(()) };
-    let body = v.qr_text.strip_prefix("AT1:").ok_or("annotated: not AT1:")?;
+    let body = v
+        .qr_text
+        .strip_prefix("AT1:")
+        .ok_or("annotated: not AT1:")?;
     let cose = base45::decode(body).map_err(|e| format!("annotated: base45 {e}"))?;
     let h = |s: &str, w: &str| unhex(s, w);
-    ensure(hex::encode(&cose) == a.cose_hex, || "annotated.cose_hex differs from the code".into())?;
+    ensure(hex::encode(&cose) == a.cose_hex, || {
+        "annotated.cose_hex differs from the code".into()
+    })?;
     ensure(cose.len() == a.cose_len, || "annotated.cose_len".into())?;
-    ensure(v.qr_text.len() == a.char_count, || "annotated.char_count".into())?;
+    ensure(v.qr_text.len() == a.char_count, || {
+        "annotated.char_count".into()
+    })?;
     let sig = h(&a.signature_hex, "signature_hex")?;
     ensure(cose.ends_with(&sig) && sig.len() == 64, || {
         "annotated.signature_hex is not the code's last 64 bytes".into()
@@ -440,7 +458,9 @@ fn check_annotated(v: &Vector) -> R<()> {
     ensure(contains(&cose, &prot) && contains(&cose, &claims), || {
         "annotated header/claims are not in the code".into()
     })?;
-    ensure(contains(&claims, &ct), || "annotated ciphertext not in the claims".into())?;
+    ensure(contains(&claims, &ct), || {
+        "annotated ciphertext not in the claims".into()
+    })?;
     // Sig_structure = ["Signature1", protected, h'', payload]
     let mut tbs = Vec::new();
     ciborium::into_writer(
@@ -453,7 +473,9 @@ fn check_annotated(v: &Vector) -> R<()> {
         &mut tbs,
     )
     .map_err(|e| e.to_string())?;
-    ensure(hex::encode(&tbs) == a.sig_structure_hex, || "annotated.sig_structure_hex".into())?;
+    ensure(hex::encode(&tbs) == a.sig_structure_hex, || {
+        "annotated.sig_structure_hex".into()
+    })?;
     let issuer = seed(&v.keys.issuer_seed_hex, "issuer seed")?;
     ensure(issuer.public_key().verify_strict(&tbs, &sig), || {
         "annotated signature does not verify".into()
@@ -464,24 +486,38 @@ fn check_annotated(v: &Vector) -> R<()> {
     let cti = h(&i.cti_hex, "cti")?;
     let mut salt = label.to_vec();
     salt.extend_from_slice(&cti);
-    ensure(hex::encode(&salt) == a.argon2_salt_hex, || "annotated.argon2_salt_hex".into())?;
-    ensure(a.argon2_password == CodiceFiscale::parse(&i.cf).map_err(|e| e.to_string())?.as_str(), || {
-        "annotated.argon2_password".into()
+    ensure(hex::encode(&salt) == a.argon2_salt_hex, || {
+        "annotated.argon2_salt_hex".into()
     })?;
+    ensure(
+        a.argon2_password
+            == CodiceFiscale::parse(&i.cf)
+                .map_err(|e| e.to_string())?
+                .as_str(),
+        || "annotated.argon2_password".into(),
+    )?;
     let params = argon2::Params::new(i.kdf.m_mib * 1024, i.kdf.t, i.kdf.p, Some(32))
         .map_err(|e| e.to_string())?;
     let mut ikm = [0u8; 32];
     argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
         .hash_password_into(a.argon2_password.as_bytes(), &salt, &mut ikm)
         .map_err(|e| e.to_string())?;
-    ensure(hex::encode(ikm) == a.argon2_output_hex, || "annotated.argon2_output_hex".into())?;
+    ensure(hex::encode(ikm) == a.argon2_output_hex, || {
+        "annotated.argon2_output_hex".into()
+    })?;
     let mut key = [0u8; 32];
     hkdf::Hkdf::<Sha256>::new(None, &ikm)
         .expand(label, &mut key)
         .map_err(|e| e.to_string())?;
-    ensure(hex::encode(key) == a.envelope_key_hex, || "annotated.envelope_key_hex".into())?;
-    ensure(a.aead_nonce_hex == "000000000000000000000000", || "annotated.aead_nonce_hex".into())?;
-    ensure(a.aead_aad_hex == i.cti_hex, || "annotated.aead_aad_hex".into())?;
+    ensure(hex::encode(key) == a.envelope_key_hex, || {
+        "annotated.envelope_key_hex".into()
+    })?;
+    ensure(a.aead_nonce_hex == "000000000000000000000000", || {
+        "annotated.aead_nonce_hex".into()
+    })?;
+    ensure(a.aead_aad_hex == i.cti_hex, || {
+        "annotated.aead_aad_hex".into()
+    })?;
     // The library's envelope key opens the ciphertext to the plaintext given.
     let cf = CodiceFiscale::parse(&i.cf).map_err(|e| e.to_string())?;
     let kdf = KdfParams::new(i.kdf.m_mib, i.kdf.t, i.kdf.p).map_err(|e| e.to_string())?;
@@ -491,6 +527,16 @@ fn check_annotated(v: &Vector) -> R<()> {
         .map_err(|e| e.to_string())?;
     ensure(hex::encode(&pt[..]) == a.envelope_plaintext_hex, || {
         "annotated.envelope_plaintext_hex".into()
+    })?;
+    let mut items = vec![ciborium::Value::Integer(a.plaintext_flags.into())];
+    items.extend(
+        a.plaintext_revision_days
+            .map(|d| ciborium::Value::Integer(d.into())),
+    );
+    let mut want = Vec::new();
+    ciborium::into_writer(&ciborium::Value::Array(items), &mut want).map_err(|e| e.to_string())?;
+    ensure(pt[..] == want[..], || {
+        "annotated.plaintext_flags / plaintext_revision_days do not encode to the plaintext".into()
     })
 }
 
@@ -530,7 +576,10 @@ fn run_one(path: &Path) -> R<(bool, Option<String>)> {
         Ok((true, None))
     } else {
         check_negative(&v, &got)?;
-        Ok((false, Some(expect_str(&v.expected, "expected_error")?.to_owned())))
+        Ok((
+            false,
+            Some(expect_str(&v.expected, "expected_error")?.to_owned()),
+        ))
     }
 }
 
@@ -540,8 +589,8 @@ fn published_vectors() {
     let mut files = Vec::new();
     for sub in ["positive", "negative"] {
         let d = dir.join(sub);
-        let entries = std::fs::read_dir(&d)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", d.display()));
+        let entries =
+            std::fs::read_dir(&d).unwrap_or_else(|e| panic!("cannot read {}: {e}", d.display()));
         for e in entries {
             let p = e.expect("directory entry").path();
             if p.extension().is_some_and(|x| x == "json") {
@@ -555,7 +604,16 @@ fn published_vectors() {
     let mut failures = Vec::new();
     for f in &files {
         let name = f.strip_prefix(&dir).unwrap_or(f).display().to_string();
-        match run_one(f) {
+        // A panic in the library is a failure of this vector, named as such.
+        let result = std::panic::catch_unwind(|| run_one(f)).unwrap_or_else(|p| {
+            let msg = p
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| p.downcast_ref::<&str>().copied())
+                .unwrap_or("(no message)");
+            Err(format!("panicked: {msg}"))
+        });
+        match result {
             Ok((true, _)) => positive += 1,
             Ok((false, code)) => {
                 negative += 1;
