@@ -147,6 +147,11 @@ pub fn run(cmd: &StatusCommand) -> Result<()> {
             force,
             pass,
         } => {
+            if uri.trim().is_empty() || uri.len() > 64 || uri.chars().any(char::is_control) {
+                bail!(
+                    "--uri '{uri}' is not usable: give a short identifier such as 1 or inps-2026 (it is written into every code)"
+                );
+            }
             files::ensure_absent(list, *force)?;
             if *force {
                 let _ = std::fs::remove_file(list);

@@ -75,7 +75,9 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
 pub fn evaluate(args: &VerifyArgs) -> Result<Result<Outcome, Failure>> {
     let at = match &args.at {
         Some(t) => t.parse::<Timestamp>().with_context(|| {
-            format!("--at '{t}' is not an RFC 3339 time, e.g. 2026-11-23T10:00:00Z")
+            format!(
+                "--at '{t}' is not an RFC 3339 time between years 0001 and 9999 (e.g. 2026-11-23T10:00:00Z)"
+            )
         })?,
         None => Timestamp::now(),
     };

@@ -698,7 +698,10 @@ mod tests {
             serde_json::from_str(r#"{"invalidity":"total","accompaniment":true}"#).unwrap();
         assert!(ok.accompaniment());
         // Regression: serde used to build impossible combinations unchecked.
-        assert!(serde_json::from_str::<Attestation>(r#"{"invalidity":"from46","accompaniment":true}"#).is_err());
+        assert!(
+            serde_json::from_str::<Attestation>(r#"{"invalidity":"from46","accompaniment":true}"#)
+                .is_err()
+        );
         assert!(serde_json::from_str::<Attestation>("{}").is_err());
         let a = Attestation::builder().deafness(true).build().unwrap();
         let back: Attestation = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();

@@ -155,6 +155,9 @@ pub enum TrustError {
     /// Editing: duplicate entry.
     #[error("{0} is already in the trust list")]
     Duplicate(String),
+    /// Editing: an id that cannot be used.
+    #[error("'{0}' is not a usable id: use 1 to 64 printable characters, e.g. INPS or comune-bo")]
+    InvalidId(String),
     /// Editing: not found.
     #[error("{0} is not in the trust list; see `attesta trust show`")]
     NotFound(String),
@@ -173,8 +176,15 @@ impl TrustError {
             TrustError::KeyDenied(_) => "key_denied",
             TrustError::Duplicate(_) => "duplicate",
             TrustError::NotFound(_) => "not_found",
+            TrustError::InvalidId(_) => "invalid_id",
         }
     }
+}
+
+fn check_id(id: &str) -> Result<(), TrustError> {
+    let ok = !id.trim().is_empty() && id.chars().count() <= 64 && !id.chars().any(char::is_control);
+    ok.then_some(())
+        .ok_or_else(|| TrustError::InvalidId(id.chars().take(64).collect()))
 }
 
 fn t_val(t: Timestamp) -> Value {
@@ -193,6 +203,7 @@ impl TrustList {
         key: PublicKey,
         valid_from: Option<Timestamp>,
     ) -> Result<(), TrustError> {
+        check_id(id)?;
         if self.denied.contains(&key.kid()) {
             return Err(TrustError::KeyDenied(key.kid()));
         }
@@ -228,6 +239,7 @@ impl TrustList {
 
     /// Adds an accredited operator.
     pub fn add_operator(&mut self, op: OperatorEntry) -> Result<(), TrustError> {
+        check_id(&op.id)?;
         if self.operators.iter().any(|o| o.id == op.id) {
             return Err(TrustError::Duplicate(format!("operator {}", op.id)));
         }
