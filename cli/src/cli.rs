@@ -208,6 +208,14 @@ pub enum TrustCommand {
         #[arg(long, value_name = "ID")]
         operator: String,
     },
+    /// Re-sign the list unchanged with a new sequence and validity (lists expire: run it regularly).
+    #[command(
+        after_help = "Example:\n  attesta trust refresh --root-key root.key --trust trust.cwt --valid-days 30"
+    )]
+    Refresh {
+        #[command(flatten)]
+        edit: TrustEdit,
+    },
     /// Print a trust list (verified when --root is given).
     #[command(after_help = "Example:\n  attesta trust show trust.cwt --root root.key.pub --json")]
     Show {
@@ -261,6 +269,18 @@ pub enum StatusCommand {
         /// The credential: an image, a text file, or - for stdin.
         #[arg(long, value_name = "INPUT")]
         credential: String,
+        #[command(flatten)]
+        pass: PassphraseArgs,
+    },
+    /// Re-sign a status list unchanged (verifiers refuse lists older than 30 days: run it daily).
+    #[command(after_help = "Example:\n  attesta status refresh --key issuer.key --list inps-1.cwt")]
+    Refresh {
+        /// Issuer private key that signs the list.
+        #[arg(long, value_name = "ISSUER")]
+        key: PathBuf,
+        /// The list file.
+        #[arg(long, value_name = "FILE")]
+        list: PathBuf,
         #[command(flatten)]
         pass: PassphraseArgs,
     },

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use attesta_core::qr::{EcLevel, QrOptions, QrSymbol};
-use attesta_pdf::{AttestationPdf, Level, PdfRenderer};
+use attesta_pdf::{AttestationPdf, ErrorCorrection, Level, PdfRenderer};
 
 use crate::cli::OutFormat;
 
@@ -52,10 +52,17 @@ impl Renderer {
     }
 
     pub fn render(&self, format: OutFormat, text: &str, meta: &DocMeta) -> Result<Vec<u8>> {
+        // First-level codes at Q survive creased paper; second-level tokens
+        // are longer and shown briefly, so M keeps them a size that scans.
+        let ec = if meta.second_level {
+            EcLevel::M
+        } else {
+            EcLevel::Q
+        };
         Ok(match format {
             OutFormat::Txt => format!("{text}\n").into_bytes(),
-            OutFormat::Png => QrSymbol::encode(text, EcLevel::Q)?.to_png(&QrOptions::default())?,
-            OutFormat::Svg => QrSymbol::encode(text, EcLevel::Q)?
+            OutFormat::Png => QrSymbol::encode(text, ec)?.to_png(&QrOptions::default())?,
+            OutFormat::Svg => QrSymbol::encode(text, ec)?
                 .to_svg(&QrOptions::default())
                 .into_bytes(),
             OutFormat::Pdf => {
@@ -70,9 +77,12 @@ impl Renderer {
                     } else {
                         Level::First
                     });
-                match &self.pdf {
-                    Some(r) => r.render(&doc)?,
-                    None => PdfRenderer::new()?.render(&doc)?,
+                match (&self.pdf, meta.second_level) {
+                    (Some(r), false) => r.render(&doc)?,
+                    (_, true) => PdfRenderer::new()?
+                        .with_error_correction(ErrorCorrection::Medium)
+                        .render(&doc)?,
+                    (None, false) => PdfRenderer::new()?.render(&doc)?,
                 }
             }
         })

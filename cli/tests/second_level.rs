@@ -283,3 +283,72 @@ fn operator_keys_are_shown_and_protected() {
         assert_eq!(mode & 0o777, 0o600);
     }
 }
+
+#[test]
+fn refresh_resigns_trust_and_status_lists_unchanged() {
+    let env = setup();
+    let before = env
+        .run(&[
+            "trust",
+            "show",
+            "trust.cwt",
+            "--root",
+            "root.key.pub",
+            "--json",
+        ])
+        .ok()
+        .json();
+    env.run(&[
+        "trust",
+        "refresh",
+        "--root-key",
+        "root.key",
+        "--trust",
+        "trust.cwt",
+    ])
+    .ok();
+    let after = env
+        .run(&[
+            "trust",
+            "show",
+            "trust.cwt",
+            "--root",
+            "root.key.pub",
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(after["seq"].as_u64(), before["seq"].as_u64().map(|s| s + 1));
+    assert_eq!(after["issuers"], before["issuers"]);
+    assert_eq!(after["operators"], before["operators"]);
+    env.run(&[
+        "status",
+        "refresh",
+        "--key",
+        "issuer.key",
+        "--list",
+        "sl.cwt",
+    ])
+    .ok();
+    assert!(env.exists("sl.cwt"));
+    // Still verifies against the refreshed lists.
+    let (code, v) = verify_token(
+        &env,
+        "token.txt",
+        "comune-bo.key",
+        &["--status-list", "sl.cwt"],
+    );
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["revocation"]["status"], "checked");
+    // Another issuer's key cannot refresh the list.
+    env.keygen("other.key");
+    env.run(&[
+        "status",
+        "refresh",
+        "--key",
+        "other.key",
+        "--list",
+        "sl.cwt",
+    ])
+    .usage_error(&["signed by another key"]);
+}

@@ -188,10 +188,15 @@ fn jsonl_rows(file: File) -> Rows {
                 Ok(n) => (line, end) = (line + 1, end + n as u64),
                 Err(e) => return Some(Err(anyhow!(e).context("cannot read the batch file"))),
             }
-            if !buf.trim_ascii().is_empty() {
+            // Windows editors start UTF-8 files with a byte-order mark.
+            let text = match line {
+                1 => buf.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&buf),
+                _ => &buf,
+            };
+            if !text.trim_ascii().is_empty() {
                 return Some(Ok(Row {
                     line,
-                    fields: json_fields(&buf),
+                    fields: json_fields(text),
                     end,
                 }));
             }
@@ -559,6 +564,7 @@ pub fn run(args: &IssueArgs) -> Result<ExitCode> {
     };
     result?;
     saved?;
+    batch.manifest.lock().unwrap().sync_all()?;
     batch.errors.commit(dir)?;
 
     let (issued, skipped, rejected) = (
@@ -602,7 +608,9 @@ mod tests {
         assert_eq!(len as usize, text.rfind('\n').unwrap() + 1);
         // A torn header counts as an empty manifest.
         assert_eq!(read_manifest(&b"line,cti"[..], |_, _| Ok(())).unwrap(), 0);
-        assert!(read_manifest(&b"line,cti\n2,x,y\n"[..], |_, _| Ok(())).is_err());
+        let damaged = format!("{MANIFEST_HEADER}\n2,00aa,000000002.txt\n");
+        assert!(read_manifest(damaged.as_bytes(), |_, _| Ok(())).is_err());
+        assert!(read_manifest(&b"cf,invalidita\n"[..], |_, _| Ok(())).is_err());
     }
 
     #[test]

@@ -328,6 +328,7 @@ pub fn report(s: SecondOutcome, as_json: bool) -> ExitCode {
             "issued_at": c.claims().issued_at().to_string(),
             "expires_at": c.claims().expires_at().to_string(),
             "details": d,
+            "revocation": crate::cmd::verify::revocation_json(c.revocation()),
         });
         println!("{v}");
     } else {
@@ -342,6 +343,10 @@ pub fn report(s: SecondOutcome, as_json: bool) -> ExitCode {
             c.kid(),
             c.claims().expires_at().strftime("%Y-%m-%d"),
             c.first_level_cti().short_ref()
+        );
+        println!(
+            "  Revocation / Revoca: {}",
+            crate::cmd::verify::revocation_text(c.revocation())
         );
         for (k, v) in detail_lines(d) {
             println!("   • {k}: {v}");

@@ -194,6 +194,17 @@ pub fn run(cmd: &StatusCommand) -> Result<()> {
             }
             Ok(())
         }
+        StatusCommand::Refresh { key, list, pass } => {
+            let key = files::read_signing_key(key, pass)?;
+            let l = IssuerList::open(list, &key)?;
+            l.save(&key)?;
+            eprintln!(
+                "re-signed {} (valid for {} days); publish it to verifiers",
+                list.display(),
+                LIST_VALIDITY.as_hours() / 24
+            );
+            Ok(())
+        }
         StatusCommand::Show { file, json } => show(file, *json),
     }
 }

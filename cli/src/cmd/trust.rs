@@ -110,6 +110,7 @@ pub fn run(cmd: &TrustCommand) -> Result<()> {
             l.remove_operator(operator)?;
             Ok(format!("removed operator {operator}"))
         }),
+        TrustCommand::Refresh { edit: e } => edit(e, |_| Ok("refreshed".to_owned())),
         TrustCommand::Show { file, root, json } => show(file, root.as_deref(), *json),
     }
 }

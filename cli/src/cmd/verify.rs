@@ -150,7 +150,7 @@ pub enum Outcome {
     Second(crate::cmd::second_level::SecondOutcome),
 }
 
-fn revocation_json(r: &Revocation) -> Value {
+pub fn revocation_json(r: &Revocation) -> Value {
     match r {
         Revocation::Checked {
             list_uri,
@@ -165,7 +165,7 @@ fn revocation_json(r: &Revocation) -> Value {
     }
 }
 
-fn revocation_text(r: &Revocation) -> String {
+pub fn revocation_text(r: &Revocation) -> String {
     match r {
         Revocation::Checked {
             list_uri,

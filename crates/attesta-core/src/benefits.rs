@@ -76,14 +76,14 @@ pub const BENEFITS: &[Benefit] = &[
         id: "targeted_employment",
         it: "Iscrizione alle liste del collocamento mirato",
         en: "Targeted-employment lists",
-        basis: "L. 68/99; invalidità > 45 %",
+        basis: "L. 68/99; invalidità ≥ 46 %",
         applies: |a| a.disability_l68() || reaches(a, 4600),
     },
     Benefit {
         id: "treatment_leave",
         it: "Congedo per cure (30 giorni l'anno)",
         en: "Paid leave for treatment (30 days a year)",
-        basis: "D.Lgs. 119/2011 art. 7; invalidità > 50 %",
+        basis: "D.Lgs. 119/2011 art. 7; invalidità ≥ 51 %",
         applies: |a| reaches(a, 5100),
     },
     Benefit {

@@ -16,6 +16,10 @@ pub struct CborLimits {
     /// Whether indefinite-length items are accepted (our own format: no;
     /// foreign codes for generic decoding: yes).
     pub allow_indefinite: bool,
+    /// Whether a map may repeat a key (our own format: no, at any depth, so
+    /// that two readers cannot take different values; foreign codes: yes,
+    /// decoding only displays them).
+    pub allow_duplicate_keys: bool,
 }
 
 impl CborLimits {
@@ -24,12 +28,14 @@ impl CborLimits {
         max_depth: 8,
         max_items: 512,
         allow_indefinite: false,
+        allow_duplicate_keys: false,
     };
     /// For generic decoding of foreign codes (EU DCC and others).
     pub const GENERIC: CborLimits = CborLimits {
         max_depth: 24,
         max_items: 16_384,
         allow_indefinite: true,
+        allow_duplicate_keys: true,
     };
 }
 
@@ -59,6 +65,12 @@ pub enum CborGuardError {
     #[error("indefinite-length CBOR item at byte {offset}, not allowed in this format")]
     Indefinite {
         /// Where.
+        offset: usize,
+    },
+    /// A map repeats a key.
+    #[error("CBOR map with a repeated key at byte {offset}")]
+    DuplicateKey {
+        /// Where the repeated key starts.
         offset: usize,
     },
     /// Bytes after the single top-level item.
@@ -179,8 +191,17 @@ impl Scanner<'_> {
                 if n.saturating_mul(per) > remaining {
                     return Err(self.malformed());
                 }
-                for _ in 0..n * per {
+                let mut keys: Vec<(usize, usize)> = Vec::new();
+                for i in 0..n * per {
+                    let start = self.pos;
                     self.item(depth + 1)?;
+                    if major == 5 && i % 2 == 0 && !self.limits.allow_duplicate_keys {
+                        let key = &self.b[start..self.pos];
+                        if keys.iter().any(|&(s, e)| &self.b[s..e] == key) {
+                            return Err(CborGuardError::DuplicateKey { offset: start });
+                        }
+                        keys.push((start, self.pos));
+                    }
                 }
                 Ok(())
             }
@@ -251,6 +272,19 @@ mod tests {
             check(&tags, CborLimits::GENERIC),
             Err(CborGuardError::TooDeep { .. })
         ));
+    }
+
+    #[test]
+    fn duplicate_keys_at_any_depth() {
+        // {1: {"a": 1, "a": 2}}
+        let nested = [0xa1, 0x01, 0xa2, 0x61, b'a', 0x01, 0x61, b'a', 0x02];
+        assert_eq!(
+            check(&nested, CborLimits::STRICT),
+            Err(CborGuardError::DuplicateKey { offset: 6 })
+        );
+        assert!(check(&nested, CborLimits::GENERIC).is_ok());
+        // Same value under different keys is fine.
+        assert!(check(&[0xa2, 0x01, 0x00, 0x02, 0x00], CborLimits::STRICT).is_ok());
     }
 
     #[test]

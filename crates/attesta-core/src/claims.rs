@@ -259,8 +259,15 @@ mod tests {
     fn duplicates_and_bad_types() {
         // {4: 1, 4: 2}
         let dup = [0xa2, 0x04, 0x01, 0x04, 0x02];
+        // Caught by the guard before any value is built.
         assert_eq!(
-            ClaimSet::parse(&dup, CborLimits::STRICT),
+            ClaimSet::parse(&dup, CborLimits::STRICT)
+                .unwrap_err()
+                .code(),
+            "cbor_duplicate_key"
+        );
+        assert_eq!(
+            ClaimSet::parse(&dup, CborLimits::GENERIC),
             Err(FormatError::MalformedClaims("duplicate claim key"))
         );
         // {4: 1.5}

@@ -64,6 +64,13 @@ impl UnverifiedSign1 {
         if !sign1.unprotected.key_id.is_empty() {
             return Err(FormatError::MalformedCose("kid in the unprotected header"));
         }
+        // Nothing else may sit where it is not signed either: one
+        // credential, one encoding.
+        if !sign1.unprotected.is_empty() {
+            return Err(FormatError::MalformedCose(
+                "unprotected header is not empty",
+            ));
+        }
         let ph = &sign1.protected.header;
         match &ph.alg {
             Some(RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA)) => {}
@@ -237,6 +244,15 @@ mod tests {
         assert!(matches!(
             bad(ok(), HeaderBuilder::new().key_id(kid.clone())),
             Some(FormatError::MalformedCose(_))
+        ));
+        assert!(matches!(
+            bad(
+                ok(),
+                HeaderBuilder::new().value(15, ciborium::Value::Integer(1.into()))
+            ),
+            Some(FormatError::MalformedCose(
+                "unprotected header is not empty"
+            ))
         ));
         assert!(bad(ok(), HeaderBuilder::new()).is_none());
     }

@@ -157,7 +157,7 @@ pub enum IssueError {
     #[error("the validity ends before it starts; check --valid-until / --valid-days")]
     ValidityOrder,
     /// The revision date cannot be encoded.
-    #[error("the revision date must be after 1970-01-01")]
+    #[error("the revision date must be between 1970-01-02 and 2149-06-06")]
     RevisionDate,
     /// Bad KDF parameters.
     #[error(transparent)]
@@ -189,35 +189,38 @@ pub(crate) fn days_to_date(days: u64) -> Option<Date> {
     epoch().checked_add(Span::new().try_days(d).ok()?).ok()
 }
 
-fn attestation_plaintext(a: &Attestation) -> Result<Vec<u8>, IssueError> {
-    let mut items = vec![Value::Integer(a.to_flags().into())];
-    if let Some(r) = a.revision() {
-        items.push(Value::Integer(
-            date_to_days(r).ok_or(IssueError::RevisionDate)?.into(),
-        ));
-    }
-    let mut out = Vec::with_capacity(8);
-    let _ = ciborium::into_writer(&Value::Array(items), &mut out);
-    Ok(out)
+/// Length of the first-level plaintext. It is fixed so that the length of
+/// the ciphertext (and of the QR text) says nothing about the content.
+pub const PLAINTEXT_LEN: usize = 7;
+
+/// `[flags, revision_days]` with both integers always in their two-byte
+/// form (CBOR `0x19`), and 0 for "no revision date": 7 bytes whatever the
+/// attestation says.
+fn attestation_plaintext(a: &Attestation) -> Result<[u8; PLAINTEXT_LEN], IssueError> {
+    let flags = u16::try_from(a.to_flags()).map_err(|_| IssueError::RevisionDate)?;
+    let days = match a.revision() {
+        None => 0,
+        Some(r) => date_to_days(r)
+            .and_then(|d| u16::try_from(d).ok())
+            .filter(|d| *d > 0)
+            .ok_or(IssueError::RevisionDate)?,
+    };
+    let [f0, f1] = flags.to_be_bytes();
+    let [d0, d1] = days.to_be_bytes();
+    Ok([0x82, 0x19, f0, f1, 0x19, d0, d1])
 }
 
 fn attestation_from_plaintext(b: &[u8]) -> Result<Attestation, FormatError> {
-    crate::cbor_guard::check(b, CborLimits::STRICT)?;
-    let v: Value =
-        ciborium::from_reader(b).map_err(|_| FormatError::MalformedClaims("attestation"))?;
-    let Value::Array(items) = v else {
-        return Err(FormatError::MalformedClaims("attestation"));
-    };
     let bad = || FormatError::MalformedClaims("attestation");
-    let (flags, rev) = match items.as_slice() {
-        [f] => (claims::as_u64(f).ok_or_else(bad)?, None),
-        [f, r] => (
-            claims::as_u64(f).ok_or_else(bad)?,
-            Some(days_to_date(claims::as_u64(r).ok_or_else(bad)?).ok_or_else(bad)?),
-        ),
-        _ => return Err(bad()),
+    let &[0x82, 0x19, f0, f1, 0x19, d0, d1] = b else {
+        return Err(bad());
     };
-    Ok(Attestation::from_flags(flags, rev)?)
+    let flags = u16::from_be_bytes([f0, f1]);
+    let rev = match u16::from_be_bytes([d0, d1]) {
+        0 => None,
+        d => Some(days_to_date(u64::from(d)).ok_or_else(bad)?),
+    };
+    Ok(Attestation::from_flags(u64::from(flags), rev)?)
 }
 
 /// Issues a first-level code with a fresh random cti.
@@ -255,6 +258,7 @@ pub fn issue_first_level_with_key(
         return Err(IssueError::ValidityOrder);
     }
     let ct = ekey.seal(cti.as_bytes(), &attestation_plaintext(&req.attestation)?);
+    debug_assert_eq!(ct.len(), PLAINTEXT_LEN + 16);
     let envelope = envelope_to_value(&req.kdf, ct);
     let mut c = ClaimSet::new();
     if let Some(iss) = &req.issuer {
@@ -568,6 +572,45 @@ mod tests {
             claims.envelope().open(&cf, claims.cti(), &tight),
             Err(OpenError::KdfParamsOutOfBounds { .. })
         ));
+    }
+
+    #[test]
+    fn code_length_does_not_depend_on_the_content() {
+        let key = SigningKey::from_seed(&[5u8; 32]);
+        let cf = CodiceFiscale::parse("RSSMRA85T10A562S").unwrap();
+        let mut lens = std::collections::BTreeSet::new();
+        for a in [
+            Attestation::builder().deafness(true).build().unwrap(),
+            typical().attestation,
+            Attestation::builder()
+                .invalidity(InvalidityAssessment::Total)
+                .blindness(true)
+                .deafness(true)
+                .handicap(HandicapGrade::Comma3Grave)
+                .accompaniment(true)
+                .reduced_walking(true)
+                .revision(Date::constant(2149, 6, 6))
+                .build()
+                .unwrap(),
+        ] {
+            let req = FirstLevelRequest {
+                attestation: a,
+                ..typical()
+            };
+            let c = issue_first_level_with_cti(&key, &cf, &req, Cti::from_bytes([9; 8])).unwrap();
+            lens.insert(c.text().len());
+        }
+        assert_eq!(lens.len(), 1, "{lens:?}");
+        let mut req = typical();
+        req.attestation = Attestation::builder()
+            .deafness(true)
+            .revision(Date::constant(2149, 6, 7))
+            .build()
+            .unwrap();
+        assert_eq!(
+            issue_first_level(&key, &cf, &req).err(),
+            Some(IssueError::RevisionDate)
+        );
     }
 
     #[test]

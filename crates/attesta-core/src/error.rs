@@ -103,6 +103,7 @@ impl FormatError {
             FormatError::Cbor(CborGuardError::TooManyItems { .. }) => "cbor_too_many_items",
             FormatError::Cbor(CborGuardError::Indefinite { .. }) => "cbor_indefinite_length",
             FormatError::Cbor(CborGuardError::TrailingBytes { .. }) => "cbor_trailing_bytes",
+            FormatError::Cbor(CborGuardError::DuplicateKey { .. }) => "cbor_duplicate_key",
             FormatError::Cbor(_) => "malformed_cbor",
             FormatError::MalformedCose(_) => "malformed_cose",
             FormatError::UnsupportedAlgorithm => "unsupported_alg",

@@ -191,11 +191,102 @@ pub fn issue_second_level(
     cf: &CodiceFiscale,
     req: &SecondLevelRequest,
 ) -> Result<IssuedCredential, IssueError> {
+    let cti = Cti::random()?;
+    issue_with_rng(
+        key,
+        cf,
+        req,
+        cti,
+        &mut getrandom::rand_core::UnwrapErr(getrandom::SysRng),
+    )
+}
+
+/// **For test vectors only.** Issues a second-level token with a given cti
+/// and an HPKE ephemeral key derived from `ephemeral_seed`, so that the
+/// token is reproducible byte for byte (Ed25519 and the inner envelope are
+/// deterministic already).
+///
+/// Never use it for real tokens: a reused seed reuses the ephemeral key,
+/// and a reused cti breaks the inner envelope's uniqueness.
+#[doc(hidden)]
+pub fn issue_second_level_deterministic(
+    key: &SigningKey,
+    cf: &CodiceFiscale,
+    req: &SecondLevelRequest,
+    cti: Cti,
+    ephemeral_seed: [u8; 32],
+) -> Result<IssuedCredential, IssueError> {
+    issue_with_rng(key, cf, req, cti, &mut SeededRng::new(ephemeral_seed))
+}
+
+/// A deterministic byte stream for [`issue_second_level_deterministic`]:
+/// block `i` is SHA-256("attesta/v1/test-vector-rng" || seed || i as u64
+/// big-endian). Only the HPKE ephemeral key is drawn from it.
+struct SeededRng {
+    seed: [u8; 32],
+    counter: u64,
+    block: [u8; 32],
+    used: usize,
+}
+
+impl SeededRng {
+    fn new(seed: [u8; 32]) -> Self {
+        SeededRng {
+            seed,
+            counter: 0,
+            block: [0; 32],
+            used: 32,
+        }
+    }
+}
+
+impl getrandom::rand_core::TryRng for SeededRng {
+    type Error = core::convert::Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        let mut b = [0; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        let mut b = [0; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        use sha2::Digest;
+        for out in dst {
+            if self.used == self.block.len() {
+                let mut h = sha2::Sha256::new();
+                h.update(b"attesta/v1/test-vector-rng");
+                h.update(self.seed);
+                h.update(self.counter.to_be_bytes());
+                self.block = h.finalize().into();
+                self.counter += 1;
+                self.used = 0;
+            }
+            *out = self.block[self.used];
+            self.used += 1;
+        }
+        Ok(())
+    }
+}
+
+impl getrandom::rand_core::TryCryptoRng for SeededRng {}
+
+fn issue_with_rng(
+    key: &SigningKey,
+    cf: &CodiceFiscale,
+    req: &SecondLevelRequest,
+    cti: Cti,
+    rng: &mut impl getrandom::rand_core::CryptoRng,
+) -> Result<IssuedCredential, IssueError> {
     req.details.validate()?;
     if req.expires_at <= req.issued_at {
         return Err(IssueError::ValidityOrder);
     }
-    let cti = Cti::random()?;
     let ekey = EnvelopeKey::derive(
         cf,
         cti.as_bytes(),
@@ -209,14 +300,16 @@ pub fn issue_second_level(
         .operator_key
         .hpke()
         .map_err(|_| IssueError::OperatorKey)?;
-    let (enc, sealed) = hpke::single_shot_seal::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
-        &OpModeS::Base,
-        &pk,
-        HPKE_INFO,
-        &inner,
-        &hpke_aad(&cti, &req.audience),
-    )
-    .map_err(|_| IssueError::OperatorKey)?;
+    let (enc, sealed) =
+        hpke::single_shot_seal_with_rng::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
+            &OpModeS::Base,
+            &pk,
+            HPKE_INFO,
+            &inner,
+            &hpke_aad(&cti, &req.audience),
+            rng,
+        )
+        .map_err(|_| IssueError::OperatorKey)?;
 
     let mut c = ClaimSet::new();
     c.set(claims::AUD, Value::Text(req.audience.clone()));
@@ -412,6 +505,60 @@ mod tests {
             expires_at: now + SignedDuration::from_hours(24 * 30),
             kdf: KdfParams::INSECURE_TEST,
         }
+    }
+
+    #[test]
+    fn deterministic_issuance_reproduces_and_opens() {
+        let issuer = SigningKey::from_seed(&[4; 32]);
+        let op = OperatorSecretKey::from_bytes(&[9; 32]).unwrap();
+        let cf = CodiceFiscale::parse("RSSMRA85T10A562S").unwrap();
+        let r = req(&op);
+        let cti = Cti::from_bytes([5; 8]);
+        let a = issue_second_level_deterministic(&issuer, &cf, &r, cti, [1; 32]).unwrap();
+        let b = issue_second_level_deterministic(&issuer, &cf, &r, cti, [1; 32]).unwrap();
+        assert_eq!(a.text(), b.text());
+        assert_eq!(a.cti(), cti);
+        // Another seed, another ephemeral key: another token, same content.
+        let c = issue_second_level_deterministic(&issuer, &cf, &r, cti, [2; 32]).unwrap();
+        assert_ne!(a.text(), c.text());
+        for t in [&a, &c] {
+            let code = SecondLevelCode::parse(t.text()).unwrap();
+            let claims = SecondLevelClaims::from_verified(
+                &code.sign1().verify(&issuer.public_key()).unwrap(),
+            )
+            .unwrap();
+            assert_eq!(claims.cti(), &cti);
+            assert_eq!(
+                claims
+                    .sealed()
+                    .open(
+                        &op,
+                        &cf,
+                        claims.cti(),
+                        claims.audience(),
+                        &KdfLimits::default()
+                    )
+                    .unwrap(),
+                r.details
+            );
+        }
+        // The stream itself: fixed, and not the seed repeated.
+        use getrandom::rand_core::Rng;
+        let mut rng = SeededRng::new([0; 32]);
+        let mut x = [0u8; 40];
+        rng.fill_bytes(&mut x);
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(b"attesta/v1/test-vector-rng");
+        h.update([0u8; 32]);
+        h.update(0u64.to_be_bytes());
+        let first: [u8; 32] = h.finalize().into();
+        assert_eq!(x[..32], first);
+        let mut again = SeededRng::new([0; 32]);
+        let (mut p, mut q) = ([0u8; 13], [0u8; 27]);
+        again.fill_bytes(&mut p);
+        again.fill_bytes(&mut q);
+        assert_eq!([&p[..], &q[..]].concat(), x);
     }
 
     #[test]

@@ -119,12 +119,18 @@ pub fn decode_body(body: &str, max_len: usize) -> Result<Vec<u8>, FormatError> {
 
 fn inflate(z: &[u8], max_len: usize) -> Result<Vec<u8>, FormatError> {
     let mut out = Vec::new();
+    let mut dec = ZlibDecoder::new(z);
     // Read one byte past the cap to tell "exactly at the cap" from "beyond".
-    let mut dec = ZlibDecoder::new(z).take(max_len as u64 + 1);
-    dec.read_to_end(&mut out)
+    (&mut dec)
+        .take(max_len as u64 + 1)
+        .read_to_end(&mut out)
         .map_err(|_| FormatError::BadCompression)?;
     if out.len() > max_len {
         return Err(FormatError::TooLarge { max: max_len });
+    }
+    // Bytes after the zlib stream would give one code several encodings.
+    if dec.total_in() != z.len() as u64 {
+        return Err(FormatError::BadCompression);
     }
     Ok(out)
 }
@@ -197,6 +203,16 @@ mod tests {
         );
         let long = format!("AT1:{}", "0".repeat(MAX_TEXT_LEN));
         assert!(matches!(decode(&long), Err(FormatError::TooLong { .. })));
+        // A valid stream followed by junk.
+        let mut z = ZlibEncoder::new(Vec::new(), Compression::best());
+        z.write_all(&[0xd2; 300]).unwrap();
+        let mut junk = z.finish().unwrap();
+        assert!(decode(&format!("AT1:{}", base45::encode(&junk))).is_ok());
+        junk.extend_from_slice(b"JUNK");
+        assert_eq!(
+            decode(&format!("AT1:{}", base45::encode(&junk))),
+            Err(FormatError::BadCompression)
+        );
         // zlib header followed by garbage.
         let t = format!("AT1:{}", base45::encode([0x78, 0x9c, 0xff, 0xff, 0x00]));
         assert_eq!(decode(&t), Err(FormatError::BadCompression));

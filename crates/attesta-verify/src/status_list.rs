@@ -62,6 +62,7 @@ pub const TOKEN_LIMITS: CborLimits = CborLimits {
     max_depth: 8,
     max_items: 64,
     allow_indefinite: false,
+    allow_duplicate_keys: false,
 };
 
 /// Share of a list's entries, in percent, that an [`IndexAllocator`] hands
@@ -1274,7 +1275,8 @@ mod tests {
                 (Value::Text("bits".into()), Value::Integer(1.into())),
                 (Value::Text("lst".into()), Value::Bytes(good.clone())),
             ])),
-            "status_list_malformed"
+            // Repeated keys are refused by the CBOR guard, at any depth.
+            "cbor_duplicate_key"
         );
         // Unknown members are skipped.
         let mut with_extra = match sl_value(1, good.clone()) {

@@ -47,6 +47,7 @@ const TRUST_LIMITS: CborLimits = CborLimits {
     max_depth: 8,
     max_items: 200_000,
     allow_indefinite: false,
+    allow_duplicate_keys: false,
 };
 
 /// An issuer key in a trust list.
@@ -187,6 +188,16 @@ fn check_id(id: &str) -> Result<(), TrustError> {
         .ok_or_else(|| TrustError::InvalidId(id.chars().take(64).collect()))
 }
 
+/// A map with its text keys in deterministic order (RFC 8949 §4.2.1: by
+/// encoded bytes, i.e. shorter keys first, then bytewise).
+fn canonical_map(mut m: Vec<(Value, Value)>) -> Value {
+    m.sort_by(|(a, _), (b, _)| match (a, b) {
+        (Value::Text(a), Value::Text(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
+        _ => std::cmp::Ordering::Equal,
+    });
+    Value::Map(m)
+}
+
 fn t_val(t: Timestamp) -> Value {
     Value::Integer(t.as_second().into())
 }
@@ -285,7 +296,7 @@ impl TrustList {
                 if let Some(u) = e.valid_until {
                     m.push((text("until"), t_val(u)));
                 }
-                Value::Map(m)
+                canonical_map(m)
             })
             .collect();
         let operators = self
@@ -303,7 +314,7 @@ impl TrustList {
                 if let Some(u) = o.valid_until {
                     m.push((text("until"), t_val(u)));
                 }
-                Value::Map(m)
+                canonical_map(m)
             })
             .collect();
         let denied = self
@@ -311,7 +322,7 @@ impl TrustList {
             .iter()
             .map(|k| Value::Bytes(k.as_bytes().to_vec()))
             .collect();
-        let body = Value::Map(vec![
+        let body = canonical_map(vec![
             (text("seq"), Value::Integer(self.seq.into())),
             (text("issuers"), Value::Array(issuers)),
             (text("operators"), Value::Array(operators)),

@@ -12,6 +12,7 @@
 
 use attesta_core::cf::{CfError, CodiceFiscale};
 use attesta_core::claims::StatusRef;
+use attesta_core::cose::{UnverifiedSign1, VerifiedPayload};
 use attesta_core::credential::{Cti, FirstLevelClaims, FirstLevelCode, OpenError};
 use attesta_core::envelope::KdfLimits;
 use attesta_core::error::FormatError;
@@ -19,7 +20,6 @@ use attesta_core::keys::Kid;
 use attesta_core::model::Attestation;
 use attesta_core::model::SecondLevelDetails;
 use attesta_core::operator_key::OperatorSecretKey;
-use attesta_core::cose::{UnverifiedSign1, VerifiedPayload};
 use attesta_core::second_level::{SecondLevelClaims, SecondLevelCode};
 use jiff::{SignedDuration, Timestamp};
 
@@ -353,6 +353,15 @@ impl Verifier {
             .signers(&u)
             .map_err(|_| VerifyError::StatusListUntrusted)?;
         let token = StatusListToken::from_verified(&payload)?;
+        // A retired key may not publish new lists: only entries valid when
+        // the list was issued count as its signers.
+        let signers: Vec<&IssuerEntry> = signers
+            .into_iter()
+            .filter(|e| e.valid_at(token.issued_at))
+            .collect();
+        if signers.is_empty() {
+            return Err(VerifyError::StatusListUntrusted);
+        }
         let now = self.effective_time(now);
         let stale = token
             .expires_at
@@ -420,7 +429,11 @@ impl Verifier {
         iat: Timestamp,
         iss: Option<&str>,
     ) -> Result<&'a IssuerEntry, VerifyError> {
-        let valid: Vec<&IssuerEntry> = signers.iter().copied().filter(|e| e.valid_at(iat)).collect();
+        let valid: Vec<&IssuerEntry> = signers
+            .iter()
+            .copied()
+            .filter(|e| e.valid_at(iat))
+            .collect();
         let chosen = iss
             .and_then(|i| valid.iter().find(|e| e.id == i))
             .or(valid.first())
