@@ -370,6 +370,8 @@ impl SecondLevelCode {
 #[derive(Clone, Debug)]
 pub struct SecondLevelClaims {
     audience: String,
+    issuer: Option<String>,
+    not_before: Option<Timestamp>,
     issued_at: Timestamp,
     expires_at: Timestamp,
     cti: Cti,
@@ -397,6 +399,8 @@ impl SecondLevelClaims {
                 .text(claims::AUD, "aud")?
                 .ok_or(FormatError::MissingClaim("aud"))?
                 .to_owned(),
+            issuer: c.text(claims::ISS, "iss")?.map(str::to_owned),
+            not_before: c.time(claims::NBF, "nbf")?,
             issued_at: c.required_time(claims::IAT, "iat")?,
             expires_at: c.required_time(claims::EXP, "exp")?,
             cti: cti_of(claims::CTI, "cti")?,
@@ -411,6 +415,14 @@ impl SecondLevelClaims {
     /// The operator id the token is addressed to.
     pub fn audience(&self) -> &str {
         &self.audience
+    }
+    /// `iss`, if the token names its issuer.
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+    /// `nbf`, if the token starts later than it was issued.
+    pub fn not_before(&self) -> Option<Timestamp> {
+        self.not_before
     }
     /// `iat`.
     pub fn issued_at(&self) -> Timestamp {

@@ -550,8 +550,13 @@ impl Verifier {
         let code = SecondLevelCode::parse(text)?;
         let (signers, payload) = self.signers(code.sign1())?;
         let claims = SecondLevelClaims::from_verified(&payload)?;
-        let issuer = Self::signer_at(&signers, claims.issued_at(), None)?;
-        self.check_dates(claims.issued_at(), None, claims.expires_at(), now)?;
+        let issuer = Self::signer_at(&signers, claims.issued_at(), claims.issuer())?;
+        self.check_dates(
+            claims.issued_at(),
+            claims.not_before(),
+            claims.expires_at(),
+            now,
+        )?;
         let revocation = self.check_revocation(claims.status(), issuer)?;
         // Which accredited operators does this key belong to?
         let ours = operator.public_key().to_bytes();
@@ -575,6 +580,7 @@ impl Verifier {
         };
         Ok(CheckedToken {
             issuer: issuer.clone(),
+            operator_key: operator.public_key(),
             operator_id: op.id.clone(),
             claims,
             revocation,
@@ -588,6 +594,8 @@ impl Verifier {
 #[derive(Clone, Debug)]
 pub struct CheckedToken {
     issuer: IssuerEntry,
+    /// The accredited key the checks were made for: step 2 must use it.
+    operator_key: attesta_core::operator_key::OperatorPublicKey,
     operator_id: String,
     claims: SecondLevelClaims,
     revocation: Revocation,
@@ -602,6 +610,9 @@ impl CheckedToken {
         operator: &OperatorSecretKey,
         cf: &str,
     ) -> Result<VerifiedDetails, VerifyError> {
+        if operator.public_key() != self.operator_key {
+            return Err(VerifyError::NotForThisOperator);
+        }
         let cf = CodiceFiscale::parse(cf).map_err(VerifyError::CfMalformed)?;
         let details = self
             .claims
@@ -749,5 +760,79 @@ impl VerifiedAttestation {
     /// The checks of step 1 (issuer, dates, revocation).
     pub fn checked(&self) -> &CheckedCredential {
         &self.checked
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trust::{OperatorEntry, TrustList};
+    use attesta_core::credential::Cti;
+    use attesta_core::envelope::KdfParams;
+    use attesta_core::keys::SigningKey;
+    use attesta_core::second_level::{SecondLevelRequest, issue_second_level};
+
+    #[test]
+    fn step_two_must_use_the_key_that_passed_step_one() {
+        let (root, issuer) = (
+            SigningKey::from_seed(&[1; 32]),
+            SigningKey::from_seed(&[2; 32]),
+        );
+        let (op, other) = (OperatorSecretKey::generate(), OperatorSecretKey::generate());
+        let now = Timestamp::from_second(1_795_000_000).unwrap();
+        let mut list = TrustList::default();
+        list.add_issuer("INPS", issuer.public_key(), None).unwrap();
+        list.add_operator(OperatorEntry {
+            id: "comune-bo".into(),
+            name: "Comune di Bologna".into(),
+            sealing_key: op.public_key().to_bytes(),
+            valid_from: None,
+            valid_until: None,
+        })
+        .unwrap();
+        let trust = list.sign(&root, now, now + SignedDuration::from_hours(24));
+        let v = Verifier::new(
+            &trust,
+            &root.public_key(),
+            &mut TrustState::default(),
+            Policy::default(),
+            now,
+        )
+        .unwrap();
+        let cf = CodiceFiscale::parse("RSSMRA85T10A562S").unwrap();
+        let token = issue_second_level(
+            &issuer,
+            &cf,
+            &SecondLevelRequest {
+                details: SecondLevelDetails {
+                    deafness: true,
+                    ..Default::default()
+                },
+                audience: "comune-bo".into(),
+                operator_key: op.public_key(),
+                first_level_cti: Cti::from_bytes([3; 8]),
+                status: None,
+                issued_at: now,
+                expires_at: now + SignedDuration::from_hours(24),
+                kdf: KdfParams::INSECURE_TEST,
+            },
+        )
+        .unwrap();
+        let checked = v.check_second_level(token.text(), &op, now).unwrap();
+        assert!(
+            checked
+                .open_str(&op, cf.as_str())
+                .unwrap()
+                .details()
+                .deafness
+        );
+        assert_eq!(
+            checked.open_str(&other, cf.as_str()).err(),
+            Some(VerifyError::NotForThisOperator)
+        );
+        assert_eq!(
+            v.check_second_level(token.text(), &other, now).err(),
+            Some(VerifyError::OperatorNotAccredited)
+        );
     }
 }
