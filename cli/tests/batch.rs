@@ -299,10 +299,11 @@ fn resume_after_a_complete_run() {
     assert_eq!(errors(&out).keys().copied().collect::<Vec<_>>(), [12]);
 }
 
+/// A random number below `n` (0 when `n` is 0).
 fn random_below(n: u64) -> u64 {
     let mut b = [0u8; 8];
     getrandom::fill(&mut b).unwrap();
-    u64::from_le_bytes(b) % n
+    u64::from_le_bytes(b) % n.max(1)
 }
 
 #[test]

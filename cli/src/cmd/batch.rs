@@ -16,7 +16,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
 use attesta_core::claims::StatusRef;
-use attesta_core::credential::issue_first_level;
+use attesta_core::credential::issue_first_level_reusing;
+use attesta_core::envelope::KdfMemory;
 use attesta_core::envelope::KdfParams;
 use attesta_core::keys::SigningKey;
 use attesta_verify::status_list::IndexAllocator;
@@ -426,7 +427,12 @@ impl Batch<'_> {
         let iss = self.args.include_iss.then(|| self.args.issuer.clone());
         let req = issue::request(p, self.now, status, iss, self.kdf);
         let format = self.args.format;
-        let out = issue_first_level(&self.key, &p.cf, &req)
+        thread_local! {
+            // One Argon2id working area per worker: see KdfMemory.
+            static KDF_MEMORY: std::cell::RefCell<KdfMemory> = std::cell::RefCell::default();
+        }
+        let out = KDF_MEMORY
+            .with_borrow_mut(|mem| issue_first_level_reusing(&self.key, &p.cf, &req, mem))
             .map_err(|e| e.to_string())
             .and_then(|c| {
                 let m = issue::meta(

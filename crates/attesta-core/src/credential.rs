@@ -245,6 +245,25 @@ pub fn issue_first_level_with_cti(
     issue_first_level_with_key(key, &ekey, req, cti)
 }
 
+/// [`issue_first_level`] reusing the caller's Argon2id working memory: for
+/// batches, one [`crate::envelope::KdfMemory`] per thread keeps memory flat.
+pub fn issue_first_level_reusing(
+    key: &SigningKey,
+    cf: &CodiceFiscale,
+    req: &FirstLevelRequest,
+    memory: &mut crate::envelope::KdfMemory,
+) -> Result<IssuedCredential, IssueError> {
+    let cti = Cti::random()?;
+    let ekey = EnvelopeKey::derive_reusing(
+        cf,
+        cti.as_bytes(),
+        &req.kdf,
+        EnvelopeLabel::FirstLevel,
+        memory,
+    )?;
+    issue_first_level_with_key(key, &ekey, req, cti)
+}
+
 /// The issuing pipeline after the KDF: seal, build claims, sign, encode.
 /// Public so that benchmarks can measure it apart from Argon2id; `ekey`
 /// must come from [`EnvelopeKey::derive`] for the same cti and `req.kdf`.
