@@ -382,7 +382,16 @@ pub struct IssueArgs {
     )]
     pub out: Option<String>,
     /// Rows to issue: a .csv (header with the long flag names, `cf` required) or .jsonl file.
-    #[arg(long, value_name = "ROWS", requires = "out_dir")]
+    #[arg(
+        long,
+        value_name = "ROWS",
+        requires = "out_dir",
+        conflicts_with_all = [
+            "cf", "invalidita", "minore", "over65", "cecita", "sordita", "handicap",
+            "disabilita", "accompagnamento", "deambulazione_ridotta", "rivedibile",
+            "valid_until", "valid_days",
+        ]
+    )]
     pub batch: Option<PathBuf>,
     /// Directory for batch outputs, errors.csv and manifest.csv.
     #[arg(long, value_name = "DIR")]
