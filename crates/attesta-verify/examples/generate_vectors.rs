@@ -11,22 +11,29 @@
 //! checks every file against the library.
 //!
 //! Crafted codes are built with the real building blocks (the library's
-//! `EnvelopeKey`, `ClaimSet`, Ed25519 keys, ciborium, base45, flate2), never
-//! by constructing error values: each negative vector is an input, and the
-//! expected error is what a correct verifier must answer.
+//! `EnvelopeKey`, `ClaimSet`, Ed25519 keys, ciborium, base45, flate2; for
+//! second-level details that issuance refuses, HPKE written out here and
+//! checked against the library's), never by constructing error values: each
+//! negative vector is an input, and the expected error is what a correct
+//! verifier must answer.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use attesta_core::cbor_guard::CborLimits;
 use attesta_core::cf::{CodiceFiscale, personal_check_char, temporary_check_digit};
 use attesta_core::claims::{self, ClaimSet, StatusRef};
 use attesta_core::credential::{Cti, FirstLevelRequest, issue_first_level_with_cti};
 use attesta_core::envelope::{EnvelopeKey, EnvelopeLabel, KdfParams};
 use attesta_core::inspect::inspect;
 use attesta_core::keys::{Kid, SigningKey};
-use attesta_core::model::{Attestation, HandicapGrade, InvalidityAssessment};
+use attesta_core::model::{
+    Attestation, BlindnessClass, HandicapGrade, InvalidityAssessment, SecondLevelDetails,
+};
+use attesta_core::operator_key::{OperatorPublicKey, OperatorSecretKey};
+use attesta_core::second_level::{SecondLevelRequest, issue_second_level_deterministic};
 use attesta_verify::status_list::{CredentialStatus, StatusBits, StatusList, StatusListToken};
-use attesta_verify::trust::{IssuerEntry, TrustList};
+use attesta_verify::trust::{IssuerEntry, OperatorEntry, TrustList};
 use ciborium::Value;
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
@@ -97,6 +104,12 @@ struct World {
     compromised: Key,
     col_a: Key,
     col_b: Key,
+    /// Accredited operator `comune-bo`: most tokens are addressed to it.
+    op_a: OpKey,
+    /// Accredited operator `tper-bo`.
+    op_b: OpKey,
+    /// An X25519 key accredited nowhere.
+    op_stranger: OpKey,
 }
 
 impl World {
@@ -137,6 +150,9 @@ impl World {
                 role: "issuer INPS, key B (its kid collides with key A)",
                 seed: col(150427),
             },
+            op_a: OpKey { secret: [0x77; 32] },
+            op_b: OpKey { secret: [0x78; 32] },
+            op_stranger: OpKey { secret: [0x79; 32] },
         };
         assert_eq!(w.col_a.kid(), w.col_b.kid(), "the kid collision seeds");
         assert_ne!(w.col_a.pem(), w.col_b.pem());
@@ -330,7 +346,7 @@ fn envelope_value(kdf: &KdfParams, ct: Vec<u8>) -> Value {
     ])
 }
 
-/// The first-level plaintext `[flags, ?revision_days]` (docs/format.md).
+/// The first-level plaintext `[flags, revision_days]` (docs/format.md, section 7).
 fn plaintext_of(a: &Attestation) -> Vec<u8> {
     raw_plaintext(flags_of(a), a.revision())
 }
@@ -380,12 +396,13 @@ fn days_since_epoch(d: Date) -> i64 {
         .into()
 }
 
+/// `82 19 hh ll 19 hh ll`: both integers always in their two-byte form,
+/// revision 0 for none, so that every plaintext is 7 bytes.
 fn raw_plaintext(flags: i64, revision: Option<Date>) -> Vec<u8> {
-    let mut items = vec![int(flags)];
-    if let Some(r) = revision {
-        items.push(int(days_since_epoch(r)));
-    }
-    cbor(&Value::Array(items))
+    let two = |x: i64| u16::try_from(x).expect("fits two bytes").to_be_bytes();
+    let [f0, f1] = two(flags);
+    let [d0, d1] = two(revision.map_or(0, days_since_epoch));
+    vec![0x82, 0x19, f0, f1, 0x19, d0, d1]
 }
 
 // ---------------------------------------------------------------------------
@@ -486,6 +503,13 @@ enum Outcome {
         issuer_id: &'static str,
         revocation: &'static str,
     },
+    /// A second-level token that opens.
+    ValidToken {
+        details: SecondLevelDetails,
+        issuer_id: &'static str,
+        operator_id: &'static str,
+        revocation: &'static str,
+    },
     Invalid {
         code: &'static str,
         stage: &'static str,
@@ -508,6 +532,8 @@ struct V {
     cf_for_verify: String,
     outcome: Outcome,
     annotated: Option<Annotated>,
+    /// Second-level vectors only (`kind: "second_level"`).
+    l2: Option<L2>,
 }
 
 impl V {
@@ -535,6 +561,7 @@ impl V {
             },
             inputs: Some(c),
             annotated: None,
+            l2: None,
         }
     }
 
@@ -565,6 +592,7 @@ impl V {
                 cf_error: None,
             },
             annotated: None,
+            l2: None,
         }
     }
 
@@ -584,11 +612,16 @@ impl V {
     }
 
     fn is_positive(&self) -> bool {
-        matches!(self.outcome, Outcome::Valid { .. })
+        matches!(
+            self.outcome,
+            Outcome::Valid { .. } | Outcome::ValidToken { .. }
+        )
     }
 
     fn set_revocation(&mut self, r: &'static str) {
-        if let Outcome::Valid { revocation, .. } = &mut self.outcome {
+        if let Outcome::Valid { revocation, .. } | Outcome::ValidToken { revocation, .. } =
+            &mut self.outcome
+        {
             *revocation = r;
         }
     }
@@ -638,7 +671,14 @@ struct KdfOut {
 }
 
 #[derive(Serialize)]
-struct InputsOut {
+#[serde(untagged)]
+enum InputsOut {
+    First(FirstInputsOut),
+    Second(TokenInputsOut),
+}
+
+#[derive(Serialize)]
+struct FirstInputsOut {
     cf: String,
     attestation: Attestation,
     issued_at: String,
@@ -684,9 +724,41 @@ struct InvalidOut {
 }
 
 #[derive(Serialize)]
+struct TokenInputsOut {
+    cf: String,
+    details: SecondLevelDetails,
+    audience: String,
+    /// The X25519 key the details are sealed to.
+    operator_public_hex: String,
+    first_level_cti_hex: String,
+    status: Option<StatusRef>,
+    issued_at: String,
+    expires_at: String,
+    cti_hex: String,
+    ephemeral_seed_hex: String,
+    kdf: KdfOut,
+}
+
+#[derive(Serialize)]
+struct ValidTokenOut {
+    valid: bool,
+    details: SecondLevelDetails,
+    issuer: &'static str,
+    kid: String,
+    operator_id: &'static str,
+    revocation: &'static str,
+    cti_hex: String,
+    first_level_cti_hex: String,
+    issued_at: String,
+    expires_at: String,
+    decoded: DecodedOut,
+}
+
+#[derive(Serialize)]
 #[serde(untagged)]
 enum ExpectedOut {
     Valid(Box<ValidOut>),
+    ValidToken(Box<ValidTokenOut>),
     Invalid(InvalidOut),
 }
 
@@ -723,6 +795,12 @@ struct VectorOut {
     status_lists_hex: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     policy: Option<PolicyOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operator_secret_hex: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operator_public_hex: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verify_as: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     inputs: Option<InputsOut>,
     qr_text: String,
@@ -774,6 +852,30 @@ fn render(v: &V) -> VectorOut {
                 decoded: decoded(&v.qr_text),
             }))
         }
+        Outcome::ValidToken {
+            details,
+            issuer_id,
+            operator_id,
+            revocation,
+        } => {
+            let t =
+                v.l2.as_ref()
+                    .and_then(|l| l.inputs.as_ref().or(l.crafted_from.as_ref()))
+                    .expect("positive tokens have inputs or are crafted from a token");
+            ExpectedOut::ValidToken(Box::new(ValidTokenOut {
+                valid: true,
+                details: details.clone(),
+                issuer: issuer_id,
+                kid: v.issuer.kid().to_string(),
+                operator_id,
+                revocation,
+                cti_hex: t.cti.to_string(),
+                first_level_cti_hex: t.first_level_cti.to_string(),
+                issued_at: t.iat.to_string(),
+                expires_at: t.exp.to_string(),
+                decoded: decoded(&v.qr_text),
+            }))
+        }
         Outcome::Invalid {
             code,
             stage,
@@ -785,9 +887,47 @@ fn render(v: &V) -> VectorOut {
             cf_error: *cf_error,
         }),
     };
+    let l2 = v.l2.as_ref();
+    let first_inputs = v.inputs.as_ref().map(|c| {
+        InputsOut::First(FirstInputsOut {
+            cf: c.cf.clone(),
+            attestation: c.att.clone(),
+            issued_at: c.iat.to_string(),
+            not_before: c.nbf.map(|t| t.to_string()),
+            expires_at: c.exp.to_string(),
+            status: c.status.clone(),
+            iss: c.iss.clone(),
+            cti_hex: c.cti.to_string(),
+            kdf: kdf_out(&c.kdf),
+        })
+    });
+    let token_inputs = l2.and_then(|l| l.inputs.as_ref()).map(|t| {
+        InputsOut::Second(TokenInputsOut {
+            cf: t.cf.clone(),
+            details: t.details.clone(),
+            audience: t.audience.clone(),
+            operator_public_hex: t.sealed_to.public_hex(),
+            first_level_cti_hex: t.first_level_cti.to_string(),
+            status: t.status.clone(),
+            issued_at: t.iat.to_string(),
+            expires_at: t.exp.to_string(),
+            cti_hex: t.cti.to_string(),
+            ephemeral_seed_hex: hex::encode(t.ephemeral_seed),
+            kdf: kdf_out(&t.kdf),
+        })
+    });
+    assert!(
+        l2.is_none() || v.inputs.is_none(),
+        "{}: tokens have token inputs",
+        v.name
+    );
     VectorOut {
         description: v.description.clone(),
-        kind: "first_level",
+        kind: if l2.is_some() {
+            "second_level"
+        } else {
+            "first_level"
+        },
         keys: KeysOut {
             root_seed_hex: hex::encode(WORLD_ROOT.seed),
             issuer_seed_hex: hex::encode(v.issuer.seed),
@@ -810,26 +950,23 @@ fn render(v: &V) -> VectorOut {
         policy: v.require_revocation.then_some(PolicyOut {
             revocation: "require",
         }),
-        inputs: v.inputs.as_ref().map(|c| InputsOut {
-            cf: c.cf.clone(),
-            attestation: c.att.clone(),
-            issued_at: c.iat.to_string(),
-            not_before: c.nbf.map(|t| t.to_string()),
-            expires_at: c.exp.to_string(),
-            status: c.status.clone(),
-            iss: c.iss.clone(),
-            cti_hex: c.cti.to_string(),
-            kdf: KdfOut {
-                m_mib: c.kdf.memory_mib(),
-                t: c.kdf.iterations(),
-                p: c.kdf.parallelism(),
-            },
-        }),
+        operator_secret_hex: l2.map(|l| hex::encode(l.operator.secret)),
+        operator_public_hex: l2.map(|l| l.operator.public_hex()),
+        verify_as: l2.and_then(|l| l.as_first_level.then_some("first_level")),
+        inputs: first_inputs.or(token_inputs),
         qr_text: v.qr_text.clone(),
         verify_at: v.verify_at.to_string(),
         cf_for_verify: v.cf_for_verify.clone(),
         expected,
         annotated: v.annotated.clone(),
+    }
+}
+
+fn kdf_out(k: &KdfParams) -> KdfOut {
+    KdfOut {
+        m_mib: k.memory_mib(),
+        t: k.iterations(),
+        p: k.parallelism(),
     }
 }
 
@@ -2537,9 +2674,10 @@ fn negatives(w: &World) -> Vec<V> {
         m.insert(1, (int(claims::EXP), int(2_000_000_000)));
         out.push(neg(
             "duplicate-claim-key",
-            "Signed claims with exp (4) twice, the second far in the future.",
+            "Signed claims with exp (4) twice, the second far in the future: refused by the \
+             CBOR guard (no map may repeat a key).",
             signed_claims(m),
-            "malformed_claims",
+            "cbor_duplicate_key",
             "check",
         ));
     }
@@ -2674,7 +2812,7 @@ fn negatives(w: &World) -> Vec<V> {
     ));
     out.push(sealed(
         "plaintext-not-an-array",
-        "Correctly sealed content that is a bare integer (deafness flags), not [flags, ?revision].",
+        "Correctly sealed content that is a bare integer (deafness flags), not [flags, revision].",
         cbor(&int(1 << 5)),
         "malformed_claims",
     ));
@@ -2817,6 +2955,1248 @@ fn regressions(w: &World) -> Vec<V> {
     out
 }
 
+// ---------------------------------------------------------------------------
+// Second-level tokens (`AD1:`)
+// ---------------------------------------------------------------------------
+
+/// The accredited operators of the second-level trust list.
+const OP_A: &str = "comune-bo";
+const OP_B: &str = "tper-bo";
+/// Token `iat` and `exp` of most second-level vectors (30 days).
+const L2_IAT: &str = "2026-11-12T00:00:00Z";
+const L2_EXP: &str = "2026-12-12T00:00:00Z";
+
+/// An operator's X25519 key known by its secret, written into the vector.
+#[derive(Clone, Copy)]
+struct OpKey {
+    secret: [u8; 32],
+}
+
+impl OpKey {
+    fn sk(&self) -> OperatorSecretKey {
+        OperatorSecretKey::from_bytes(&self.secret).expect("x25519 secret")
+    }
+    fn public(&self) -> OperatorPublicKey {
+        self.sk().public_key()
+    }
+    fn public_hex(&self) -> String {
+        hex::encode(self.public().to_bytes())
+    }
+}
+
+/// The second-level part of a vector.
+struct L2 {
+    /// The operator key the verifier holds.
+    operator: OpKey,
+    /// Give the text to first-level verification (`Verifier::check`).
+    as_first_level: bool,
+    /// What the token was issued from, when it was issued normally.
+    inputs: Option<Tok>,
+    /// For a crafted token that must be accepted: the genuine token it was
+    /// made from, whose cti, first-level cti and dates it keeps. Not
+    /// written as `inputs`: re-issuing it would not give the crafted text.
+    crafted_from: Option<Tok>,
+}
+
+/// A second-level token's inputs.
+#[derive(Clone)]
+struct Tok {
+    cf: String,
+    details: SecondLevelDetails,
+    audience: String,
+    /// The key the details are sealed to (normally the audience's).
+    sealed_to: OpKey,
+    first_level_cti: Cti,
+    status: Option<StatusRef>,
+    iat: Timestamp,
+    exp: Timestamp,
+    cti: Cti,
+    ephemeral_seed: [u8; 32],
+    kdf: KdfParams,
+}
+
+/// A token for `comune-bo`, sealed to its key, issued 2026-11-12 for 30
+/// days, belonging to a first-level credential with status index 17 in
+/// INPS's list "1" (never revoked).
+fn tok(w: &World, name: &str, details: SecondLevelDetails) -> Tok {
+    Tok {
+        cf: CF.to_owned(),
+        details,
+        audience: OP_A.to_owned(),
+        sealed_to: w.op_a,
+        first_level_cti: cti_for("second-level first-level credential"),
+        status: status(17, "1"),
+        iat: ts(L2_IAT),
+        exp: ts(L2_EXP),
+        cti: cti_for(name),
+        ephemeral_seed: sha256(format!("attesta test vector ephemeral {name}").as_bytes()),
+        kdf: KdfParams::INSECURE_TEST,
+    }
+}
+
+impl Tok {
+    fn request(&self) -> SecondLevelRequest {
+        SecondLevelRequest {
+            details: self.details.clone(),
+            audience: self.audience.clone(),
+            operator_key: self.sealed_to.public(),
+            first_level_cti: self.first_level_cti,
+            status: self.status.clone(),
+            issued_at: self.iat,
+            expires_at: self.exp,
+            kdf: self.kdf,
+        }
+    }
+
+    /// Issued by the library, deterministically.
+    fn issue(&self, key: &Key) -> String {
+        let cf = CodiceFiscale::parse(&self.cf).expect("valid CF");
+        issue_second_level_deterministic(
+            &key.sk(),
+            &cf,
+            &self.request(),
+            self.cti,
+            self.ephemeral_seed,
+        )
+        .expect("issue token")
+        .text()
+        .to_owned()
+    }
+}
+
+fn pct(s: &str) -> Option<attesta_core::model::Percent> {
+    Some(s.parse().expect("percent"))
+}
+
+/// Invalidity 75.5 %, handicap grave, L. 68/99 80 %.
+fn typical_details() -> SecondLevelDetails {
+    SecondLevelDetails {
+        invalidity_percent: pct("75.5"),
+        handicap: Some(HandicapGrade::Comma3Grave),
+        l68_percent: pct("80"),
+        ..SecondLevelDetails::default()
+    }
+}
+
+/// Every field set.
+fn every_detail() -> SecondLevelDetails {
+    SecondLevelDetails {
+        invalidity_percent: pct("100"),
+        blindness_class: Some(BlindnessClass::Ventesimista),
+        deafness: true,
+        handicap: Some(HandicapGrade::Comma3Grave),
+        l68_percent: pct("100"),
+        judgement: Some(
+            "Invalido con totale e permanente inabilità lavorativa al 100% e con necessità \
+             di assistenza continua"
+                .into(),
+        ),
+    }
+}
+
+fn deaf_details() -> SecondLevelDetails {
+    SecondLevelDetails {
+        deafness: true,
+        ..SecondLevelDetails::default()
+    }
+}
+
+fn operator_entry(
+    id: &str,
+    name: &str,
+    k: &OpKey,
+    from: Option<&str>,
+    until: Option<&str>,
+) -> OperatorEntry {
+    OperatorEntry {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        sealing_key: k.public().to_bytes(),
+        valid_from: from.map(ts),
+        valid_until: until.map(ts),
+    }
+}
+
+/// The default list (INPS, ASL-BO) plus the operators comune-bo and tper-bo.
+fn l2_list(w: &World) -> TrustList {
+    let mut list = base_list(w);
+    list.operators = vec![
+        operator_entry(OP_A, "Comune di Bologna", &w.op_a, None, None),
+        operator_entry(
+            OP_B,
+            "TPER, trasporto pubblico di Bologna",
+            &w.op_b,
+            None,
+            None,
+        ),
+    ];
+    list
+}
+
+fn l2_trust(w: &World) -> Vec<u8> {
+    sign_list(&l2_list(w), &w.root, TL_IAT, TL_EXP)
+}
+
+impl V {
+    /// A second-level vector: `l2_trust`, no status list, the default CF.
+    fn token(
+        w: &World,
+        name: &'static str,
+        description: &str,
+        qr_text: String,
+        operator: OpKey,
+        inputs: Option<Tok>,
+        outcome: Outcome,
+    ) -> V {
+        V {
+            name,
+            description: description.to_owned(),
+            issuer: w.inps,
+            other_keys: vec![],
+            trust_lists: vec![l2_trust(w)],
+            status_lists: vec![],
+            require_revocation: false,
+            inputs: None,
+            qr_text,
+            verify_at: ts(VERIFY_AT),
+            cf_for_verify: inputs.as_ref().map_or(CF, |t| t.cf.as_str()).to_owned(),
+            outcome,
+            annotated: None,
+            l2: Some(L2 {
+                operator,
+                as_first_level: false,
+                inputs,
+                crafted_from: None,
+            }),
+        }
+    }
+
+    /// A token issued by INPS from `t`, opened by `operator`.
+    fn token_valid(
+        w: &World,
+        name: &'static str,
+        description: &str,
+        t: Tok,
+        operator: OpKey,
+        operator_id: &'static str,
+    ) -> V {
+        let revocation = if t.status.is_some() {
+            "not_checked"
+        } else {
+            "not_revocable"
+        };
+        let outcome = Outcome::ValidToken {
+            details: t.details.clone(),
+            issuer_id: INPS,
+            operator_id,
+            revocation,
+        };
+        V::token(
+            w,
+            name,
+            description,
+            t.issue(&w.inps),
+            operator,
+            Some(t),
+            outcome,
+        )
+    }
+
+    /// A token issued by INPS from `t` that comune-bo's key must refuse.
+    fn token_refused(
+        w: &World,
+        name: &'static str,
+        description: &str,
+        t: Tok,
+        code: &'static str,
+        stage: &'static str,
+    ) -> V {
+        let text = t.issue(&w.inps);
+        V::token(
+            w,
+            name,
+            description,
+            text,
+            w.op_a,
+            Some(t),
+            invalid(code, stage),
+        )
+    }
+
+    /// A crafted text that comune-bo's key must refuse.
+    fn token_crafted(
+        w: &World,
+        name: &'static str,
+        description: &str,
+        text: String,
+        code: &'static str,
+        stage: &'static str,
+    ) -> V {
+        V::token(
+            w,
+            name,
+            description,
+            text,
+            w.op_a,
+            None,
+            invalid(code, stage),
+        )
+    }
+
+    fn l2_mut(&mut self) -> &mut L2 {
+        self.l2.as_mut().expect("a second-level vector")
+    }
+}
+
+fn invalid(code: &'static str, stage: &'static str) -> Outcome {
+    Outcome::Invalid {
+        code,
+        stage,
+        cf_error: None,
+    }
+}
+
+/// `AD1:` + base45 of the raw bytes (never compressed).
+fn ad1(cose: &[u8]) -> String {
+    format!("AD1:{}", base45::encode(cose))
+}
+
+/// The four COSE_Sign1 items of a code's text.
+fn sign1_of(text: &str) -> Vec<Value> {
+    let (_, cose) = attesta_core::text::decode(text).expect("decodes");
+    let v: Value = ciborium::from_reader(cose.as_slice()).expect("cbor");
+    let Value::Tag(18, inner) = v else {
+        panic!("not tagged")
+    };
+    let Value::Array(items) = *inner else {
+        panic!("not an array")
+    };
+    assert_eq!(items.len(), 4, "COSE_Sign1");
+    items
+}
+
+/// The claims of a code's text, as signed.
+fn claims_of(text: &str) -> ClaimSet {
+    let Value::Bytes(payload) = &sign1_of(text)[2] else {
+        panic!("payload")
+    };
+    ClaimSet::parse(payload, CborLimits::STRICT).expect("claims")
+}
+
+/// `c` without the claim `key`.
+fn without(c: &ClaimSet, key: i64) -> ClaimSet {
+    let mut out = ClaimSet::new();
+    for (k, v) in c.entries() {
+        if *k != key {
+            out.set(*k, v.clone());
+        }
+    }
+    out
+}
+
+/// A token with these claims, signed by INPS as issuance signs.
+fn resigned(w: &World, c: &ClaimSet) -> String {
+    ad1(&std_cose(&w.inps, c.to_vec()))
+}
+
+// --- Sealing by hand ---------------------------------------------------------
+//
+// Issuance refuses details that break the model rules, so a token whose
+// sealed details do (an empty judgement) has to be sealed here. The
+// generator has no HPKE library, so this is RFC 9180 base mode with
+// DHKEM(X25519, HKDF-SHA256), HKDF-SHA256 and ChaCha20-Poly1305, written
+// out: X25519 from curve25519-dalek (through ed25519-dalek's Montgomery
+// form), HKDF from the hkdf crate, ChaCha20-Poly1305 (RFC 8439) below.
+// `second_level_review` checks once that it seals a genuine token's details
+// byte for byte as the library does.
+
+/// The details map (docs/format.md, section 12), keys 1 to 6 in order, as
+/// issuance writes it, but without the model checks.
+fn details_cbor(d: &SecondLevelDetails) -> Vec<u8> {
+    let mut m = Vec::new();
+    if let Some(p) = d.invalidity_percent {
+        m.push((int(1), int(p.hundredths().into())));
+    }
+    if let Some(b) = d.blindness_class {
+        let code = match b {
+            BlindnessClass::Assoluta => 1,
+            BlindnessClass::Ventesimista => 2,
+            BlindnessClass::Decimista => 3,
+        };
+        m.push((int(2), int(code)));
+    }
+    if d.deafness {
+        m.push((int(3), Value::Bool(true)));
+    }
+    if let Some(h) = d.handicap {
+        let code = match h {
+            HandicapGrade::Comma1 => 1,
+            HandicapGrade::Comma3Grave => 2,
+        };
+        m.push((int(4), int(code)));
+    }
+    if let Some(p) = d.l68_percent {
+        m.push((int(5), int(p.hundredths().into())));
+    }
+    if let Some(j) = &d.judgement {
+        m.push((int(6), Value::Text(j.clone())));
+    }
+    cbor(&Value::Map(m))
+}
+
+impl Tok {
+    /// The sealed-details claim (-65539) around the raw details map
+    /// `details`, sealed as issuance seals: the inner `[m, t, p, ct]` CF
+    /// envelope, then HPKE to `sealed_to` with aad `cti || aud` and the
+    /// ephemeral key drawn from `ephemeral_seed`.
+    fn sealed_claim(&self, details: &[u8]) -> Value {
+        let cf = CodiceFiscale::parse(&self.cf).expect("valid CF");
+        let cti = self.cti.as_bytes();
+        let ct = EnvelopeKey::derive(&cf, cti, &self.kdf, EnvelopeLabel::SecondLevelInner)
+            .expect("kdf")
+            .seal(cti, details);
+        let inner = cbor(&envelope_value(&self.kdf, ct));
+        let mut aad = cti.to_vec();
+        aad.extend_from_slice(self.audience.as_bytes());
+        // Block 0 of the deterministic stream (test-vectors/README.md).
+        let mut block = b"attesta/v1/test-vector-rng".to_vec();
+        block.extend_from_slice(&self.ephemeral_seed);
+        block.extend_from_slice(&0u64.to_be_bytes());
+        let (enc, sealed) = hpke_seal(
+            &self.sealed_to.public().to_bytes(),
+            &sha256(&block),
+            b"attesta/v1/level-2",
+            &aad,
+            &inner,
+        );
+        Value::Array(vec![Value::Bytes(enc.to_vec()), Value::Bytes(sealed)])
+    }
+}
+
+/// X25519(scalar, u) (RFC 7748), the scalar clamped.
+fn x25519(scalar: [u8; 32], u: [u8; 32]) -> [u8; 32] {
+    // Any Montgomery point will do as the vessel for `u`.
+    let mut p = ed25519_dalek::SigningKey::from_bytes(&[0; 32])
+        .verifying_key()
+        .to_montgomery();
+    p.0 = u;
+    p.mul_clamped(scalar).0
+}
+
+const HPKE_KEM_SUITE: &[u8] = b"KEM\x00\x20";
+const HPKE_SUITE: &[u8] = b"HPKE\x00\x20\x00\x01\x00\x03";
+
+fn labeled_extract(suite: &[u8], salt: &[u8], label: &[u8], ikm: &[u8]) -> [u8; 32] {
+    let ikm = [b"HPKE-v1".as_slice(), suite, label, ikm].concat();
+    let (prk, _) = hkdf::Hkdf::<Sha256>::extract(Some(salt), &ikm);
+    prk.as_slice().try_into().expect("32 bytes")
+}
+
+fn labeled_expand(suite: &[u8], prk: &[u8], label: &[u8], info: &[u8], len: usize) -> Vec<u8> {
+    let len16 = u16::try_from(len).expect("short").to_be_bytes();
+    let info = [len16.as_slice(), b"HPKE-v1", suite, label, info].concat();
+    let mut out = vec![0; len];
+    hkdf::Hkdf::<Sha256>::from_prk(prk)
+        .expect("prk")
+        .expand(&info, &mut out)
+        .expect("hkdf length");
+    out
+}
+
+/// RFC 9180 single-shot `Seal` in base mode, the sender's ephemeral key
+/// `DeriveKeyPair(ikm_e)`: returns (enc, ciphertext).
+fn hpke_seal(
+    pk_r: &[u8; 32],
+    ikm_e: &[u8; 32],
+    info: &[u8],
+    aad: &[u8],
+    pt: &[u8],
+) -> ([u8; 32], Vec<u8>) {
+    let k = HPKE_KEM_SUITE;
+    let dkp_prk = labeled_extract(k, b"", b"dkp_prk", ikm_e);
+    let sk_e: [u8; 32] = labeled_expand(k, &dkp_prk, b"sk", b"", 32)
+        .try_into()
+        .expect("32 bytes");
+    let mut base = [0u8; 32];
+    base[0] = 9;
+    let enc = x25519(sk_e, base);
+    let dh = x25519(sk_e, *pk_r);
+    let kem_context = [enc.as_slice(), pk_r].concat();
+    let eae_prk = labeled_extract(k, b"", b"eae_prk", &dh);
+    let shared = labeled_expand(k, &eae_prk, b"shared_secret", &kem_context, 32);
+    let s = HPKE_SUITE;
+    let psk_id_hash = labeled_extract(s, b"", b"psk_id_hash", b"");
+    let info_hash = labeled_extract(s, b"", b"info_hash", info);
+    let context = [[0u8].as_slice(), &psk_id_hash, &info_hash].concat();
+    let secret = labeled_extract(s, &shared, b"secret", b"");
+    let key = labeled_expand(s, &secret, b"key", &context, 32);
+    let nonce = labeled_expand(s, &secret, b"base_nonce", &context, 12);
+    let ct = chacha20poly1305_seal(
+        &key.try_into().expect("32 bytes"),
+        &nonce.try_into().expect("12 bytes"),
+        aad,
+        pt,
+    );
+    (enc, ct)
+}
+
+/// The ChaCha20 block function (RFC 8439, section 2.3).
+fn chacha20_block(key: &[u8; 32], counter: u32, nonce: &[u8; 12]) -> [u8; 64] {
+    let word = |b: &[u8]| u32::from_le_bytes(b.try_into().expect("4 bytes"));
+    let mut s = [0u32; 16];
+    s[..4].copy_from_slice(&[0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574]);
+    for (si, k) in s[4..12].iter_mut().zip(key.chunks_exact(4)) {
+        *si = word(k);
+    }
+    s[12] = counter;
+    for (si, n) in s[13..].iter_mut().zip(nonce.chunks_exact(4)) {
+        *si = word(n);
+    }
+    let mut x = s;
+    let qr = |x: &mut [u32; 16], a: usize, b: usize, c: usize, d: usize| {
+        x[a] = x[a].wrapping_add(x[b]);
+        x[d] = (x[d] ^ x[a]).rotate_left(16);
+        x[c] = x[c].wrapping_add(x[d]);
+        x[b] = (x[b] ^ x[c]).rotate_left(12);
+        x[a] = x[a].wrapping_add(x[b]);
+        x[d] = (x[d] ^ x[a]).rotate_left(8);
+        x[c] = x[c].wrapping_add(x[d]);
+        x[b] = (x[b] ^ x[c]).rotate_left(7);
+    };
+    for _ in 0..10 {
+        qr(&mut x, 0, 4, 8, 12);
+        qr(&mut x, 1, 5, 9, 13);
+        qr(&mut x, 2, 6, 10, 14);
+        qr(&mut x, 3, 7, 11, 15);
+        qr(&mut x, 0, 5, 10, 15);
+        qr(&mut x, 1, 6, 11, 12);
+        qr(&mut x, 2, 7, 8, 13);
+        qr(&mut x, 3, 4, 9, 14);
+    }
+    let mut out = [0u8; 64];
+    for (o, (xi, si)) in out.chunks_exact_mut(4).zip(x.iter().zip(s)) {
+        o.copy_from_slice(&xi.wrapping_add(si).to_le_bytes());
+    }
+    out
+}
+
+/// Poly1305 (RFC 8439, section 2.5), in 26-bit limbs.
+fn poly1305(key: &[u8; 32], msg: &[u8]) -> [u8; 16] {
+    const M: u64 = 0x3ff_ffff;
+    let le128 = |b: &[u8]| {
+        let mut a = [0u8; 16];
+        a[..b.len()].copy_from_slice(b);
+        u128::from_le_bytes(a)
+    };
+    let r = le128(&key[..16]) & 0x0fff_fffc_0fff_fffc_0fff_fffc_0fff_ffff;
+    let s = le128(&key[16..]);
+    let limb = |x: u128, i: u32| u64::try_from((x >> (26 * i)) & u128::from(M)).expect("26 bits");
+    let r = [limb(r, 0), limb(r, 1), limb(r, 2), limb(r, 3), limb(r, 4)];
+    let s5 = [0, r[1] * 5, r[2] * 5, r[3] * 5, r[4] * 5];
+    let mut h = [0u64; 5];
+    for block in msg.chunks(16) {
+        // The block with a 1 byte appended: bit 128 for a full block.
+        let (n, top) = if block.len() == 16 {
+            (le128(block), 1u64 << 24)
+        } else {
+            (le128(block) | (1u128 << (8 * block.len())), 0)
+        };
+        for (i, hi) in h.iter_mut().enumerate() {
+            let i = u32::try_from(i).expect("small");
+            *hi += if i < 4 { limb(n, i) } else { limb(n, 4) | top };
+        }
+        let d = [
+            h[0] * r[0] + h[1] * s5[4] + h[2] * s5[3] + h[3] * s5[2] + h[4] * s5[1],
+            h[0] * r[1] + h[1] * r[0] + h[2] * s5[4] + h[3] * s5[3] + h[4] * s5[2],
+            h[0] * r[2] + h[1] * r[1] + h[2] * r[0] + h[3] * s5[4] + h[4] * s5[3],
+            h[0] * r[3] + h[1] * r[2] + h[2] * r[1] + h[3] * r[0] + h[4] * s5[4],
+            h[0] * r[4] + h[1] * r[3] + h[2] * r[2] + h[3] * r[1] + h[4] * r[0],
+        ];
+        let mut c = 0;
+        for (hi, di) in h.iter_mut().zip(d) {
+            let v = di + c;
+            *hi = v & M;
+            c = v >> 26;
+        }
+        h[0] += c * 5;
+        h[1] += h[0] >> 26;
+        h[0] &= M;
+    }
+    // Carried, then reduced modulo p = 2^130 - 5: h + 5 reaches 2^130
+    // exactly when h >= p, and then h - p is h + 5 - 2^130.
+    let mut c = 0;
+    for hi in h.iter_mut().skip(1) {
+        *hi += c;
+        c = *hi >> 26;
+        *hi &= M;
+    }
+    h[0] += c * 5;
+    h[1] += h[0] >> 26;
+    h[0] &= M;
+    let mut g = [0u64; 5];
+    let mut c = 5;
+    for (gi, hi) in g.iter_mut().zip(h) {
+        *gi = hi + c;
+        c = *gi >> 26;
+        *gi &= M;
+    }
+    let h = if c == 1 { g } else { h };
+    let acc = h.iter().enumerate().fold(0u128, |a, (i, &x)| {
+        a.wrapping_add(u128::from(x) << (26 * i))
+    });
+    acc.wrapping_add(s).to_le_bytes()
+}
+
+/// ChaCha20-Poly1305 (RFC 8439, section 2.8): ciphertext || tag.
+fn chacha20poly1305_seal(key: &[u8; 32], nonce: &[u8; 12], aad: &[u8], pt: &[u8]) -> Vec<u8> {
+    let otk: [u8; 32] = chacha20_block(key, 0, nonce)[..32]
+        .try_into()
+        .expect("32 bytes");
+    let mut ct = Vec::with_capacity(pt.len() + 16);
+    for (i, chunk) in pt.chunks(64).enumerate() {
+        let ks = chacha20_block(key, u32::try_from(i + 1).expect("short"), nonce);
+        ct.extend(chunk.iter().zip(ks).map(|(p, k)| p ^ k));
+    }
+    let pad = |v: &mut Vec<u8>| v.resize(v.len().next_multiple_of(16), 0);
+    let mut mac = aad.to_vec();
+    pad(&mut mac);
+    mac.extend_from_slice(&ct);
+    pad(&mut mac);
+    mac.extend_from_slice(&(aad.len() as u64).to_le_bytes());
+    mac.extend_from_slice(&(ct.len() as u64).to_le_bytes());
+    let tag = poly1305(&otk, &mac);
+    ct.extend_from_slice(&tag);
+    ct
+}
+
+fn second_level(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+
+    // The crafted tokens below are re-signed with the generator's own
+    // COSE_Sign1; check once that it is byte-identical to the library's.
+    {
+        let t = tok(w, "resign-check", typical_details());
+        let text = t.issue(&w.inps);
+        let (_, lib) = attesta_core::text::decode(&text).expect("decodes");
+        assert_eq!(std_cose(&w.inps, claims_of(&text).to_vec()), lib);
+    }
+
+    // --- positive ------------------------------------------------------------
+    {
+        let mut t = tok(w, "l2-typical", typical_details());
+        t.kdf = KdfParams::DEFAULT;
+        let chars = t.issue(&w.inps).len();
+        let mut v = V::token_valid(
+            w,
+            "l2-typical",
+            &format!(
+                "A typical second-level token ({chars} characters): civil invalidity 75.5 %, \
+                 handicap art. 3 c. 3 (grave), L. 68/99 80 %, for operator comune-bo, with the \
+                 default KDF parameters (19 MiB, 2 passes, 1 lane) in its inner layer. The \
+                 first-level credential's status entry (index 17 of INPS's list \"1\") is \
+                 checked: valid."
+            ),
+            t,
+            w.op_a,
+            OP_A,
+        );
+        v.status_lists = vec![inps_list_1(w).sign()];
+        v.set_revocation("checked");
+        out.push(v);
+    }
+    {
+        let mut t = tok(w, "l2-every-detail", every_detail());
+        t.status = status(42, "1");
+        out.push(V::token_valid(
+            w,
+            "l2-every-detail",
+            "A token with every detail: invalidity 100 %, blindness class ventesimista, \
+             deafness, handicap grave, L. 68/99 100 % and a judgement wording (non-ASCII, \
+             100 characters). No status list is loaded, so revocation is not checked.",
+            t,
+            w.op_a,
+            OP_A,
+        ));
+    }
+    {
+        let mut t = tok(w, "l2-operator-b", deaf_details());
+        t.audience = OP_B.into();
+        t.sealed_to = w.op_b;
+        t.status = None;
+        out.push(V::token_valid(
+            w,
+            "l2-operator-b",
+            "A minimal token (deafness only) for the second accredited operator, tper-bo, \
+             opened with its key; the first-level credential has no status entry (not \
+             revocable).",
+            t,
+            w.op_b,
+            OP_B,
+        ));
+    }
+    {
+        let t = tok(w, "l2-accreditation-window", typical_details());
+        let mut v = V::token_valid(
+            w,
+            "l2-accreditation-window",
+            "comune-bo is accredited from 2026-01-01 to 2027-01-01; verification on 2026-11-15 \
+             falls inside the window.",
+            t,
+            w.op_a,
+            OP_A,
+        );
+        let mut list = l2_list(w);
+        list.operators[0].valid_from = Some(ts("2026-01-01T00:00:00Z"));
+        list.operators[0].valid_until = Some(ts("2027-01-01T00:00:00Z"));
+        v.trust_lists = vec![sign_list(&list, &w.root, TL_IAT, TL_EXP)];
+        out.push(v);
+    }
+
+    // --- the operator --------------------------------------------------------
+    {
+        let t = tok(w, "l2-wrong-audience", typical_details());
+        let mut v = V::token_refused(
+            w,
+            "l2-wrong-audience",
+            "A genuine token for comune-bo, checked by tper-bo (whose key is accredited): \
+             addressed to another operator.",
+            t,
+            "wrong_audience",
+            "check",
+        );
+        v.l2_mut().operator = w.op_b;
+        out.push(v);
+    }
+    {
+        let t = tok(w, "l2-operator-not-accredited", typical_details());
+        let mut v = V::token_refused(
+            w,
+            "l2-operator-not-accredited",
+            "A genuine token for comune-bo, checked with an X25519 key that no operator of the \
+             trust list has.",
+            t,
+            "operator_not_accredited",
+            "check",
+        );
+        v.l2_mut().operator = w.op_stranger;
+        out.push(v);
+    }
+    {
+        let t = tok(w, "l2-no-operators-in-list", typical_details());
+        let mut v = V::token_refused(
+            w,
+            "l2-no-operators-in-list",
+            "A genuine token checked with comune-bo's key against the default first-level \
+             trust list, which accredits no operator.",
+            t,
+            "operator_not_accredited",
+            "check",
+        );
+        v.trust_lists = vec![default_trust(w)];
+        out.push(v);
+    }
+    {
+        let t = tok(w, "l2-accreditation-ended", typical_details());
+        let mut v = V::token_refused(
+            w,
+            "l2-accreditation-ended",
+            "comune-bo's accreditation ended on 2026-11-13; its key is no longer accredited on \
+             2026-11-15, even for a token issued while it was.",
+            t,
+            "operator_not_accredited",
+            "check",
+        );
+        let mut list = l2_list(w);
+        list.operators[0].valid_until = Some(ts("2026-11-13T00:00:00Z"));
+        v.trust_lists = vec![sign_list(&list, &w.root, TL_IAT, TL_EXP)];
+        out.push(v);
+    }
+    {
+        let mut t = tok(w, "l2-not-for-this-operator", typical_details());
+        t.sealed_to = w.op_stranger;
+        out.push(V::token_refused(
+            w,
+            "l2-not-for-this-operator",
+            "A token whose aud is comune-bo but whose details are sealed to another X25519 key \
+             (accredited nowhere): comune-bo's accredited key passes the checks but cannot \
+             open it.",
+            t,
+            "not_for_this_operator",
+            "open",
+        ));
+    }
+    {
+        // Sealed to comune-bo's key with tper-bo in the HPKE AAD, then
+        // relabelled and re-signed.
+        let mut t = tok(w, "l2-audience-rewritten", typical_details());
+        t.audience = OP_B.into();
+        let mut c = claims_of(&t.issue(&w.inps));
+        c.set(claims::AUD, Value::Text(OP_A.into()));
+        out.push(V::token_crafted(
+            w,
+            "l2-audience-rewritten",
+            "A token issued for tper-bo but sealed to comune-bo's key, whose aud was then \
+             rewritten to comune-bo and re-signed by the issuer key. The HPKE AAD (cti || aud) \
+             binds the audience: it does not open.",
+            resigned(w, &c),
+            "not_for_this_operator",
+            "open",
+        ));
+    }
+    {
+        let t = tok(w, "l2-cti-rewritten", typical_details());
+        let mut c = claims_of(&t.issue(&w.inps));
+        c.set(
+            claims::CTI,
+            Value::Bytes(cti_for("another token").as_bytes().to_vec()),
+        );
+        out.push(V::token_crafted(
+            w,
+            "l2-cti-rewritten",
+            "A genuine token's cti replaced and the claims re-signed by the issuer key. The \
+             HPKE AAD (cti || aud) binds the cti: it does not open.",
+            resigned(w, &c),
+            "not_for_this_operator",
+            "open",
+        ));
+    }
+
+    // --- the holder's CF -------------------------------------------------------
+    {
+        let t = tok(w, "l2-cf-mismatch", typical_details());
+        let mut v = V::token_refused(
+            w,
+            "l2-cf-mismatch",
+            "A genuine token opened with another person's (valid) CF: the operator layer opens, \
+             the CF layer does not.",
+            t,
+            "cf_mismatch",
+            "open",
+        );
+        v.cf_for_verify = OTHER_CF.into();
+        out.push(v);
+    }
+    {
+        let t = tok(w, "l2-cf-malformed", typical_details());
+        let mut v = V::token_refused(
+            w,
+            "l2-cf-malformed",
+            "A genuine token with the holder's CF mistyped (last character T for S): caught \
+             by the check character before anything is opened.",
+            t,
+            "cf_malformed",
+            "open",
+        );
+        v.cf_for_verify = "RSSMRA85T10A562T".into();
+        v.set_cf_error("cf_wrong_check_character");
+        out.push(v);
+    }
+    {
+        let mut t = tok(w, "l2-kdf-out-of-bounds", typical_details());
+        t.kdf = KdfParams::new(1, 9, 1).expect("kdf");
+        out.push(V::token_refused(
+            w,
+            "l2-kdf-out-of-bounds",
+            "A token whose inner layer asks for 9 Argon2id passes (the default limit is 8): \
+             refused before any key derivation.",
+            t,
+            "kdf_params_out_of_bounds",
+            "open",
+        ));
+    }
+
+    // --- dates and revocation ------------------------------------------------
+    {
+        let mut t = tok(w, "l2-expired", typical_details());
+        t.iat = ts("2026-10-10T00:00:00Z");
+        t.exp = ts("2026-11-09T00:00:00Z");
+        out.push(V::token_refused(
+            w,
+            "l2-expired",
+            "A token issued 2026-10-10 for 30 days (until 2026-11-09), checked on 2026-11-15.",
+            t,
+            "expired",
+            "check",
+        ));
+    }
+    {
+        let mut t = tok(w, "l2-not-yet-valid", typical_details());
+        t.iat = ts("2026-11-16T00:00:00Z");
+        t.exp = ts("2026-12-16T00:00:00Z");
+        out.push(V::token_refused(
+            w,
+            "l2-not-yet-valid",
+            "A token issued 2026-11-16, checked a day earlier (beyond the 5-minute skew).",
+            t,
+            "not_yet_valid",
+            "check",
+        ));
+    }
+    {
+        let mut t = tok(w, "l2-revoked", typical_details());
+        t.status = status(77, "1");
+        let mut v = V::token_refused(
+            w,
+            "l2-revoked",
+            "A genuine token whose first-level credential (status index 77 of INPS's list \
+             \"1\") has been revoked: revoking the first level revokes its tokens.",
+            t,
+            "revoked",
+            "check",
+        );
+        v.status_lists = vec![inps_list_1(w).sign()];
+        out.push(v);
+    }
+    {
+        let t = tok(w, "l2-revocation-required", typical_details());
+        let mut v = V::token_refused(
+            w,
+            "l2-revocation-required",
+            "A genuine token with a status entry, no status list loaded, and a policy that \
+             requires revocation to be checked.",
+            t,
+            "revocation_not_checked",
+            "check",
+        );
+        v.require_revocation = true;
+        out.push(v);
+    }
+
+    // --- signature and key -----------------------------------------------------
+    {
+        let t = tok(w, "l2-bad-signature", typical_details());
+        let text = t.issue(&w.inps);
+        let mut c = claims_of(&text);
+        let Some(Value::Array(sealed)) = c.get(claims::ATTESTA_SEALED_DETAILS).cloned() else {
+            panic!("sealed details")
+        };
+        let Value::Bytes(mut ct) = sealed[1].clone() else {
+            panic!("ciphertext")
+        };
+        ct[0] ^= 0x01;
+        c.set(
+            claims::ATTESTA_SEALED_DETAILS,
+            Value::Array(vec![sealed[0].clone(), Value::Bytes(ct)]),
+        );
+        let mut items = sign1_of(&text);
+        items[2] = Value::Bytes(c.to_vec());
+        out.push(V::token_crafted(
+            w,
+            "l2-bad-signature",
+            "A genuine token with one bit of the sealed details flipped and the claims \
+             re-encoded, keeping the original signature.",
+            ad1(&tagged(items)),
+            "bad_signature",
+            "check",
+        ));
+    }
+    {
+        let t = tok(w, "l2-unknown-kid", typical_details());
+        let text = t.issue(&w.stranger);
+        let mut v = V::token(
+            w,
+            "l2-unknown-kid",
+            "A token signed by a key that is in no trust list.",
+            text,
+            w.op_a,
+            Some(t),
+            invalid("unknown_kid", "check"),
+        );
+        v.issuer = w.stranger;
+        out.push(v);
+    }
+
+    // --- the level ---------------------------------------------------------------
+    {
+        let t = tok(w, "l2-as-first-level", typical_details());
+        let mut v = V::token_refused(
+            w,
+            "l2-as-first-level",
+            "A genuine second-level token given to first-level verification \
+             (`verify_as: first_level`: Verifier::check, then the CF).",
+            t,
+            "wrong_level",
+            "check",
+        );
+        v.l2_mut().as_first_level = true;
+        out.push(v);
+    }
+    out.push(V::token_crafted(
+        w,
+        "l2-first-level-code",
+        "A genuine first-level code (AT1:, deafness) given to second-level verification \
+         with comune-bo's key.",
+        cred("l2-first-level-code", deaf()).issue(&w.inps),
+        "wrong_level",
+        "check",
+    ));
+
+    // --- claims --------------------------------------------------------------------
+    let genuine = claims_of(&tok(w, "l2-claims", typical_details()).issue(&w.inps));
+    out.push(V::token_crafted(
+        w,
+        "l2-missing-aud",
+        "A genuine token's claims without aud (3), re-signed by the issuer key.",
+        resigned(w, &without(&genuine, claims::AUD)),
+        "missing_claim",
+        "check",
+    ));
+    out.push(V::token_crafted(
+        w,
+        "l2-missing-first-level-cti",
+        "A genuine token's claims without the first-level cti (-65538), re-signed by the \
+         issuer key.",
+        resigned(w, &without(&genuine, claims::ATTESTA_L1_CTI)),
+        "missing_claim",
+        "check",
+    ));
+    out.push(V::token_crafted(
+        w,
+        "l2-missing-sealed-details",
+        "A genuine token's claims without the sealed details (-65539), re-signed by the \
+         issuer key.",
+        resigned(w, &without(&genuine, claims::ATTESTA_SEALED_DETAILS)),
+        "missing_claim",
+        "check",
+    ));
+    {
+        let mut c = genuine.clone();
+        let Some(Value::Array(mut sealed)) = c.get(claims::ATTESTA_SEALED_DETAILS).cloned() else {
+            panic!("sealed details")
+        };
+        sealed.push(Value::Bytes(vec![]));
+        c.set(claims::ATTESTA_SEALED_DETAILS, Value::Array(sealed));
+        out.push(V::token_crafted(
+            w,
+            "l2-sealed-details-three-items",
+            "The sealed details (-65539) with a third element, re-signed by the issuer key: \
+             [enc, ciphertext] is exactly two byte strings.",
+            resigned(w, &c),
+            "malformed_claims",
+            "check",
+        ));
+    }
+    {
+        let mut c = genuine.clone();
+        c.set(claims::AUD, Value::Array(vec![Value::Text(OP_A.into())]));
+        out.push(V::token_crafted(
+            w,
+            "l2-aud-array",
+            "aud (3) as an array holding comune-bo (JWT style), re-signed by the issuer key: \
+             in a token it is one text string.",
+            resigned(w, &c),
+            "malformed_claims",
+            "check",
+        ));
+    }
+
+    out
+}
+
+/// Rules added to format v1 by the review (docs/format.md, appendix):
+/// one encoding per credential, and retired keys publish no status lists.
+fn review_rules(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    {
+        let c = cred("plaintext-short-integer-form", deaf());
+        // [32, 0] in preferred serialization: 82 18 20 00 (4 bytes, not 7).
+        let pt = cbor(&Value::Array(vec![int(1 << 5), int(0)]));
+        out.push(V::negative(
+            w,
+            "plaintext-short-integer-form",
+            "Correctly sealed content [32, 0] (deafness, no revision date) with the integers \
+             in their shortest form (4 bytes) instead of the fixed 7-byte form 82 19 hh ll \
+             19 hh ll: refused, so that the code's length says nothing about its content.",
+            at1(&std_cose(
+                &w.inps,
+                c.claims_with(c.envelope_with(&pt)).to_vec(),
+            )),
+            "malformed_claims",
+            "open",
+        ));
+    }
+    {
+        let c = cred("unprotected-header-not-empty", deaf());
+        let items = sign1_items(
+            &w.inps,
+            std_protected(&w.inps),
+            vec![(int(3), int(61))],
+            c.claims().to_vec(),
+        );
+        out.push(V::negative(
+            w,
+            "unprotected-header-not-empty",
+            "A genuine signature, with a content type (3: 61, application/cwt) in the \
+             unprotected header, where nothing is signed: the unprotected header must be empty.",
+            at1(&tagged(items)),
+            "malformed_cose",
+            "check",
+        ));
+    }
+    {
+        let c = cred("zlib-trailing-bytes", deaf());
+        let mut z = zlib(&std_cose(&w.inps, c.claims().to_vec()));
+        z.extend_from_slice(b"JUNK");
+        out.push(V::negative(
+            w,
+            "zlib-trailing-bytes",
+            "A genuine code compressed with zlib, followed by four bytes after the end of the \
+             zlib stream: one code, one encoding.",
+            format!("AT1:{}", base45::encode(&z)),
+            "bad_compression",
+            "check",
+        ));
+    }
+    {
+        let c = cred("nested-duplicate-key", deaf());
+        let mut claims = c.claims();
+        let text = |t: &str| Value::Text(t.into());
+        claims.set(
+            claims::STATUS,
+            Value::Map(vec![(
+                text("status_list"),
+                Value::Map(vec![
+                    (text("idx"), int(3)),
+                    (text("idx"), int(17)),
+                    (text("uri"), text("1")),
+                ]),
+            )]),
+        );
+        out.push(V::negative(
+            w,
+            "nested-duplicate-key",
+            "Signed claims whose status reference repeats idx (3, then 17): a repeated map key \
+             is refused at any depth, so that two readers cannot take different values.",
+            at1(&std_cose(&w.inps, claims.to_vec())),
+            "cbor_duplicate_key",
+            "check",
+        ));
+    }
+    {
+        let mut c = cred("status-list-by-retired-key", deaf());
+        c.status = status(17, "1");
+        let mut v = V::negative_issued(
+            w,
+            "status-list-by-retired-key",
+            "The INPS key was retired on 2026-11-05; the code (issued 2026-11-01) is valid, \
+             but a status list it signed on 2026-11-14 is not: a retired key publishes no new \
+             lists.",
+            c,
+            "status_list_untrusted",
+            "status_list",
+        );
+        let mut list = base_list(w);
+        list.issuers[0].valid_until = Some(ts("2026-11-05T00:00:00Z"));
+        v.trust_lists = vec![sign_list(&list, &w.root, TL_IAT, TL_EXP)];
+        v.status_lists = vec![inps_list_1(w).sign()];
+        out.push(v);
+    }
+    out
+}
+
+/// Library bugs found while writing the second-level vectors.
+fn second_level_regressions(_w: &World) -> Vec<V> {
+    Vec::new()
+}
+
+/// Rules added to second-level tokens after their first vectors: `nbf` and
+/// `iss` are honoured as in first-level codes (docs/format.md, section 9,
+/// steps 8 and 9), and an empty judgement wording is refused. Issuance
+/// writes neither claim and refuses such a wording, so these tokens are
+/// genuine ones with claims added and re-signed, or sealed by hand.
+fn second_level_review(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+
+    // The hand-made sealing below must be the library's, byte for byte.
+    {
+        let t = tok(w, "seal-check", typical_details());
+        let genuine = claims_of(&t.issue(&w.inps));
+        assert_eq!(
+            genuine.get(claims::ATTESTA_SEALED_DETAILS),
+            Some(&t.sealed_claim(&details_cbor(&t.details))),
+            "hand-made HPKE sealing differs from the library's"
+        );
+    }
+
+    {
+        let t = tok(w, "l2-nbf-passed-iss-matching", typical_details());
+        let mut c = claims_of(&t.issue(&w.inps));
+        c.set(claims::ISS, Value::Text(INPS.into()));
+        c.set_time(claims::NBF, ts("2026-11-14T00:00:00Z"));
+        let outcome = Outcome::ValidToken {
+            details: t.details.clone(),
+            issuer_id: INPS,
+            operator_id: OP_A,
+            revocation: "not_checked",
+        };
+        let mut v = V::token(
+            w,
+            "l2-nbf-passed-iss-matching",
+            "A genuine token (issued 2026-11-12) with nbf 2026-11-14 and iss \"INPS\" added and \
+             re-signed by the INPS key, checked on 2026-11-15: nbf has passed and iss is the \
+             trust-list id of the signing key, so it is accepted. Issuance writes neither \
+             claim, hence no inputs; cti, first-level cti and dates are the genuine token's.",
+            resigned(w, &c),
+            w.op_a,
+            None,
+            outcome,
+        );
+        v.l2_mut().crafted_from = Some(t);
+        out.push(v);
+    }
+    {
+        let t = tok(w, "l2-not-yet-valid-nbf", typical_details());
+        let mut c = claims_of(&t.issue(&w.inps));
+        c.set_time(claims::NBF, ts("2026-11-16T00:00:00Z"));
+        out.push(V::token_crafted(
+            w,
+            "l2-not-yet-valid-nbf",
+            "A genuine token (issued 2026-11-12) with nbf 2026-11-16 added and re-signed by the \
+             issuer key, checked on 2026-11-15: its validity starts a day later (beyond the \
+             5-minute skew) although iat has passed.",
+            resigned(w, &c),
+            "not_yet_valid",
+            "check",
+        ));
+    }
+    {
+        let t = tok(w, "l2-issuer-mismatch", typical_details());
+        let mut c = claims_of(&t.issue(&w.inps));
+        c.set(claims::ISS, Value::Text(ASL.into()));
+        out.push(V::token_crafted(
+            w,
+            "l2-issuer-mismatch",
+            "A genuine token with iss \"ASL-BO\" added and re-signed by the INPS key: ASL-BO is \
+             a trusted issuer, but not the trust-list id of the key that signed.",
+            resigned(w, &c),
+            "issuer_mismatch",
+            "check",
+        ));
+    }
+    {
+        let t = tok(w, "l2-empty-judgement", typical_details());
+        let mut details = t.details.clone();
+        details.judgement = Some(String::new());
+        let mut c = claims_of(&t.issue(&w.inps));
+        c.set(
+            claims::ATTESTA_SEALED_DETAILS,
+            t.sealed_claim(&details_cbor(&details)),
+        );
+        out.push(V::token_crafted(
+            w,
+            "l2-empty-judgement",
+            "A token whose details (invalidity 75.5 %, handicap grave, L. 68/99 80 %) carry an \
+             empty judgement wording (key 6: \"\"), correctly sealed to comune-bo and to the \
+             holder's CF and signed by the issuer key: both layers open, but a judgement is a \
+             non-empty wording or absent.",
+            resigned(w, &c),
+            "invalid_attestation",
+            "open",
+        ));
+    }
+    out
+}
+
 fn main() {
     let mut dir = PathBuf::from("test-vectors");
     let mut check = false;
@@ -2833,7 +4213,14 @@ fn main() {
     let w = World::new();
     assert_eq!(w.root.seed, WORLD_ROOT.seed);
     let (mut pos, mut neg) = (positives(&w), negatives(&w));
-    for v in regressions(&w) {
+    // Appended after the first-level sets, so that numbering stays stable.
+    for v in regressions(&w)
+        .into_iter()
+        .chain(review_rules(&w))
+        .chain(second_level(&w))
+        .chain(second_level_regressions(&w))
+        .chain(second_level_review(&w))
+    {
         if v.is_positive() {
             pos.push(v);
         } else {
@@ -2844,7 +4231,11 @@ fn main() {
     let mut names = std::collections::BTreeSet::new();
     for v in &all {
         assert!(names.insert(v.name), "duplicate vector name {}", v.name);
-        assert!(!v.is_positive() || v.inputs.is_some(), "{}", v.name);
+        let has_inputs = match &v.l2 {
+            None => v.inputs.is_some(),
+            Some(l) => l.inputs.is_some() || l.crafted_from.is_some(),
+        };
+        assert!(!v.is_positive() || has_inputs, "{}", v.name);
     }
     let files = render_all(&all);
     if check {

@@ -3,9 +3,13 @@
 //!
 //! For each file: rebuild the verifier from the vector (trust lists in
 //! order into one `TrustState`, `Policy::default()` unless the vector says
-//! otherwise, status lists), run `check` and `open_str` at `verify_at`, and
-//! compare the outcome, the error code and the stage exactly. Vectors with
-//! `inputs` are re-issued and must give the same text byte for byte.
+//! otherwise, status lists), run `check` and `open_str` at `verify_at`
+//! (for `kind: "second_level"`, `check_second_level` and
+//! `CheckedToken::open_str` with the vector's operator key), and compare
+//! the outcome, the error code and the stage exactly. Vectors with
+//! `inputs` are re-issued and must give the same text byte for byte (every
+//! positive first-level vector has them; a positive second-level vector
+//! without them is a crafted token, checked in every other respect).
 //!
 //! Regenerate with `cargo run -p attesta-verify --example generate_vectors -- test-vectors`.
 
@@ -18,10 +22,12 @@ use attesta_core::credential::{Cti, FirstLevelRequest, issue_first_level_with_ct
 use attesta_core::envelope::{EnvelopeKey, EnvelopeLabel, KdfParams};
 use attesta_core::inspect::inspect;
 use attesta_core::keys::SigningKey;
-use attesta_core::model::Attestation;
+use attesta_core::model::{Attestation, SecondLevelDetails};
+use attesta_core::operator_key::{OperatorPublicKey, OperatorSecretKey};
+use attesta_core::second_level::{SecondLevelRequest, issue_second_level_deterministic};
 use attesta_verify::trust::TrustState;
 use attesta_verify::verifier::{Revocation, RevocationPolicy};
-use attesta_verify::{Policy, VerifiedAttestation, Verifier, VerifyError};
+use attesta_verify::{Policy, VerifiedAttestation, VerifiedDetails, Verifier, VerifyError};
 use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -31,6 +37,9 @@ use sha2::Sha256;
 /// deleting files does not go unnoticed.
 const MIN_POSITIVE: usize = 10;
 const MIN_NEGATIVE: usize = 50;
+/// Of which second-level (`kind: "second_level"`).
+const MIN_L2_POSITIVE: usize = 2;
+const MIN_L2_NEGATIVE: usize = 8;
 
 /// Codes that must each appear in at least one negative vector: every
 /// `VerifyError` variant, and every `FormatError` code reachable from a text.
@@ -48,6 +57,7 @@ const REQUIRED_CODES: &[&str] = &[
     "cbor_too_many_items",
     "cbor_indefinite_length",
     "cbor_trailing_bytes",
+    "cbor_duplicate_key",
     "malformed_cbor",
     "malformed_cose",
     "unsupported_alg",
@@ -75,6 +85,10 @@ const REQUIRED_CODES: &[&str] = &[
     "cf_malformed",
     "cf_mismatch",
     "kdf_params_out_of_bounds",
+    // second-level tokens
+    "wrong_audience",
+    "operator_not_accredited",
+    "not_for_this_operator",
     // VerifyError::StatusList and VerifyError::Trust (one code each at least)
     "status_list_wrong_typ",
     "trust_list_bad_signature",
@@ -96,8 +110,17 @@ struct Vector {
     status_lists_hex: Vec<String>,
     #[serde(default)]
     policy: Option<PolicyJson>,
+    /// Second-level vectors: the X25519 key the verifier holds.
     #[serde(default)]
-    inputs: Option<Inputs>,
+    operator_secret_hex: Option<String>,
+    #[serde(default)]
+    operator_public_hex: Option<String>,
+    /// Second-level vectors: `"first_level"` gives the text to `check`.
+    #[serde(default)]
+    verify_as: Option<String>,
+    /// [`Inputs`] or [`TokenInputs`], by `kind`.
+    #[serde(default)]
+    inputs: Option<Json>,
     qr_text: String,
     verify_at: String,
     cf_for_verify: String,
@@ -148,6 +171,21 @@ struct Inputs {
 }
 
 #[derive(Deserialize)]
+struct TokenInputs {
+    cf: String,
+    details: SecondLevelDetails,
+    audience: String,
+    operator_public_hex: String,
+    first_level_cti_hex: String,
+    status: Option<StatusRef>,
+    issued_at: String,
+    expires_at: String,
+    cti_hex: String,
+    ephemeral_seed_hex: String,
+    kdf: Kdf,
+}
+
+#[derive(Deserialize)]
 struct Annotated {
     protected_header_hex: String,
     claims_hex: String,
@@ -178,11 +216,27 @@ fn unhex(s: &str, what: &str) -> R<Vec<u8>> {
     hex::decode(s).map_err(|e| format!("{what}: bad hex ({e})"))
 }
 
-fn seed(s: &str, what: &str) -> R<SigningKey> {
-    let b: [u8; 32] = unhex(s, what)?
+fn bytes32(s: &str, what: &str) -> R<[u8; 32]> {
+    unhex(s, what)?
         .try_into()
-        .map_err(|_| format!("{what}: not 32 bytes"))?;
-    Ok(SigningKey::from_seed(&b))
+        .map_err(|_| format!("{what}: not 32 bytes"))
+}
+
+fn seed(s: &str, what: &str) -> R<SigningKey> {
+    Ok(SigningKey::from_seed(&bytes32(s, what)?))
+}
+
+fn kdf_params(k: &Kdf) -> R<KdfParams> {
+    KdfParams::new(k.m_mib, k.t, k.p).map_err(|e| format!("inputs.kdf: {e}"))
+}
+
+/// `inputs` read as the kind's inputs.
+fn inputs_as<T: serde::de::DeserializeOwned>(v: &Vector) -> R<Option<T>> {
+    v.inputs
+        .clone()
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|e| format!("inputs of a {} vector: {e}", v.kind))
 }
 
 fn time(s: &str, what: &str) -> R<Timestamp> {
@@ -218,7 +272,8 @@ impl Stage {
     }
 }
 
-fn verify(v: &Vector, root: &SigningKey) -> Result<VerifiedAttestation, (Stage, VerifyError)> {
+/// Steps 1 to 3: the trust lists and the status lists.
+fn verifier(v: &Vector, root: &SigningKey) -> Result<Verifier, (Stage, VerifyError)> {
     let at = time(&v.verify_at, "verify_at").expect("checked by the caller");
     let mut policy = Policy::default();
     if let Some(p) = &v.policy {
@@ -249,6 +304,13 @@ fn verify(v: &Vector, root: &SigningKey) -> Result<VerifiedAttestation, (Stage, 
             .add_status_list(&bytes, at)
             .map_err(|e| (Stage::StatusList, e))?;
     }
+    Ok(verifier)
+}
+
+/// A first-level verification of `qr_text`.
+fn verify(v: &Vector, root: &SigningKey) -> Result<VerifiedAttestation, (Stage, VerifyError)> {
+    let at = time(&v.verify_at, "verify_at").expect("checked by the caller");
+    let verifier = verifier(v, root)?;
     let checked = verifier
         .check(&v.qr_text, at)
         .map_err(|e| (Stage::Check, e))?;
@@ -302,8 +364,8 @@ fn check_keys(v: &Vector) -> R<(SigningKey, SigningKey)> {
 }
 
 /// Re-issues from `inputs` with the issuer key; must give `qr_text` exactly.
-fn check_reissue(v: &Vector, issuer: &SigningKey) -> R<()> {
-    let Some(i) = &v.inputs else { return Ok(()) };
+fn check_reissue(v: &Vector, inputs: Option<&Inputs>, issuer: &SigningKey) -> R<()> {
+    let Some(i) = inputs else { return Ok(()) };
     let cf = CodiceFiscale::parse(&i.cf).map_err(|e| format!("inputs.cf: {e}"))?;
     let cti = Cti::from_hex(&i.cti_hex).ok_or("inputs.cti_hex is not 8 bytes of hex")?;
     let req = FirstLevelRequest {
@@ -317,8 +379,7 @@ fn check_reissue(v: &Vector, issuer: &SigningKey) -> R<()> {
         expires_at: time(&i.expires_at, "inputs.expires_at")?,
         status: i.status.clone(),
         issuer: i.iss.clone(),
-        kdf: KdfParams::new(i.kdf.m_mib, i.kdf.t, i.kdf.p)
-            .map_err(|e| format!("inputs.kdf: {e}"))?,
+        kdf: kdf_params(&i.kdf)?,
     };
     let issued = issue_first_level_with_cti(issuer, &cf, &req, cti)
         .map_err(|e| format!("re-issuing from inputs failed: {e}"))?;
@@ -375,8 +436,15 @@ fn check_positive(v: &Vector, got: &VerifiedAttestation) -> R<()> {
     ensure(c.claims().expires_at() == exp, || {
         format!("exp {} instead of {exp}", c.claims().expires_at())
     })?;
+    check_decoded(v)
+}
 
-    let d = e.get("decoded").ok_or("expected.decoded is missing")?;
+/// `expected.decoded` is what `attesta decode` shows of `qr_text`.
+fn check_decoded(v: &Vector) -> R<()> {
+    let d = v
+        .expected
+        .get("decoded")
+        .ok_or("expected.decoded is missing")?;
     let i = inspect(&v.qr_text).map_err(|e| format!("inspect failed: {e}"))?;
     let mut claims_keys: Vec<String> = i
         .claims
@@ -400,14 +468,14 @@ fn check_positive(v: &Vector, got: &VerifiedAttestation) -> R<()> {
     })
 }
 
-fn check_negative(v: &Vector, got: &Result<VerifiedAttestation, (Stage, VerifyError)>) -> R<()> {
+/// `got`: what was verified (for the message), or the error and its stage.
+fn check_negative(v: &Vector, got: &Result<String, (Stage, VerifyError)>) -> R<()> {
     let e = &v.expected;
     let code = expect_str(e, "expected_error")?;
     let stage = expect_str(e, "stage")?;
     match got {
         Ok(a) => Err(format!(
-            "verified as valid ({:?}), expected error {code} at {stage}",
-            a.attestation()
+            "verified as valid ({a}), expected error {code} at {stage}"
         )),
         Err((s, err)) => {
             ensure(err.code() == code && s.name() == stage, || {
@@ -432,7 +500,7 @@ fn check_negative(v: &Vector, got: &Result<VerifiedAttestation, (Stage, VerifyEr
 
 /// The intermediate values of the worked example are consistent with the
 /// code and with the envelope construction of docs/format.md.
-fn check_annotated(v: &Vector) -> R<()> {
+fn check_annotated(v: &Vector, inputs: Option<&Inputs>) -> R<()> {
     let Some(a) = &v.annotated else { return Ok(()) };
     let body = v
         .qr_text
@@ -481,7 +549,7 @@ fn check_annotated(v: &Vector) -> R<()> {
         "annotated signature does not verify".into()
     })?;
     // The KDF, step by step.
-    let i = v.inputs.as_ref().ok_or("annotated vectors have inputs")?;
+    let i = inputs.ok_or("annotated vectors have inputs")?;
     let label = b"attesta/v1/level-1";
     let cti = h(&i.cti_hex, "cti")?;
     let mut salt = label.to_vec();
@@ -528,25 +596,31 @@ fn check_annotated(v: &Vector) -> R<()> {
     ensure(hex::encode(&pt[..]) == a.envelope_plaintext_hex, || {
         "annotated.envelope_plaintext_hex".into()
     })?;
-    let mut items = vec![ciborium::Value::Integer(a.plaintext_flags.into())];
-    items.extend(
-        a.plaintext_revision_days
-            .map(|d| ciborium::Value::Integer(d.into())),
+    // `82 19 hh ll 19 hh ll` (docs/format.md, section 7): the two-byte
+    // forms always, revision 0 for none.
+    let two = |x: i64| u16::try_from(x).map(u16::to_be_bytes).ok();
+    let (f, d) = (
+        two(a.plaintext_flags).ok_or("annotated.plaintext_flags out of range")?,
+        two(a.plaintext_revision_days.unwrap_or(0))
+            .ok_or("annotated.plaintext_revision_days out of range")?,
     );
-    let mut want = Vec::new();
-    ciborium::into_writer(&ciborium::Value::Array(items), &mut want).map_err(|e| e.to_string())?;
+    let want = [0x82, 0x19, f[0], f[1], 0x19, d[0], d[1]];
     ensure(pt[..] == want[..], || {
         "annotated.plaintext_flags / plaintext_revision_days do not encode to the plaintext".into()
     })
 }
 
-fn run_one(path: &Path) -> R<(bool, Option<String>)> {
+/// What one vector was: its kind, positive or not, and the error code.
+struct Ran {
+    second_level: bool,
+    positive: bool,
+    code: Option<String>,
+}
+
+fn run_one(path: &Path) -> R<Ran> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("unreadable: {e}"))?;
     let v: Vector = serde_json::from_str(&text).map_err(|e| format!("not a vector: {e}"))?;
     ensure(!v.description.is_empty(), || "empty description".into())?;
-    ensure(v.kind == "first_level", || {
-        format!("kind {:?}: this runner knows only first_level", v.kind)
-    })?;
     time(&v.verify_at, "verify_at")?;
     let (root, issuer) = check_keys(&v)?;
     let valid = v
@@ -558,12 +632,44 @@ fn run_one(path: &Path) -> R<(bool, Option<String>)> {
     ensure(valid == in_positive, || {
         "expected.valid does not match the directory (positive/ or negative/)".into()
     })?;
-    check_reissue(&v, &issuer)?;
-    let got = verify(&v, &root);
+    ensure(valid || v.expected.get("stage").is_some(), || {
+        "negative vectors need expected.stage".into()
+    })?;
+    let second_level = match v.kind.as_str() {
+        "first_level" => {
+            ensure(
+                v.operator_secret_hex.is_none() && v.verify_as.is_none(),
+                || "operator_secret_hex / verify_as in a first-level vector".into(),
+            )?;
+            run_first_level(&v, valid, &root, &issuer)?;
+            false
+        }
+        "second_level" => {
+            run_second_level(&v, valid, &root, &issuer)?;
+            true
+        }
+        other => return Err(format!("unknown kind {other:?}")),
+    };
+    let code = if valid {
+        None
+    } else {
+        Some(expect_str(&v.expected, "expected_error")?.to_owned())
+    };
+    Ok(Ran {
+        second_level,
+        positive: valid,
+        code,
+    })
+}
+
+fn run_first_level(v: &Vector, valid: bool, root: &SigningKey, issuer: &SigningKey) -> R<()> {
+    let inputs: Option<Inputs> = inputs_as(v)?;
+    check_reissue(v, inputs.as_ref(), issuer)?;
+    let got = verify(v, root);
     if valid {
-        ensure(v.inputs.is_some(), || "positive vectors need inputs".into())?;
+        ensure(inputs.is_some(), || "positive vectors need inputs".into())?;
         match &got {
-            Ok(a) => check_positive(&v, a)?,
+            Ok(a) => check_positive(v, a)?,
             Err((s, e)) => {
                 return Err(format!(
                     "expected valid, got {} at {} ({e})",
@@ -572,15 +678,143 @@ fn run_one(path: &Path) -> R<(bool, Option<String>)> {
                 ));
             }
         }
-        check_annotated(&v)?;
-        Ok((true, None))
+        check_annotated(v, inputs.as_ref())
     } else {
-        check_negative(&v, &got)?;
-        Ok((
-            false,
-            Some(expect_str(&v.expected, "expected_error")?.to_owned()),
-        ))
+        let got = got.map(|a| format!("{:?}", a.attestation()));
+        check_negative(v, &got)
     }
+}
+
+/// The operator key the verifier holds, checked against its public half.
+fn operator_key(v: &Vector) -> R<OperatorSecretKey> {
+    let secret = bytes32(
+        v.operator_secret_hex
+            .as_deref()
+            .ok_or("second-level vectors need operator_secret_hex")?,
+        "operator_secret_hex",
+    )?;
+    let op = OperatorSecretKey::from_bytes(&secret).map_err(|e| format!("operator key: {e}"))?;
+    let public = v
+        .operator_public_hex
+        .as_deref()
+        .ok_or("second-level vectors need operator_public_hex")?;
+    ensure(hex::encode(op.public_key().to_bytes()) == public, || {
+        "operator_public_hex does not match operator_secret_hex".into()
+    })?;
+    Ok(op)
+}
+
+/// Re-issues a token from its inputs; must give `qr_text` exactly.
+fn check_token_reissue(v: &Vector, i: &TokenInputs, issuer: &SigningKey) -> R<()> {
+    let cf = CodiceFiscale::parse(&i.cf).map_err(|e| format!("inputs.cf: {e}"))?;
+    let cti = Cti::from_hex(&i.cti_hex).ok_or("inputs.cti_hex is not 8 bytes of hex")?;
+    let req = SecondLevelRequest {
+        details: i.details.clone(),
+        audience: i.audience.clone(),
+        operator_key: OperatorPublicKey::from_bytes(bytes32(
+            &i.operator_public_hex,
+            "inputs.operator_public_hex",
+        )?),
+        first_level_cti: Cti::from_hex(&i.first_level_cti_hex)
+            .ok_or("inputs.first_level_cti_hex is not 8 bytes of hex")?,
+        status: i.status.clone(),
+        issued_at: time(&i.issued_at, "inputs.issued_at")?,
+        expires_at: time(&i.expires_at, "inputs.expires_at")?,
+        kdf: kdf_params(&i.kdf)?,
+    };
+    let seed = bytes32(&i.ephemeral_seed_hex, "inputs.ephemeral_seed_hex")?;
+    let issued = issue_second_level_deterministic(issuer, &cf, &req, cti, seed)
+        .map_err(|e| format!("re-issuing the token from inputs failed: {e}"))?;
+    ensure(issued.text() == v.qr_text, || {
+        format!(
+            "re-issuing the token from inputs gives a different text:\n  got      {}\n  expected {}",
+            issued.text(),
+            v.qr_text
+        )
+    })
+}
+
+/// Steps 1 to 5 for a token: `check_second_level`, then `open_str`.
+fn verify_token(
+    v: &Vector,
+    root: &SigningKey,
+    op: &OperatorSecretKey,
+) -> Result<VerifiedDetails, (Stage, VerifyError)> {
+    let at = time(&v.verify_at, "verify_at").expect("checked by the caller");
+    let checked = verifier(v, root)?
+        .check_second_level(&v.qr_text, op, at)
+        .map_err(|e| (Stage::Check, e))?;
+    checked
+        .open_str(op, &v.cf_for_verify)
+        .map_err(|e| (Stage::Open, e))
+}
+
+fn run_second_level(v: &Vector, valid: bool, root: &SigningKey, issuer: &SigningKey) -> R<()> {
+    ensure(v.annotated.is_none(), || {
+        "annotated in a second-level vector".into()
+    })?;
+    let op = operator_key(v)?;
+    let inputs: Option<TokenInputs> = inputs_as(v)?;
+    if let Some(i) = &inputs {
+        check_token_reissue(v, i, issuer)?;
+    }
+    let got = match v.verify_as.as_deref() {
+        None | Some("second_level") => verify_token(v, root, &op),
+        Some("first_level") => {
+            ensure(!valid, || {
+                "a second-level vector verified as first level cannot be positive".into()
+            })?;
+            let got = verify(v, root).map(|a| format!("{:?}", a.attestation()));
+            return check_negative(v, &got);
+        }
+        Some(other) => return Err(format!("unknown verify_as {other:?}")),
+    };
+    if !valid {
+        let got = got.map(|d| format!("{:?}", d.details()));
+        return check_negative(v, &got);
+    }
+    // A positive token without inputs is crafted (claims that issuance
+    // does not write, such as nbf and iss, added and re-signed): everything
+    // below is still compared, only the re-issue is skipped.
+    let got =
+        got.map_err(|(s, e)| format!("expected valid, got {} at {} ({e})", e.code(), s.name()))?;
+    check_token_positive(v, &got)
+}
+
+fn check_token_positive(v: &Vector, got: &VerifiedDetails) -> R<()> {
+    let e = &v.expected;
+    let want_json = e.get("details").ok_or("expected.details is missing")?;
+    let want: SecondLevelDetails = serde_json::from_value(want_json.clone())
+        .map_err(|err| format!("expected.details: {err}"))?;
+    ensure(got.details() == &want, || {
+        format!("details differ: got {:?}, expected {want:?}", got.details())
+    })?;
+    let got_json = serde_json::to_value(got.details()).map_err(|e| e.to_string())?;
+    ensure(&got_json == want_json, || {
+        format!("details JSON differs: got {got_json}")
+    })?;
+    let c = got.checked();
+    let strs = [
+        ("issuer", c.issuer_id().to_owned()),
+        ("kid", c.kid().to_string()),
+        ("operator_id", c.operator_id().to_owned()),
+        ("revocation", revocation_name(c.revocation()).to_owned()),
+        ("cti_hex", c.claims().cti().to_string()),
+        ("first_level_cti_hex", c.first_level_cti().to_string()),
+    ];
+    for (key, got) in strs {
+        let want = expect_str(e, key)?;
+        ensure(got == want, || format!("{key} {got} instead of {want}"))?;
+    }
+    let iat = time(expect_str(e, "issued_at")?, "expected.issued_at")?;
+    ensure(c.claims().issued_at() == iat, || {
+        format!("iat {} instead of {iat}", c.claims().issued_at())
+    })?;
+    let exp = time(expect_str(e, "expires_at")?, "expected.expires_at")?;
+    ensure(c.claims().expires_at() == exp, || {
+        format!("exp {} instead of {exp}", c.claims().expires_at())
+    })?;
+    check_decoded(v)
 }
 
 #[test]
@@ -600,6 +834,7 @@ fn published_vectors() {
     }
     files.sort();
     let (mut positive, mut negative) = (0, 0);
+    let (mut l2_positive, mut l2_negative) = (0, 0);
     let mut codes = BTreeSet::new();
     let mut failures = Vec::new();
     for f in &files {
@@ -614,10 +849,15 @@ fn published_vectors() {
             Err(format!("panicked: {msg}"))
         });
         match result {
-            Ok((true, _)) => positive += 1,
-            Ok((false, code)) => {
-                negative += 1;
-                codes.extend(code);
+            Ok(r) => {
+                if r.positive {
+                    positive += 1;
+                    l2_positive += usize::from(r.second_level);
+                } else {
+                    negative += 1;
+                    l2_negative += usize::from(r.second_level);
+                }
+                codes.extend(r.code);
             }
             Err(msg) => failures.push(format!("{name}: {msg}")),
         }
@@ -634,6 +874,11 @@ fn published_vectors() {
         "only {positive} positive and {negative} negative vectors (at least {MIN_POSITIVE} and \
          {MIN_NEGATIVE} expected): were files deleted?"
     );
+    assert!(
+        l2_positive >= MIN_L2_POSITIVE && l2_negative >= MIN_L2_NEGATIVE,
+        "only {l2_positive} positive and {l2_negative} negative second-level vectors (at least \
+         {MIN_L2_POSITIVE} and {MIN_L2_NEGATIVE} expected): were files deleted?"
+    );
     let missing: Vec<_> = REQUIRED_CODES
         .iter()
         .filter(|c| !codes.contains(**c))
@@ -642,5 +887,8 @@ fn published_vectors() {
         missing.is_empty(),
         "no negative vector expects these codes: {missing:?}"
     );
-    eprintln!("{positive} positive and {negative} negative vectors passed");
+    eprintln!(
+        "{positive} positive and {negative} negative vectors passed \
+         ({l2_positive} and {l2_negative} of them second-level)"
+    );
 }
