@@ -98,7 +98,7 @@ ls "$OUT/pngtxt"/*.txt >"$OUT/texts.lst"
 TQ=$(seconds sh -c "xargs -P $CORES -I{} sh -c 'qrencode -l Q -s 8 -o \"$OUT/qrencode/\$(basename {} .txt).png\" < {}' < $OUT/texts.lst")
 
 say "Python EU DCC pipeline (base45 + zlib + cbor2 + pycose) on the same codes"
-cat "$OUT"/pngtxt/*.txt | head -n 300 >"$OUT/codes.txt"
+ls "$OUT"/pngtxt/*.txt | sed -n '1,300p' | xargs cat >"$OUT/codes.txt"
 PUB=$("$A" key show "$KEY.pub" | awk '/public key:/ {print $3}')
 PYDCC=$("$PY" bench/compare/dcc_pipeline.py "$OUT/codes.txt" "$PUB" 5)
 

@@ -22,7 +22,12 @@ def decode_and_verify(text, key):
     raw = base45.b45decode(body)
     if raw[0] == 0x78:
         raw = zlib.decompress(raw)
-    msg = Sign1Message.decode(raw)
+    tagged = cbor2.loads(raw)
+    if tagged.tag != 18:
+        raise ValueError("not a COSE_Sign1")
+    # Recent cbor2 returns arrays as tuples, which pycose cannot take.
+    prot, unprot, payload, sig = tagged.value
+    msg = Sign1Message.from_cose_obj([prot, dict(unprot), payload, sig], True)
     msg.key = key
     if not msg.verify_signature():
         raise ValueError("bad signature")
