@@ -399,6 +399,11 @@ pub struct IssueArgs {
     /// Batch output format.
     #[arg(long, value_enum, default_value = "pdf")]
     pub format: OutFormat,
+    /// Issue only shard I of N (1-based): rows whose line number modulo N is I-1.
+    /// Run N shards on N machines (e.g. a Kubernetes Indexed Job or a Slurm array),
+    /// each with its own --out-dir and its own --status-list.
+    #[arg(long, value_name = "I/N", requires = "batch", value_parser = parse_shard)]
+    pub shard: Option<(u64, u64)>,
     /// Continue an interrupted batch: rows already in manifest.csv are skipped.
     #[arg(long)]
     pub resume: bool,
@@ -480,4 +485,17 @@ pub struct VerifyArgs {
     /// Operator private key, to open second-level tokens.
     #[arg(long, value_name = "FILE")]
     pub operator_key: Option<PathBuf>,
+}
+
+fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let bad = || format!("'{s}' is not a shard I/N with 1 <= I <= N, e.g. 3/8");
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n): (u64, u64) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if i == 0 || n == 0 || i > n {
+        return Err(bad());
+    }
+    Ok((i, n))
 }

@@ -361,3 +361,29 @@ fn killed_and_resumed() {
     assert_eq!(idx.len(), good, "a status index given twice");
     assert_eq!(errors(&out).len(), 4);
 }
+
+#[test]
+fn shards_partition_the_rows_without_coordination() {
+    let t = setup();
+    let rows: String = (0..20).map(|i| format!("{},80\n", cf(i))).collect();
+    fs::write(t.path().join("rows.csv"), format!("cf,invalidita\n{rows}")).unwrap();
+    let mut all = BTreeSet::new();
+    for i in 1..=3 {
+        let out = format!("out{i}");
+        batch(&t, "rows.csv", &out)
+            .args(["--shard", &format!("{i}/3")])
+            .assert()
+            .success();
+        for e in manifest(&t.path().join(&out)) {
+            assert_eq!(e.line % 3, i - 1, "line {} in shard {i}", e.line);
+            assert!(all.insert(e.line), "line {} issued twice", e.line);
+        }
+    }
+    // Every data row (lines 2..=21) in exactly one shard.
+    assert_eq!(all, (2..=21).collect::<BTreeSet<u64>>());
+    batch(&t, "rows.csv", "bad")
+        .args(["--shard", "4/3"])
+        .assert()
+        .code(2)
+        .stderr(contains("is not a shard I/N"));
+}

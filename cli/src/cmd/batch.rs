@@ -478,6 +478,11 @@ impl Batch<'_> {
                 self.issued.load(Relaxed),
                 self.rejected.load(Relaxed)
             ));
+            if let Some((i, n)) = self.args.shard
+                && row.line % n != i - 1
+            {
+                return None; // another shard's row
+            }
             if done.contains(row.line) {
                 self.skipped.fetch_add(1, Relaxed);
                 return None;

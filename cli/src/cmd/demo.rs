@@ -262,6 +262,7 @@ fn second_level(
         out_dir: None,
         format: OutFormat::Txt,
         resume: false,
+        shard: None,
         quiet: true,
         jobs: None,
         status_list: None,
