@@ -573,7 +573,11 @@ impl SecondLevelDetails {
         {
             return Err(ModelError::NoStatus);
         }
-        if self.judgement.as_deref().is_some_and(|j| j.trim().is_empty()) {
+        if self
+            .judgement
+            .as_deref()
+            .is_some_and(|j| j.trim().is_empty())
+        {
             return Err(ModelError::UnknownValue {
                 field: "judgement",
                 expected: "a non-empty wording, or no judgement at all",
