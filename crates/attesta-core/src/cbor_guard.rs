@@ -6,6 +6,8 @@
 //! and make a parser allocate for it: every announced length is checked
 //! against the bytes actually left.
 
+use std::collections::HashSet;
+
 /// Limits on an untrusted CBOR item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CborLimits {
@@ -18,7 +20,9 @@ pub struct CborLimits {
     pub allow_indefinite: bool,
     /// Whether a map may repeat a key (our own format: no, at any depth, so
     /// that two readers cannot take different values; foreign codes: yes,
-    /// decoding only displays them).
+    /// decoding only displays them). When no, integers, lengths and tags
+    /// must also be in their shortest form, so that equal keys are equal
+    /// bytes.
     pub allow_duplicate_keys: bool,
 }
 
@@ -71,6 +75,13 @@ pub enum CborGuardError {
     #[error("CBOR map with a repeated key at byte {offset}")]
     DuplicateKey {
         /// Where the repeated key starts.
+        offset: usize,
+    },
+    /// An integer, length or tag not in its shortest form, where keys must
+    /// be unique (one value, one encoding).
+    #[error("CBOR integer or length not in its shortest form at byte {offset}")]
+    NotShortest {
+        /// Where the item starts.
         offset: usize,
     },
     /// Bytes after the single top-level item.
@@ -136,6 +147,26 @@ impl Scanner<'_> {
                 None
             }
         };
+        // Repeated keys are found by comparing bytes, which is sound only if
+        // equal values have equal bytes: where keys must be unique, integers,
+        // lengths and tags must take their shortest form (RFC 8949 §4.2.1),
+        // or `{1: 0, 0x18 0x01: 1}` would pass with key 1 twice. Floats
+        // (major type 7) have no such rule.
+        if !self.limits.allow_duplicate_keys
+            && major != 7
+            && let Some(v) = arg
+        {
+            let shortest = match ai {
+                24 => v >= 24,
+                25 => v > 0xff,
+                26 => v > 0xffff,
+                27 => v > 0xffff_ffff,
+                _ => true,
+            };
+            if !shortest {
+                return Err(CborGuardError::NotShortest { offset: start });
+            }
+        }
         Ok(Head::Item { major, arg })
     }
 
@@ -191,16 +222,18 @@ impl Scanner<'_> {
                 if n.saturating_mul(per) > remaining {
                     return Err(self.malformed());
                 }
-                let mut keys: Vec<(usize, usize)> = Vec::new();
+                // A set, not a list: a map of n keys must not cost n² comparisons.
+                let mut keys: HashSet<&[u8]> = HashSet::new();
+                let b = self.b;
                 for i in 0..n * per {
                     let start = self.pos;
                     self.item(depth + 1)?;
-                    if major == 5 && i % 2 == 0 && !self.limits.allow_duplicate_keys {
-                        let key = &self.b[start..self.pos];
-                        if keys.iter().any(|&(s, e)| &self.b[s..e] == key) {
-                            return Err(CborGuardError::DuplicateKey { offset: start });
-                        }
-                        keys.push((start, self.pos));
+                    if major == 5
+                        && i % 2 == 0
+                        && !self.limits.allow_duplicate_keys
+                        && !keys.insert(&b[start..self.pos])
+                    {
+                        return Err(CborGuardError::DuplicateKey { offset: start });
                     }
                 }
                 Ok(())

@@ -118,6 +118,8 @@ impl ClaimSet {
             return Err(FormatError::MalformedClaims("claims are not a map"));
         };
         let mut entries: Vec<(i64, Value)> = Vec::with_capacity(m.len());
+        // A set, not a scan of `entries`: a trust list may hold 100,000 claims.
+        let mut seen = std::collections::HashSet::with_capacity(m.len());
         for (k, v) in m {
             let k = match k {
                 Value::Integer(i) => i64::try_from(i128::from(i))
@@ -126,7 +128,7 @@ impl ClaimSet {
                 Value::Text(_) => continue,
                 _ => return Err(FormatError::MalformedClaims("claim key is not an integer")),
             };
-            if entries.iter().any(|(e, _)| *e == k) {
+            if !seen.insert(k) {
                 return Err(FormatError::MalformedClaims("duplicate claim key"));
             }
             entries.push((k, v));

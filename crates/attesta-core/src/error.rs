@@ -104,6 +104,7 @@ impl FormatError {
             FormatError::Cbor(CborGuardError::Indefinite { .. }) => "cbor_indefinite_length",
             FormatError::Cbor(CborGuardError::TrailingBytes { .. }) => "cbor_trailing_bytes",
             FormatError::Cbor(CborGuardError::DuplicateKey { .. }) => "cbor_duplicate_key",
+            FormatError::Cbor(CborGuardError::NotShortest { .. }) => "cbor_not_shortest_form",
             FormatError::Cbor(_) => "malformed_cbor",
             FormatError::MalformedCose(_) => "malformed_cose",
             FormatError::UnsupportedAlgorithm => "unsupported_alg",

@@ -193,6 +193,9 @@ impl SigningKey {
         let pem = pem.trim();
         if pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
             let pass = passphrase.ok_or(KeyError::PassphraseNeeded)?;
+            if let Ok((_, der)) = pkcs8::der::pem::decode_vec(pem.as_bytes()) {
+                check_encryption_cost(&der)?;
+            }
             return ed25519_dalek::SigningKey::from_pkcs8_encrypted_pem(pem, pass)
                 .map(Self::from_inner)
                 .map_err(|e| match e {
@@ -253,6 +256,51 @@ impl fmt::Debug for SigningKey {
     }
 }
 
+/// Most memory scrypt may use to open an encrypted key file: 256 MiB
+/// (128·r·N bytes). Files written by attesta and OpenSSL use 16 MiB
+/// (N = 2^14, r = 8, p = 1).
+const MAX_SCRYPT_MEMORY: u64 = 1 << 28;
+/// Most scrypt work (N·r·p) to open a key file: 32× what attesta writes,
+/// about a second or two on one core.
+const MAX_SCRYPT_WORK: u64 = 1 << 22;
+/// Most PBKDF2 iterations to open a key file: 16× the 600,000 that
+/// RustCrypto writes (OpenSSL writes 2,048).
+const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+
+/// Refuses an encrypted PKCS#8 file whose passphrase hashing would cost
+/// more than any genuine file needs, before running it: the parameters are
+/// read from the file, and scrypt with N = 2^22 and r = 255 would allocate
+/// 128 GiB (the allocation failure aborts the process), PBKDF2 with 2^32
+/// iterations would run for an hour. Other malformations are left to the
+/// decryption, which reports them as usual.
+pub(crate) fn check_encryption_cost(der: &[u8]) -> Result<(), KeyError> {
+    use pkcs8::pkcs5::{EncryptionScheme, pbes2::Kdf};
+    let Ok(info) = pkcs8::EncryptedPrivateKeyInfoRef::try_from(der) else {
+        return Ok(());
+    };
+    let EncryptionScheme::Pbes2(params) = &info.encryption_algorithm else {
+        return Ok(());
+    };
+    let ok = match &params.kdf {
+        Kdf::Pbkdf2(p) => p.iteration_count <= MAX_PBKDF2_ITERATIONS,
+        Kdf::Scrypt(p) => {
+            let n = u128::from(p.cost_parameter);
+            let r = u128::from(p.block_size);
+            let par = u128::from(p.parallelization);
+            128 * r * n <= u128::from(MAX_SCRYPT_MEMORY)
+                && 128 * r * par <= u128::from(MAX_SCRYPT_MEMORY)
+                && n * r * par <= u128::from(MAX_SCRYPT_WORK)
+        }
+        // Unknown KDFs do not decrypt anyway.
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(KeyError::EncryptionTooCostly)
+    }
+}
+
 /// A key file that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -291,6 +339,12 @@ pub enum KeyError {
         "this is a private key; give the public key file (FILE.pub) instead, and keep the private key secret"
     )]
     PrivateWherePublicExpected,
+    /// An encrypted key file whose passphrase hashing parameters are beyond
+    /// anything genuine (a crafted file meant to exhaust memory or time).
+    #[error(
+        "the key file asks for far more costly passphrase hashing than any key tool writes; it is damaged or crafted: do not use it"
+    )]
+    EncryptionTooCostly,
     /// Encoding failed.
     #[error("could not encode the key")]
     Encode,

@@ -11,7 +11,7 @@ use hpke::kem::X25519HkdfSha256;
 use hpke::{Deserializable, Kem, Serializable};
 use pkcs8::der::pem::{self, LineEnding};
 use pkcs8::{EncryptedPrivateKeyInfoRef, PrivateKeyInfoRef};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::keys::KeyError;
 
@@ -84,7 +84,9 @@ impl OperatorSecretKey {
     pub fn generate() -> Self {
         let (sk, pk) = X25519HkdfSha256::gen_keypair();
         let mut secret = Zeroizing::new([0u8; 32]);
-        secret.copy_from_slice(&sk.to_bytes());
+        let mut bytes = sk.to_bytes();
+        secret.copy_from_slice(&bytes);
+        bytes.as_mut_slice().zeroize();
         OperatorSecretKey {
             secret,
             public: OperatorPublicKey(pk.to_bytes().into()),
@@ -145,6 +147,7 @@ impl OperatorSecretKey {
             "PRIVATE KEY" => der.clone(),
             "ENCRYPTED PRIVATE KEY" => {
                 let pass = passphrase.ok_or(KeyError::PassphraseNeeded)?;
+                crate::keys::check_encryption_cost(&der)?;
                 let enc = EncryptedPrivateKeyInfoRef::try_from(der.as_slice())
                     .map_err(|_| KeyError::NotX25519)?;
                 Zeroizing::new(
@@ -163,6 +166,7 @@ impl OperatorSecretKey {
         let key = plain
             .strip_prefix(&PKCS8_PREFIX)
             .and_then(|k| <[u8; 32]>::try_from(k).ok())
+            .map(Zeroizing::new)
             .ok_or(KeyError::NotX25519)?;
         Self::from_bytes(&key)
     }

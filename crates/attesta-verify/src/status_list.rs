@@ -320,13 +320,25 @@ impl StatusList {
     pub fn decompress(bits: StatusBits, lst: &[u8]) -> Result<Self, StatusListError> {
         let max = bits.max_bytes();
         let mut dec = ZlibDecoder::new(lst);
-        let mut out = Vec::new();
-        (&mut dec)
-            .take(max as u64 + 1)
-            .read_to_end(&mut out)
-            .map_err(|_| StatusListError::BadCompression)?;
-        if out.len() > max {
-            return Err(StatusListError::TooLarge { max_bytes: max });
+        let mut out: Vec<u8> = Vec::new();
+        let mut buf = [0u8; 16 * 1024];
+        loop {
+            let n = dec
+                .read(&mut buf)
+                .map_err(|_| StatusListError::BadCompression)?;
+            if n == 0 {
+                break;
+            }
+            if out.len() + n > max {
+                return Err(StatusListError::TooLarge { max_bytes: max });
+            }
+            // Grow by doubling, but never past the cap: `read_to_end`
+            // would double a vector just past 32 MiB to 64 MiB.
+            if out.capacity() - out.len() < n {
+                let want = (out.capacity() * 2).max(out.len() + n).min(max);
+                out.reserve_exact(want - out.len());
+            }
+            out.extend_from_slice(&buf[..n]);
         }
         // Bytes after the zlib stream would be ignored by most readers;
         // refusing them keeps one token from having two readings.
