@@ -44,6 +44,7 @@ A=$PWD/target/release/attesta
 say "criterion benchmarks"
 cargo bench -q -p attesta-core --bench format -- --warm-up-time 1 --measurement-time 4 >"$OUT/criterion-core.txt" 2>&1
 cargo bench -q -p attesta-verify --bench verify -- --warm-up-time 1 --measurement-time 4 >"$OUT/criterion-verify.txt" 2>&1
+cargo bench -q -p attesta-pdf --bench pdf -- --warm-up-time 1 --measurement-time 4 >"$OUT/criterion-pdf.txt" 2>&1
 median_ns() { # group/name -> median in ns, from criterion's estimates
   "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["median"]["point_estimate"])' \
     "target/criterion/$1/new/estimates.json"
@@ -59,6 +60,7 @@ SL_LOAD=$(median_ns status_list_5M/load_and_verify)
 SL_GET=$(median_ns status_list_5M/lookup)
 PNG1=$(median_ns qr/png)
 SCAN=$(median_ns scan/png_render_8px)
+PDF=$(median_ns pdf/render_first_level)
 
 say "keys, trust list and rows"
 "$A" demo --dir "$OUT/demo" >/dev/null
@@ -130,6 +132,7 @@ us() { echo "scale=2; $1 / 1000" | bc -l; }
   echo "| peak memory, batch of $MEM_ROWS rows (wall $MEM_WALL) | $((PEAK_KB / 1024)) MB | | | < 200 MB |"
   echo "| status list, 5,000,000 entries: load + verify / lookup | $(us "$SL_LOAD") µs / $(printf %.1f "$SL_GET") ns | | | < 50 ms / < 1 µs |"
   echo "| QR PNG render (v11, 8 px) / scan of that PNG | $(us "$PNG1") µs / $(us "$SCAN") µs | | | — |"
+  echo "| PDF writing, one attestation | $(us "$PDF") µs | | | — |"
   echo
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//'); $(date -u +%Y-%m-%d)."
 } | tee "$OUT/results.md"
