@@ -1,5 +1,9 @@
-//! ClaimSet: whatever parses writes back deterministically, and the
-//! written bytes parse to the same entries (same keys, same values).
+//! ClaimSet: whatever parses under the strict limits of attesta's own
+//! documents writes back deterministically, and the written bytes parse
+//! to the same entries (same keys, same values). Under the generic limits
+//! (foreign codes, display only) parsing must merely not panic: there
+//! ciborium reads a bignum `3(h'')` as -1, so a round trip may change the
+//! bytes.
 #![no_main]
 
 use attesta_core::cbor_guard::CborLimits;
@@ -11,6 +15,10 @@ fuzz_target!(|data: &[u8]| {
         let Ok(c) = ClaimSet::parse(data, limits) else {
             continue;
         };
+        if limits == CborLimits::GENERIC {
+            let _ = c.to_vec();
+            continue;
+        }
         let bytes = c.to_vec();
         let back = ClaimSet::parse(&bytes, limits).expect("written claims parse");
         // Compared as encoded CBOR: a NaN value is not equal to itself.

@@ -84,6 +84,13 @@ pub enum CborGuardError {
         /// Where the item starts.
         offset: usize,
     },
+    /// A bignum (tag 2 or 3) where keys must be unique: integers have one
+    /// encoding there.
+    #[error("CBOR bignum at byte {offset}, not allowed in this format")]
+    Bignum {
+        /// Where the tag starts.
+        offset: usize,
+    },
     /// Bytes after the single top-level item.
     #[error("{extra} unexpected bytes after the CBOR item")]
     TrailingBytes {
@@ -165,6 +172,11 @@ impl Scanner<'_> {
             };
             if !shortest {
                 return Err(CborGuardError::NotShortest { offset: start });
+            }
+            // Bignums (tags 2 and 3) are a second encoding of integers that
+            // fit 64 bits: ciborium reads `3(h'')` as -1.
+            if major == 6 && matches!(v, 2 | 3) {
+                return Err(CborGuardError::Bignum { offset: start });
             }
         }
         Ok(Head::Item { major, arg })

@@ -664,3 +664,26 @@ fn regression_duplicate_key_in_a_longer_form() {
         assert!(ClaimSet::parse(&c.to_vec(), CborLimits::STRICT).is_ok());
     }
 }
+
+/// Regression (found by the claims_roundtrip fuzz target): ciborium reads
+/// a bignum `3(h'')` as the integer -1, another encoding of one value, so
+/// a claims set changed on a write-and-read round trip. Where keys must be
+/// unique, bignums are refused.
+#[test]
+fn regression_bignum_is_a_second_encoding() {
+    let _g = serial();
+    // {4: 3(h'')} and {4: 2(h'01')}
+    for bytes in [
+        &[0xa1, 0x04, 0xc3, 0x40][..],
+        &[0xa1, 0x04, 0xc2, 0x41, 0x01],
+    ] {
+        assert_eq!(
+            cbor_guard::check(bytes, CborLimits::STRICT),
+            Err(CborGuardError::Bignum { offset: 2 })
+        );
+        assert!(ClaimSet::parse(bytes, CborLimits::STRICT).is_err());
+        assert!(cbor_guard::check(bytes, CborLimits::GENERIC).is_ok());
+    }
+    // Other tags are not bignums.
+    assert!(cbor_guard::check(&[0xa1, 0x04, 0xc1, 0x00], CborLimits::STRICT).is_ok());
+}
