@@ -89,6 +89,50 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
 
+    // Second level: the same Argon2id plus one HPKE open.
+    let op = attesta_core::operator_key::OperatorSecretKey::generate();
+    let mut l2list = TrustList::default();
+    l2list
+        .add_issuer("INPS", issuer.public_key(), None)
+        .unwrap();
+    l2list
+        .add_operator(attesta_verify::trust::OperatorEntry {
+            id: "comune-bo".into(),
+            name: "Comune di Bologna".into(),
+            sealing_key: op.public_key().to_bytes(),
+            valid_from: None,
+            valid_until: None,
+        })
+        .unwrap();
+    let l2trust = l2list.sign(&root, now, now + SignedDuration::from_hours(24 * 30));
+    let l2v = Verifier::new(
+        &l2trust,
+        &root.public_key(),
+        &mut TrustState::default(),
+        Policy::default(),
+        now,
+    )
+    .unwrap();
+    let token = attesta_core::second_level::issue_second_level(
+        &issuer,
+        &cf,
+        &attesta_core::second_level::SecondLevelRequest {
+            details: attesta_core::model::SecondLevelDetails {
+                invalidity_percent: Some("75.5".parse().unwrap()),
+                ..Default::default()
+            },
+            audience: "comune-bo".into(),
+            operator_key: op.public_key(),
+            first_level_cti: cti,
+            status: None,
+            issued_at: now,
+            expires_at: now + SignedDuration::from_hours(24 * 30),
+            kdf: KdfParams::DEFAULT,
+        },
+    )
+    .unwrap();
+    let l2checked = l2v.check_second_level(token.text(), &op, now).unwrap();
+
     let checked = verifier.check(&text, now).unwrap();
     let mut salt = b"attesta/v1/level-1".to_vec();
     salt.extend_from_slice(cti.as_bytes());
@@ -96,6 +140,9 @@ fn bench(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function("open_envelope", |b| {
         b.iter(|| checked.open(black_box(&cf)).unwrap())
+    });
+    g.bench_function("open_second_level", |b| {
+        b.iter(|| l2checked.open_str(&op, black_box(cf.as_str())).unwrap())
     });
     g.bench_function("bare_argon2id", |b| {
         b.iter(|| bare_argon2(black_box(cf.as_str().as_bytes()), &salt, 19 * 1024, 2))
