@@ -19,9 +19,11 @@ fn bench(c: &mut Criterion) {
         .valid_until("2027-11-23")
         .reference("A1B2-C3D4");
     let r = PdfRenderer::new().unwrap();
-    c.bench_function("pdf/render_first_level", |b| {
+    let mut g = c.benchmark_group("pdf");
+    g.bench_function("render_first_level", |b| {
         b.iter(|| r.render(black_box(&doc)).unwrap())
     });
+    g.finish();
 }
 
 criterion_group!(benches, bench);
