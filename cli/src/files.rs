@@ -95,6 +95,18 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     atomic_write_mode(path, bytes, Some(0o600))
 }
 
+/// Writes a new key pair: the private PEM to `out` (0600) and the public
+/// PEM to `FILE.pub`, replacing existing files only when `force`.
+pub fn write_key_pair(out: &Path, force: bool, private: &[u8], public: &[u8]) -> Result<()> {
+    let pubp = pub_path(out);
+    if force {
+        let _ = fs::remove_file(out);
+        let _ = fs::remove_file(&pubp);
+    }
+    write_private(out, private)?;
+    atomic_write(&pubp, public)
+}
+
 /// `FILE.pub`, appended as ssh-keygen does.
 pub fn pub_path(path: &Path) -> PathBuf {
     let mut s = path.as_os_str().to_owned();

@@ -21,12 +21,12 @@ pub fn keygen(out: &Path, force: bool, operator: bool, pass: &PassphraseArgs) ->
         Some("Passphrase to protect the key (empty for none): "),
     )?;
     let pem = key.to_pkcs8_pem(p.as_ref().map(|s| s.as_bytes()))?;
-    if force {
-        let _ = std::fs::remove_file(out);
-        let _ = std::fs::remove_file(&pubp);
-    }
-    files::write_private(out, pem.as_bytes())?;
-    files::atomic_write(&pubp, key.public_key().to_pem().as_bytes())?;
+    files::write_key_pair(
+        out,
+        force,
+        pem.as_bytes(),
+        key.public_key().to_pem().as_bytes(),
+    )?;
     println!("{}", key.kid());
     eprintln!(
         "wrote private key {} (mode 0600{}) and public key {}",

@@ -34,12 +34,12 @@ pub fn keygen_operator(out: &Path, force: bool, pass: &PassphraseArgs) -> Result
         Some("Passphrase to protect the key (empty for none): "),
     )?;
     let pem = key.to_pkcs8_pem(p.as_ref().map(|s| s.as_bytes()))?;
-    if force {
-        let _ = std::fs::remove_file(out);
-        let _ = std::fs::remove_file(&pubp);
-    }
-    files::write_private(out, pem.as_bytes())?;
-    files::atomic_write(&pubp, key.public_key().to_pem().as_bytes())?;
+    files::write_key_pair(
+        out,
+        force,
+        pem.as_bytes(),
+        key.public_key().to_pem().as_bytes(),
+    )?;
     println!("{}", hex::encode(key.public_key().to_bytes()));
     eprintln!(
         "wrote operator sealing key {} (X25519, mode 0600) and public key {}; accredit it with `attesta trust add-operator`",
