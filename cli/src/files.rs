@@ -114,12 +114,55 @@ pub fn pub_path(path: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// Reads a file with a message that names it.
+/// The largest file (or standard input) attesta reads. A phone photo is
+/// tens of MiB at most, a status list of 2^27 entries 32 MiB before
+/// compression; anything larger is the wrong file, and reading it whole
+/// would only exhaust memory.
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a file with a message that names it, refusing files larger than
+/// [`MAX_INPUT_BYTES`] before reading them.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
-    fs::read(path).with_context(|| match fs::metadata(path) {
+    let open = || -> std::io::Result<(File, u64)> {
+        let f = File::open(path)?;
+        let len = f.metadata()?.len();
+        Ok((f, len))
+    };
+    let (f, len) = open().with_context(|| match fs::metadata(path) {
         Err(_) => format!("{} does not exist; check the path", path.display()),
         Ok(_) => format!("cannot read {}; check its permissions", path.display()),
-    })
+    })?;
+    let name = path.display().to_string();
+    if len > MAX_INPUT_BYTES {
+        return Err(too_large(&name));
+    }
+    read_capped(f, &name)
+}
+
+/// Reads at most [`MAX_INPUT_BYTES`] (pipes and special files have no
+/// length to check beforehand).
+fn read_capped(r: impl Read, source: &str) -> Result<Vec<u8>> {
+    let mut b = Vec::new();
+    r.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut b)
+        .with_context(|| format!("cannot read {source}"))?;
+    if b.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large(source));
+    }
+    Ok(b)
+}
+
+/// An I/O error, like a missing file: the wrong file was given, which is a
+/// usage error (exit 2), not an unreadable code.
+fn too_large(source: &str) -> anyhow::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::FileTooLarge,
+        format!(
+            "{source} is larger than {} MiB, more than any code, photo, trust list or status list; check that it is the right file",
+            MAX_INPUT_BYTES >> 20
+        ),
+    )
+    .into()
 }
 
 /// Reads a text file.
@@ -214,11 +257,8 @@ fn is_image(b: &[u8]) -> bool {
 /// Reads a code from an image file, a text file, or `-` (stdin).
 pub fn read_code(input: &str) -> Result<InputCode> {
     let (bytes, source) = if input == "-" {
-        let mut b = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut b)
-            .context("cannot read standard input")?;
-        (b, "standard input".to_owned())
+        let source = "standard input".to_owned();
+        (read_capped(std::io::stdin().lock(), &source)?, source)
     } else {
         (read(Path::new(input))?, input.to_owned())
     };

@@ -317,6 +317,62 @@ fn world_readable_private_key_is_refused_unless_insecure_permissions() {
     env.issue("b.txt", &[]);
 }
 
+#[test]
+fn key_show_checks_operator_keys_like_signing_keys() {
+    let env = Env::new();
+    env.write("pass.txt", "operator phrase\n");
+    let public_hex = env
+        .run(&[
+            "keygen",
+            "--operator",
+            "--out",
+            "op.key",
+            "--passphrase-file",
+            "pass.txt",
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_owned();
+    let pem = env.read_text("op.key");
+    assert!(pem.contains("ENCRYPTED PRIVATE KEY"), "{pem}");
+    // Encrypted and unreadable by others: shown only with the passphrase.
+    let r = env
+        .run(&["key", "show", "op.key", "--passphrase-file", "pass.txt"])
+        .ok()
+        .stdout_has("X25519")
+        .stdout_has(&public_hex);
+    assert_no_private_material(&r, &pem);
+    env.run(&["key", "show", "op.key"])
+        .usage_error(&["passphrase-protected"]);
+    env.write("other.txt", "another phrase\n");
+    env.run(&["key", "show", "op.key", "--passphrase-file", "other.txt"])
+        .usage_error(&["wrong passphrase"]);
+    // The mode is checked before any passphrase, for an encrypted key too.
+    chmod(&env, "op.key", 0o640);
+    env.run(&["key", "show", "op.key", "--passphrase-file", "pass.txt"])
+        .usage_error(&["op.key", "chmod 600", "--insecure-permissions"]);
+    env.run(&[
+        "key",
+        "show",
+        "op.key",
+        "--passphrase-file",
+        "pass.txt",
+        "--insecure-permissions",
+    ])
+    .ok()
+    .stdout_has(&public_hex);
+
+    env.run(&["keygen", "--operator", "--out", "plain.key"])
+        .ok();
+    chmod(&env, "plain.key", 0o604);
+    env.run(&["key", "show", "plain.key"])
+        .usage_error(&["chmod 600"]);
+    env.run(&["key", "show", "plain.key", "--insecure-permissions"])
+        .ok()
+        .stdout_has("X25519");
+}
+
 // ---------------------------------------------------------------- trust
 
 #[test]
@@ -1406,6 +1462,24 @@ fn verify_a_truncated_code_is_a_format_failure() {
     env.write("junk.txt", "hello");
     let (_, v) = env.verify_json("junk.txt", &["--cf", CF]);
     assert_reason(&v, "bad_prefix");
+}
+
+#[test]
+fn oversized_inputs_are_refused_before_reading() {
+    let env = Env::new();
+    env.setup();
+    // Sparse: 300 MiB on paper, nothing on disk; read whole, it would cost
+    // 300 MiB of memory before any check.
+    for name in ["huge.png", "huge.cwt"] {
+        let f = std::fs::File::create(env.path(name)).unwrap();
+        f.set_len(300 << 20).unwrap();
+    }
+    env.run(&verify_args("huge.png", &["--cf", CF]))
+        .usage_error(&["huge.png is larger than 256 MiB", "right file"]);
+    env.run(&["decode", "huge.png"])
+        .usage_error(&["larger than 256 MiB"]);
+    env.run(&["trust", "show", "huge.cwt"])
+        .usage_error(&["huge.cwt is larger than 256 MiB"]);
 }
 
 #[test]

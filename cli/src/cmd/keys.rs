@@ -2,8 +2,10 @@
 
 use std::path::Path;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use attesta_core::keys::{PublicKey, SigningKey};
+use attesta_core::operator_key::{OperatorSecretKey, is_operator_key_pem};
+use zeroize::Zeroizing;
 
 use crate::cli::PassphraseArgs;
 use crate::files;
@@ -42,7 +44,7 @@ pub fn keygen(out: &Path, force: bool, operator: bool, pass: &PassphraseArgs) ->
 }
 
 pub fn show(file: &Path, pass: &PassphraseArgs) -> Result<()> {
-    let text = files::read_text(file)?;
+    let text = Zeroizing::new(files::read_text(file)?);
     if text.contains("-----BEGIN PUBLIC KEY-----") {
         if let Ok(k) = PublicKey::from_pem(&text) {
             print_public(&k, "public key");
@@ -51,17 +53,42 @@ pub fn show(file: &Path, pass: &PassphraseArgs) -> Result<()> {
         return crate::cmd::second_level::show_operator_public(file, &text);
     }
     if text.contains("PRIVATE KEY-----") {
-        if let Some(shown) = crate::cmd::second_level::show_operator_private(file, &text)? {
-            return Ok(shown);
-        }
-        let k = files::read_signing_key(file, pass)?;
-        print_public(&k.public_key(), "private key (private part not shown)");
-        return Ok(());
+        return show_private(file, &text, pass);
     }
     bail!(
         "{} is not a PEM key file; give a file written by `attesta keygen`",
         file.display()
     )
+}
+
+/// A private key of either kind, with the checks every command that uses
+/// it makes: the file's mode, then the passphrase.
+fn show_private(file: &Path, text: &str, pass: &PassphraseArgs) -> Result<()> {
+    files::check_private_permissions(file, pass)?;
+    let p = if text.contains("ENCRYPTED PRIVATE KEY") {
+        files::passphrase(pass, Some(&format!("Passphrase for {}: ", file.display())))?
+    } else {
+        None
+    };
+    let p = p.as_ref().map(|s| s.as_bytes());
+    // Both kinds are PKCS#8 and, encrypted, look alike until decrypted:
+    // try the signing key, then the operator key.
+    let signing = match SigningKey::from_pkcs8_pem(text, p) {
+        Ok(k) => {
+            print_public(&k.public_key(), "private key (private part not shown)");
+            return Ok(());
+        }
+        Err(e) => e,
+    };
+    match OperatorSecretKey::from_pkcs8_pem(text, p) {
+        Ok(k) => {
+            crate::cmd::second_level::print_private(&k);
+            Ok(())
+        }
+        Err(operator) if is_operator_key_pem(text) => Err(operator)
+            .with_context(|| format!("cannot use {} as an operator private key", file.display())),
+        Err(_) => Err(signing).with_context(|| format!("cannot use the key {}", file.display())),
+    }
 }
 
 fn print_public(k: &PublicKey, what: &str) {

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use attesta_core::credential::{FirstLevelClaims, FirstLevelCode};
 use attesta_core::model::{BlindnessClass, HandicapGrade, Percent, SecondLevelDetails};
-use attesta_core::operator_key::{OperatorPublicKey, OperatorSecretKey, is_operator_key_pem};
+use attesta_core::operator_key::{OperatorPublicKey, OperatorSecretKey};
 use attesta_core::qr::{EcLevel, QrSymbol};
 use attesta_core::second_level::{DEFAULT_VALID_DAYS, SecondLevelRequest, issue_second_level};
 use attesta_verify::Verifier;
@@ -63,31 +63,7 @@ pub fn show_operator_public(file: &Path, text: &str) -> Result<()> {
 }
 
 /// Shows an operator private key; `None` if the file is not one.
-pub fn show_operator_private(file: &Path, text: &str) -> Result<Option<()>> {
-    let encrypted = text.contains("ENCRYPTED PRIVATE KEY");
-    if !encrypted && !is_operator_key_pem(text) {
-        return Ok(None);
-    }
-    if encrypted {
-        // Could be either kind: try as an operator key only if it decrypts as one.
-        let pass = PassphraseArgs::default();
-        let Ok(Some(p)) = files::passphrase(&pass, None) else {
-            return Ok(None);
-        };
-        return match OperatorSecretKey::from_pkcs8_pem(text, Some(p.as_bytes())) {
-            Ok(k) => {
-                print_private(&k);
-                Ok(Some(()))
-            }
-            Err(_) => Ok(None),
-        };
-    }
-    let k = read_operator_secret(file, &PassphraseArgs::default())?;
-    print_private(&k);
-    Ok(Some(()))
-}
-
-fn print_private(k: &OperatorSecretKey) {
+pub fn print_private(k: &OperatorSecretKey) {
     println!("file:       operator private key (private part not shown)");
     println!("algorithm:  X25519 (HPKE sealing key)");
     println!("public key: {}", hex::encode(k.public_key().to_bytes()));

@@ -22,7 +22,7 @@ use chacha20poly1305::ChaCha20Poly1305;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use hkdf::Hkdf;
 use sha2::Sha256;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::cf::CodiceFiscale;
 
@@ -156,10 +156,9 @@ pub struct KdfMemory(Vec<argon2::Block>);
 
 impl Drop for KdfMemory {
     fn drop(&mut self) {
-        // The blocks hold values derived from a CF.
-        for b in &mut self.0 {
-            *b = argon2::Block::default();
-        }
+        // The blocks hold values derived from a CF; `zeroize` writes them
+        // with volatile stores the optimiser cannot drop before the free.
+        self.0.zeroize();
     }
 }
 
@@ -209,7 +208,11 @@ impl EnvelopeKey {
     }
 
     fn cipher(&self) -> ChaCha20Poly1305 {
-        ChaCha20Poly1305::new(&chacha20poly1305::Key::from(*self.0))
+        // Borrowed, not copied: a `Key::from(*self.0)` temporary would leave
+        // the key on the stack. The cipher wipes its own copy on drop
+        // (chacha20poly1305's `zeroize` feature).
+        let key: &chacha20poly1305::Key = (&*self.0).into();
+        ChaCha20Poly1305::new(key)
     }
 
     /// Encrypts `plaintext`, bound to `cti`.
