@@ -91,6 +91,15 @@ pub enum CborGuardError {
         /// Where the tag starts.
         offset: usize,
     },
+    /// A float, `undefined` or another simple value where keys must be
+    /// unique: attesta's formats hold none, and ciborium reads them lossily
+    /// (`undefined` as null, a 64-bit 1.0 written back as 16 bits), so two
+    /// distinct keys could become one.
+    #[error("CBOR float or simple value at byte {offset}, not allowed in this format")]
+    FloatOrSimple {
+        /// Where the item starts.
+        offset: usize,
+    },
     /// Bytes after the single top-level item.
     #[error("{extra} unexpected bytes after the CBOR item")]
     TrailingBytes {
@@ -157,8 +166,12 @@ impl Scanner<'_> {
         // Repeated keys are found by comparing bytes, which is sound only if
         // equal values have equal bytes: where keys must be unique, integers,
         // lengths and tags must take their shortest form (RFC 8949 §4.2.1),
-        // or `{1: 0, 0x18 0x01: 1}` would pass with key 1 twice. Floats
-        // (major type 7) have no such rule.
+        // or `{1: 0, 0x18 0x01: 1}` would pass with key 1 twice; and of
+        // major type 7 only false, true and null, which have one encoding
+        // and which ciborium reads back exactly.
+        if !self.limits.allow_duplicate_keys && major == 7 && !matches!(ai, 20..=22) {
+            return Err(CborGuardError::FloatOrSimple { offset: start });
+        }
         if !self.limits.allow_duplicate_keys
             && major != 7
             && let Some(v) = arg

@@ -105,6 +105,7 @@ impl FormatError {
             FormatError::Cbor(CborGuardError::TrailingBytes { .. }) => "cbor_trailing_bytes",
             FormatError::Cbor(CborGuardError::DuplicateKey { .. }) => "cbor_duplicate_key",
             FormatError::Cbor(CborGuardError::NotShortest { .. }) => "cbor_not_shortest_form",
+            FormatError::Cbor(CborGuardError::FloatOrSimple { .. }) => "cbor_float_or_simple",
             FormatError::Cbor(_) => "malformed_cbor",
             FormatError::MalformedCose(_) => "malformed_cose",
             FormatError::UnsupportedAlgorithm => "unsupported_alg",

@@ -640,7 +640,7 @@ fn regression_duplicate_key_in_a_longer_form() {
         // Foreign codes may use any form.
         assert!(cbor_guard::check(bytes, CborLimits::GENERIC).is_ok());
     }
-    // Shortest forms at each boundary pass; floats are not integers.
+    // Shortest forms at each boundary pass.
     for ok in [
         &[0x17][..],
         &[0x18, 0x18],
@@ -648,8 +648,6 @@ fn regression_duplicate_key_in_a_longer_form() {
         &[0x1a, 0x00, 0x01, 0x00, 0x00],
         &[0x1b, 0, 0, 0, 1, 0, 0, 0, 0],
         &[0x38, 0x18],
-        &[0xf9, 0x3c, 0x00],
-        &[0xfb, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0],
     ] {
         assert!(
             cbor_guard::check(ok, CborLimits::STRICT).is_ok(),
@@ -686,4 +684,67 @@ fn regression_bignum_is_a_second_encoding() {
     }
     // Other tags are not bignums.
     assert!(cbor_guard::check(&[0xa1, 0x04, 0xc1, 0x00], CborLimits::STRICT).is_ok());
+}
+
+/// Regression (found by the claims_roundtrip fuzz target in the 2026-11-29
+/// run): ciborium reads `undefined` (0xf7) as null and writes a 64-bit
+/// float in its shortest form, so `{undefined: 1, null: 2}` and
+/// `{1.0 (f64): 1, 1.0 (f16): 2}` passed the repeated-key check and became
+/// maps with a repeated key once written back; a claims set no longer
+/// parsed after a round trip. Where keys must be unique, only false, true
+/// and null are accepted of major type 7.
+#[test]
+fn regression_undefined_and_floats_are_second_encodings() {
+    let _g = serial();
+    for (bytes, offset) in [
+        // {4: {undefined: 1, null: 2}}
+        (&[0xa1, 0x04, 0xa2, 0xf7, 0x01, 0xf6, 0x02][..], 3),
+        // {4: {1.0 as f64: 1, 1.0 as f16: 2}}
+        (
+            &[
+                0xa1, 0x04, 0xa2, 0xfb, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0, 0x01, 0xf9, 0x3c, 0x00, 0x02,
+            ][..],
+            3,
+        ),
+        // Any float or simple value, key or not.
+        (&[0xa1, 0x04, 0xf9, 0x3c, 0x00][..], 2),
+        (&[0xa1, 0x04, 0xfa, 0x3f, 0x80, 0, 0][..], 2),
+        (&[0xa1, 0x04, 0xf0][..], 2),
+        (&[0xa1, 0x04, 0xf8, 0x20][..], 2),
+    ] {
+        assert_eq!(
+            cbor_guard::check(bytes, CborLimits::STRICT),
+            Err(CborGuardError::FloatOrSimple { offset }),
+            "{bytes:02x?}"
+        );
+        assert_eq!(
+            ClaimSet::parse(bytes, CborLimits::STRICT)
+                .unwrap_err()
+                .code(),
+            "cbor_float_or_simple"
+        );
+        // Foreign codes (display only) may hold them.
+        assert!(
+            cbor_guard::check(bytes, CborLimits::GENERIC).is_ok(),
+            "{bytes:02x?}"
+        );
+    }
+    // false, true and null stay.
+    let ok = [0xa1, 0x04, 0x83, 0xf4, 0xf5, 0xf6];
+    let c = ClaimSet::parse(&ok, CborLimits::STRICT).unwrap();
+    assert_eq!(c.to_vec(), ok);
+    // The fuzzer's input (a claims map with `{undefined: undefined,
+    // null: "b\0"}` inside) is refused, so nothing reaches the writer.
+    let crash = [
+        0xa7, 0x03, 0x69, b'c', b'o', b'm', b'u', b'n', b'e', b'-', b'b', b'o', 0x1a, 0x24, 0x6a,
+        0xf1, 0x0d, 0xa4, 0x1a, 0x04, 0x6c, 0xc7, 0xb4, 0x80, 0x06, 0x1a, 0x6a, 0xe6, 0x41, 0x62,
+        0xf7, 0xf7, 0xf6, 0x62, 0x62, 0x00, 0x06, 0x80, 0x1a, 0xc9, 0x69, 0x64, 0x78, 0x11, 0x63,
+        0x75, 0x00, 0x01, 0x00, 0x01, 0x00, 0x02, 0x82, 0x58, 0x20, 0xbb, 0x21, 0x86, 0xc2, 0x47,
+        0xbc, 0x7f, 0x06, 0x1b, 0x9c, 0x68, 0xd5, 0x01, 0x40, 0, 0, 0, 0, 0, 0, 0xc3, 0xc8, 0xb2,
+        0xbc, 0x3b, 0x1a, 0xc9, 0xaa, 0x66, 0x70, 0x15, 0x00, 0x01,
+    ];
+    assert_eq!(
+        cbor_guard::check(&crash, CborLimits::STRICT),
+        Err(CborGuardError::FloatOrSimple { offset: 30 })
+    );
 }

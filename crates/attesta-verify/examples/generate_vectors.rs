@@ -2701,9 +2701,10 @@ fn negatives(w: &World) -> Vec<V> {
     }
     out.push(neg(
         "exp-float",
-        "Signed claims whose exp is a float (1.8e9) instead of an integer.",
+        "Signed claims whose exp is a float (1.8e9) instead of an integer: attesta's formats \
+         hold no floats (a float has several encodings of one value).",
         signed_claims(replaced(claims::EXP, Value::Float(1.8e9))),
-        "malformed_claims",
+        "cbor_float_or_simple",
         "check",
     ));
     out.push(neg(
@@ -4197,6 +4198,72 @@ fn second_level_review(w: &World) -> Vec<V> {
     out
 }
 
+/// Inputs the fuzzers found, as vectors other implementations can run.
+fn fuzz_regressions(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    // `undefined` (0xf7) has no ciborium value of its own: it reads as null,
+    // so a map with keys undefined and null became a map with null twice
+    // once written back. Crafted by writing null and patching the byte.
+    let mut claims = cred("undefined-and-null-keys", deaf()).claims();
+    let marker = [0xf6, 0x61, b'u'];
+    claims.set(
+        claims::STATUS,
+        Value::Map(vec![
+            (Value::Null, Value::Text("u".into())),
+            (Value::Null, Value::Text("n".into())),
+        ]),
+    );
+    let mut bytes = claims.to_vec();
+    let at = bytes
+        .windows(marker.len())
+        .position(|win| win == marker)
+        .expect("the null key is written");
+    bytes[at] = 0xf7;
+    out.push(V::negative(
+        w,
+        "undefined-and-null-keys",
+        "Regression (found by the claims_roundtrip fuzz target): signed claims whose status \
+         reference is the map {undefined: \"u\", null: \"n\"}. The keys differ in their bytes \
+         but a CBOR library may read undefined as null, so two readers could see one key with \
+         either value; of the simple values only false, true and null are accepted.",
+        at1(&std_cose(&w.inps, bytes)),
+        "cbor_float_or_simple",
+        "check",
+    ));
+    // 1.0 as a 64-bit and as a 16-bit float: two keys, one value.
+    let mut claims = cred("float-keys-one-value", deaf()).claims();
+    claims.set(
+        claims::STATUS,
+        Value::Map(vec![
+            (Value::Integer(1.into()), Value::Text("a".into())),
+            (Value::Integer(2.into()), Value::Text("b".into())),
+        ]),
+    );
+    let bytes = claims.to_vec();
+    let map = [0xa2, 0x01, 0x61, b'a', 0x02, 0x61, b'b'];
+    let at = bytes
+        .windows(map.len())
+        .position(|win| win == map)
+        .expect("the status map is written");
+    let floats = [
+        &[0xa2, 0xfb, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0, 0x61, b'a'][..],
+        &[0xf9, 0x3c, 0x00, 0x61, b'b'],
+    ]
+    .concat();
+    let bytes = [&bytes[..at], &floats, &bytes[at + map.len()..]].concat();
+    out.push(V::negative(
+        w,
+        "float-keys-one-value",
+        "Regression (found by the claims_roundtrip fuzz target): signed claims whose status \
+         reference is the map {1.0 (64-bit float): \"a\", 1.0 (16-bit float): \"b\"}: distinct \
+         bytes, one value. attesta's formats hold no floats.",
+        at1(&std_cose(&w.inps, bytes)),
+        "cbor_float_or_simple",
+        "check",
+    ));
+    out
+}
+
 fn main() {
     let mut dir = PathBuf::from("test-vectors");
     let mut check = false;
@@ -4220,6 +4287,7 @@ fn main() {
         .chain(second_level(&w))
         .chain(second_level_regressions(&w))
         .chain(second_level_review(&w))
+        .chain(fuzz_regressions(&w))
     {
         if v.is_positive() {
             pos.push(v);
