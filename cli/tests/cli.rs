@@ -1489,8 +1489,21 @@ fn verify_missing_files_are_usage_errors() {
     env.issue("a.txt", &[]);
     env.run(&verify_args("missing.txt", &["--cf", CF]))
         .usage_error(&["missing.txt does not exist"]);
-    env.run(&verify_args("missing.txt", &["--cf", CF, "--json"]))
-        .code(2);
+    let r = env
+        .run(&verify_args("missing.txt", &["--cf", CF, "--json"]))
+        .code(2)
+        .stderr_has("missing.txt does not exist");
+    // Scripts reading --json get an object for exit 2 as well.
+    let v = r.json();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["reason"], "usage_error");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("missing.txt does not exist"),
+        "{v}"
+    );
     env.run(&[
         "verify",
         "a.txt",

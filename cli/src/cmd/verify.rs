@@ -67,7 +67,20 @@ impl From<VerifyError> for Failure {
 }
 
 pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
-    Ok(report(evaluate(args)?, args.json))
+    match evaluate(args) {
+        Ok(outcome) => Ok(report(outcome, args.json)),
+        Err(e) => {
+            // A script reading --json gets one object for every exit code;
+            // the error also goes to stderr (exit 2) as for every command.
+            if args.json {
+                println!(
+                    "{}",
+                    json!({"valid": false, "reason": "usage_error", "message": format!("{e:#}")})
+                );
+            }
+            Err(e)
+        }
+    }
 }
 
 /// Runs the verification; the outer error is usage/I-O (exit 2), the inner
