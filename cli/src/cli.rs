@@ -469,7 +469,8 @@ pub struct VerifyArgs {
     /// Status lists for revocation (repeatable).
     #[arg(long, value_name = "FILE")]
     pub status_list: Vec<PathBuf>,
-    /// Verify as of this time (RFC 3339), for audits.
+    /// Verify as of this time (RFC 3339), for audits; not before the
+    /// newest trust list accepted (see --state).
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
     /// Print one JSON object.

@@ -1319,9 +1319,18 @@ fn verify_never_goes_back_before_the_clock_floor() {
     let env = Env::new();
     env.setup();
     env.issue("a.txt", &[]);
-    // An --at before the code was issued is moved up to the trust list's
-    // issue time (the clock floor), so the code is not "not yet valid".
-    let (code, v) = env.verify_json("a.txt", &["--cf", CF, "--at", &rfc3339_in(-24)]);
+    // An --at before the trust list's issue time (the clock floor) is a
+    // question the list cannot answer: refused, not answered as of
+    // another time.
+    let at = rfc3339_in(-24);
+    let r = env
+        .run(&verify_args("a.txt", &["--cf", CF, "--at", &at, "--json"]))
+        .code(2)
+        .stderr_has("is before the newest trust list")
+        .stderr_has("new --state file");
+    assert_eq!(r.json()["reason"], "usage_error");
+    // The state is unchanged by the refused question: now still verifies.
+    let (code, v) = env.verify_json("a.txt", &["--cf", CF]);
     assert_eq!(code, 0, "{v}");
 }
 

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use attesta_core::benefits::{benefits_for, statuses};
 use attesta_core::text::CodeKind;
 use attesta_verify::trust::TrustState;
@@ -108,6 +108,20 @@ pub fn evaluate(args: &VerifyArgs) -> Result<Result<Outcome, Failure>> {
             Ok(v) => v,
             Err(e) => return Ok(Err(e.into())),
         };
+        let effective = verifier.effective_time(at);
+        if effective != at {
+            if args.at.is_some() {
+                // An audit question about a time the trust list cannot
+                // answer: answering as of the floor would mislead.
+                bail!(
+                    "--at {at} is before the newest trust list this verifier has accepted (issued {effective}); \
+                     to audit an earlier time, use a new --state file and the trust list in force then"
+                );
+            }
+            eprintln!(
+                "warning: this device's clock ({at}) is behind the newest trust list accepted (issued {effective}); checking as of {effective}: set the clock right"
+            );
+        }
         save_state(sp.as_deref(), &state)?;
         for l in &args.status_list {
             let bytes = files::read(l)?;
