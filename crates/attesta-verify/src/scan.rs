@@ -923,6 +923,16 @@ fn all_codes(matrix: &BitMatrix, deadline: Instant) -> (Vec<Found>, Option<Sight
 /// would take seconds. Real photos show a few dozen.
 pub const MAX_FINDER_PATTERNS: usize = 600;
 
+/// The fast test of a finder's 1:1:3:1:1 proportions on five run lengths,
+/// before rxing's exact one. Runs are u16 and a picture may be 65,535
+/// pixels wide, so they are widened before doubling (a fuzzed JPEG 61,708
+/// pixels wide overflowed here).
+fn plausible_finder_runs(runs: [u16; 5]) -> bool {
+    let [a, b, c, d, e] = runs.map(u32::from);
+    let (outer, inner) = (a.max(e), b.max(d));
+    c >= 3 && c >= 2 * outer && c >= inner
+}
+
 /// rxing's `FindFinderPatterns` (ZXing-C++'s, "try harder": every third
 /// row), with a cap on the patterns and a deadline checked per row.
 ///
@@ -933,12 +943,7 @@ fn finder_patterns(image: &BitMatrix, deadline: Instant) -> Vec<ConcentricPatter
     const PATTERN: FixedPattern<5, 7, false> = FixedPattern::new([1, 1, 3, 1, 1]);
     const SKIP: u32 = 3;
     let is_finder = |view: &PatternView, space: Option<f32>| {
-        // Fast plausibility test of the 1:1:3:1:1 proportions first.
-        let bar = |i: usize| -> u16 { view[i] };
-        let (outer, inner) = (bar(0).max(bar(4)), bar(1).max(bar(3)));
-        bar(2) >= 3
-            && bar(2) >= 2 * outer
-            && bar(2) >= inner
+        plausible_finder_runs([view[0], view[1], view[2], view[3], view[4]])
             && IsPattern::<true, 5, 7, false>(view, &PATTERN, space, 0.1, 0.0, 0.0) != 0.0
     };
     let mut found: Vec<ConcentricPattern> = Vec::new();
@@ -965,7 +970,7 @@ fn finder_patterns(image: &BitMatrix, deadline: Instant) -> Vec<ConcentricPatter
                 .any(|old| Point::distance(p, old.p) < old.size as f32 / 2.0)
             {
                 // 3 × the run for very skewed samples.
-                let range = i32::from(next.iter().sum::<u16>()) * 3;
+                let range = next.iter().map(i32::from).sum::<i32>() * 3;
                 if let Some(pattern) =
                     LocateConcentricPattern::<true, 5, 7>(image, &PATTERN.into(), p, range)
                 {
@@ -1889,6 +1894,20 @@ mod tests {
             scan_image_bytes(&[]),
             Err(ScanError::UnsupportedImage(_))
         ));
+    }
+
+    /// Regression (found by the image_decode fuzz target): a dark run of
+    /// more than 32,767 pixels, in a JPEG 61,708 pixels wide, overflowed
+    /// the u16 doubling of the proportion test.
+    #[test]
+    fn regression_finder_proportions_on_runs_wider_than_32767_pixels() {
+        assert!(!plausible_finder_runs([40_000, 1, 1, 1, 1]));
+        assert!(!plausible_finder_runs([1, 1, 40_000, 1, 40_000]));
+        assert!(!plausible_finder_runs([u16::MAX; 5]));
+        assert!(plausible_finder_runs([20_000, 1, 40_000, 1, 1]));
+        assert!(plausible_finder_runs([1, 1, 3, 1, 1]));
+        assert!(!plausible_finder_runs([1, 1, 2, 1, 1]));
+        assert!(!plausible_finder_runs([1, 4, 3, 1, 1]));
     }
 
     #[test]
