@@ -62,7 +62,7 @@ pub fn show_operator_public(file: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
-/// Shows an operator private key; `None` if the file is not one.
+/// Prints an operator private key's public facts (for `attesta key show`).
 pub fn print_private(k: &OperatorSecretKey) {
     println!("file:       operator private key (private part not shown)");
     println!("algorithm:  X25519 (HPKE sealing key)");
