@@ -222,16 +222,25 @@ pub fn passphrase(
     Ok(None)
 }
 
-/// Reads an Ed25519 private key, asking for the passphrase when needed.
-pub fn read_signing_key(path: &Path, pass: &PassphraseArgs) -> Result<SigningKey> {
+/// Reads a private key file of either kind after checking its mode, with
+/// its passphrase when the PEM is encrypted (asked for on a terminal).
+pub fn read_private_pem(
+    path: &Path,
+    pass: &PassphraseArgs,
+) -> Result<(Zeroizing<String>, Option<Zeroizing<String>>)> {
     check_private_permissions(path, pass)?;
     let pem = Zeroizing::new(read_text(path)?);
-    let encrypted = pem.contains("ENCRYPTED PRIVATE KEY");
-    let p = if encrypted {
+    let p = if pem.contains("ENCRYPTED PRIVATE KEY") {
         passphrase(pass, Some(&format!("Passphrase for {}: ", path.display())))?
     } else {
         None
     };
+    Ok((pem, p))
+}
+
+/// Reads an Ed25519 private key, asking for the passphrase when needed.
+pub fn read_signing_key(path: &Path, pass: &PassphraseArgs) -> Result<SigningKey> {
+    let (pem, p) = read_private_pem(path, pass)?;
     SigningKey::from_pkcs8_pem(&pem, p.as_ref().map(|s| s.as_bytes()))
         .with_context(|| format!("cannot use the key {}", path.display()))
 }

@@ -53,7 +53,7 @@ pub fn show(file: &Path, pass: &PassphraseArgs) -> Result<()> {
         return crate::cmd::second_level::show_operator_public(file, &text);
     }
     if text.contains("PRIVATE KEY-----") {
-        return show_private(file, &text, pass);
+        return show_private(file, pass);
     }
     bail!(
         "{} is not a PEM key file; give a file written by `attesta keygen`",
@@ -63,14 +63,9 @@ pub fn show(file: &Path, pass: &PassphraseArgs) -> Result<()> {
 
 /// A private key of either kind, with the checks every command that uses
 /// it makes: the file's mode, then the passphrase.
-fn show_private(file: &Path, text: &str, pass: &PassphraseArgs) -> Result<()> {
-    files::check_private_permissions(file, pass)?;
-    let p = if text.contains("ENCRYPTED PRIVATE KEY") {
-        files::passphrase(pass, Some(&format!("Passphrase for {}: ", file.display())))?
-    } else {
-        None
-    };
-    let p = p.as_ref().map(|s| s.as_bytes());
+fn show_private(file: &Path, pass: &PassphraseArgs) -> Result<()> {
+    let (text, p) = files::read_private_pem(file, pass)?;
+    let (text, p) = (text.as_str(), p.as_ref().map(|s| s.as_bytes()));
     // Both kinds are PKCS#8 and, encrypted, look alike until decrypted:
     // try the signing key, then the operator key.
     let signing = match SigningKey::from_pkcs8_pem(text, p) {

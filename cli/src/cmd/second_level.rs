@@ -76,13 +76,7 @@ pub fn read_operator_public(p: &Path) -> Result<[u8; 32]> {
 }
 
 pub fn read_operator_secret(p: &Path, pass: &PassphraseArgs) -> Result<OperatorSecretKey> {
-    files::check_private_permissions(p, pass)?;
-    let text = zeroize::Zeroizing::new(files::read_text(p)?);
-    let pp = if text.contains("ENCRYPTED PRIVATE KEY") {
-        files::passphrase(pass, Some(&format!("Passphrase for {}: ", p.display())))?
-    } else {
-        None
-    };
+    let (text, pp) = files::read_private_pem(p, pass)?;
     OperatorSecretKey::from_pkcs8_pem(&text, pp.as_ref().map(|s| s.as_bytes()))
         .with_context(|| format!("cannot use {} as an operator private key", p.display()))
 }
