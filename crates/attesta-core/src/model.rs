@@ -712,6 +712,52 @@ pub struct SecondLevelDetails {
 }
 
 impl SecondLevelDetails {
+    /// Checks that the details say nothing the first-level attestation
+    /// they belong to contradicts: the percentage falls in its band, the
+    /// statuses are its statuses.
+    ///
+    /// ```
+    /// use attesta_core::model::{Attestation, InvalidityAssessment, SecondLevelDetails};
+    /// let first = Attestation::builder().invalidity(InvalidityAssessment::From74).build()?;
+    /// let details = SecondLevelDetails { invalidity_percent: Some("60".parse()?), ..Default::default() };
+    /// assert!(details.check_against(&first).is_err());
+    /// # Ok::<(), attesta_core::model::ModelError>(())
+    /// ```
+    pub fn check_against(&self, first: &Attestation) -> Result<(), ModelError> {
+        let bad = |field| Err(ModelError::ContradictsFirstLevel { field });
+        if let Some(p) = self.invalidity_percent {
+            let band = InvalidityAssessment::from_percent(p);
+            let ok = match (first.invalidity(), band) {
+                // Below 33.34 % there is no status, and none is attested.
+                (None, None) => true,
+                (None, Some(_)) | (Some(_), None) => false,
+                (Some(i), Some(b)) if i.is_band() => i == b,
+                // Minor/over-65 wording or an undisclosed band: any band.
+                (Some(_), Some(_)) => true,
+            };
+            if !ok {
+                return bad("invalidita");
+            }
+        }
+        if let Some(c) = self.blindness_class
+            && (!first.blindness() || first.blindness_class().is_some_and(|f| f != c))
+        {
+            return bad("cecita");
+        }
+        if self.deafness && !first.deafness() {
+            return bad("sordita");
+        }
+        if let Some(h) = self.handicap
+            && first.handicap() != Some(h)
+        {
+            return bad("handicap");
+        }
+        if self.l68_percent.is_some() && !first.disability_l68() {
+            return bad("l68-percent");
+        }
+        Ok(())
+    }
+
     /// Longest judgement wording accepted, to keep the token scannable.
     pub const MAX_JUDGEMENT_CHARS: usize = 120;
 
@@ -831,6 +877,13 @@ pub enum ModelError {
     },
     /// A judgement wording that is only white space.
     EmptyJudgement,
+    /// Second-level details that contradict the first-level credential
+    /// they belong to.
+    ContradictsFirstLevel {
+        /// The detail (its column name: invalidita, cecita, sordita,
+        /// handicap, l68-percent).
+        field: &'static str,
+    },
 }
 
 impl ModelError {
@@ -865,6 +918,12 @@ impl ModelError {
             ),
             (Self::EmptyJudgement, Lang::It) => "il giudizio è vuoto; scriverlo, oppure ometterlo".into(),
             (Self::EmptyJudgement, Lang::En) => "the judgement wording is empty; write it, or leave it out".into(),
+            (Self::ContradictsFirstLevel { field }, Lang::It) => format!(
+                "il dettaglio {field} contraddice l'attestazione di primo livello a cui il codice è legato; correggerlo secondo il verbale, o riemettere prima l'attestazione"
+            ),
+            (Self::ContradictsFirstLevel { field }, Lang::En) => format!(
+                "the detail {field} contradicts the first-level attestation the token is tied to; correct it from the verbale, or reissue the attestation first"
+            ),
         }
     }
 }
@@ -1082,6 +1141,40 @@ mod tests {
     }
 
     #[test]
+    fn second_level_must_agree_with_first_level() {
+        let first = Attestation::builder()
+            .invalidity(InvalidityAssessment::From74)
+            .handicap(HandicapGrade::Comma3Grave)
+            .build()
+            .unwrap();
+        let pct = |s: &str| SecondLevelDetails {
+            invalidity_percent: Some(s.parse().unwrap()),
+            ..Default::default()
+        };
+        // Regression: a 60 % token was issued for a "at least 74 %" credential.
+        assert_eq!(
+            pct("60").check_against(&first),
+            Err(ModelError::ContradictsFirstLevel { field: "invalidita" })
+        );
+        assert_eq!(pct("100").check_against(&first).is_err(), true);
+        assert!(pct("75.5").check_against(&first).is_ok());
+        assert!(pct("99.99").check_against(&first).is_ok());
+        let c1 = SecondLevelDetails {
+            handicap: Some(HandicapGrade::Comma1),
+            ..Default::default()
+        };
+        assert!(c1.check_against(&first).is_err());
+        let deaf = SecondLevelDetails {
+            deafness: true,
+            ..Default::default()
+        };
+        assert!(deaf.check_against(&first).is_err());
+        // An undisclosed band accepts any band.
+        assert!(pct("40").check_against(&first.statuses_only()).is_ok());
+        assert!(pct("20").check_against(&first.statuses_only()).is_err());
+    }
+
+    #[test]
     fn messages_exist_in_both_languages_and_name_no_flags() {
         let all = [
             ModelError::PercentOutOfRange { input: "x".into() },
@@ -1096,6 +1189,7 @@ mod tests {
             ModelError::UnknownFlags,
             ModelError::JudgementTooLong { max: 1 },
             ModelError::EmptyJudgement,
+            ModelError::ContradictsFirstLevel { field: "invalidita" },
         ];
         for e in all {
             let (it, en) = (e.message(Lang::It), e.message(Lang::En));

@@ -925,7 +925,7 @@ pub enum StatusListError {
     },
     /// The allocator has handed out its share of the list.
     #[error(
-        "the status list is full: {taken} of its {capacity} indices are in use, and indices are drawn at random only while 10 % stay free; create a new list with a larger --capacity and issue new credentials into it"
+        "the status list is full: {taken} of its {capacity} indices are in use, and indices are drawn at random only while 10 % stay free; create a new list with a larger capacity and issue new credentials into it"
     )]
     ListFull {
         /// Indices in use.
