@@ -102,45 +102,44 @@ impl<R: Read> Read for Windows1252Reader<R> {
     }
 }
 
-/// The byte offsets where lines start, recorded as the bytes pass through
-/// to the CSV parser; [`LineIndex::line_of`] turns a record's byte offset
-/// into the line a text editor shows.
+/// The line breaks of the text, recorded as the bytes pass through to the
+/// CSV parser; [`LineIndex::line_of`] turns a record's byte offset into the
+/// line a text editor shows.
+///
+/// The parser's offset of a record may point at the line break that ends
+/// the previous record (the LF of a CRLF) or at blank lines before it, so
+/// the record is taken to start at the first byte after the breaks found
+/// there.
 #[derive(Clone, Default)]
 pub struct LineIndex(Arc<Mutex<LineState>>);
 
 #[derive(Default)]
 struct LineState {
-    /// Starts of lines not yet passed by a record, in order.
-    starts: VecDeque<u64>,
+    /// Line-break bytes not yet passed by a record: (offset, whether it
+    /// ends a line; the LF of a CRLF does not end another one).
+    breaks: VecDeque<(u64, bool)>,
     /// Bytes seen so far.
     offset: u64,
-    /// The previous byte was a CR (a following LF ends the same line).
+    /// The previous byte was a CR.
     after_cr: bool,
-    /// Line number of the last start popped (line 1 starts at byte 0).
-    line: u64,
+    /// Lines ended before the last record's start.
+    ended: u64,
 }
 
 impl LineIndex {
     fn record(&self, bytes: &[u8]) {
         let mut s = self.0.lock().unwrap_or_else(|e| e.into_inner());
         for &b in bytes {
+            let at = s.offset;
             s.offset += 1;
             match b {
-                b'\n' if s.after_cr => {
-                    // The CR already ended the line: move its start past the LF.
-                    let o = s.offset;
-                    if let Some(last) = s.starts.back_mut() {
-                        *last = o;
-                    }
+                b'\n' => {
+                    let new_line = !s.after_cr;
+                    s.breaks.push_back((at, new_line));
                     s.after_cr = false;
                 }
-                b'\n' => {
-                    let o = s.offset;
-                    s.starts.push_back(o);
-                }
                 b'\r' => {
-                    let o = s.offset;
-                    s.starts.push_back(o);
+                    s.breaks.push_back((at, true));
                     s.after_cr = true;
                 }
                 _ => s.after_cr = false,
@@ -148,15 +147,26 @@ impl LineIndex {
         }
     }
 
-    /// The 1-based line on which the byte at `offset` lies. Offsets must
-    /// not decrease from call to call (records come in file order).
+    /// The 1-based line on which the record found at `offset` starts.
+    /// Offsets must not decrease from call to call (records come in file
+    /// order).
     pub fn line_of(&self, offset: u64) -> u64 {
         let mut s = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        while s.starts.front().is_some_and(|&st| st <= offset) {
-            s.starts.pop_front();
-            s.line += 1;
+        let mut start = offset;
+        while let Some(&(at, new_line)) = s.breaks.front() {
+            if at < start {
+            } else if at == start {
+                // A break where the record seems to start: it starts after.
+                start += 1;
+            } else {
+                break;
+            }
+            s.breaks.pop_front();
+            if new_line {
+                s.ended += 1;
+            }
         }
-        s.line + 1
+        s.ended + 1
     }
 }
 
@@ -220,9 +230,13 @@ mod tests {
     fn line_breaks_of_every_kind() {
         // a\r\nb\rc\nd: lines start at 0, 3, 5, 7.
         assert_eq!(lines(b"a\r\nb\rc\nd", &[0, 3, 5, 7]), [1, 2, 3, 4]);
-        // Blank lines count.
-        assert_eq!(lines(b"h\n\n\nx\n", &[0, 4]), [1, 4]);
-        assert_eq!(lines(b"h\r\n\r\nx\r\n", &[0, 5]), [1, 3]);
+        // An offset at the LF of a CRLF, or at blank lines before the
+        // record, still gives the record's own line.
+        assert_eq!(lines(b"a\r\nb\r\nc", &[0, 2, 5]), [1, 2, 3]);
+        assert_eq!(lines(b"h\n\n\nx\n", &[0, 2]), [1, 4]);
+        assert_eq!(lines(b"h\r\n\r\nx\r\n", &[0, 1]), [1, 3]);
+        // A quoted line break inside a record belongs to it.
+        assert_eq!(lines(b"h\n\"a\nb\"\nc\n", &[0, 2, 8]), [1, 2, 4]);
     }
 
     #[test]

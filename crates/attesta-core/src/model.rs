@@ -215,7 +215,9 @@ impl InvalidityAssessment {
             Self::Total => 6,
             Self::MinorPersistentDifficulties => 7,
             Self::Over65PersistentDifficulties => 8,
-            Self::StatusOnly => 9,
+            // 15, not 9: the first release's verifiers and test vector
+            // negative/097 refuse code 9 as unknown; 9–14 stay refused.
+            Self::StatusOnly => 15,
         }
     }
 
@@ -1022,15 +1024,17 @@ mod tests {
             Attestation::from_flags(1 << 11 | 1, None),
             Err(ModelError::UnknownFlags)
         );
-        // Code 9 is the statuses-only form; 10–15 stay unknown.
+        // Code 15 is the statuses-only form; 9–14 stay unknown.
         assert_eq!(
-            Attestation::from_flags(9, None).unwrap().invalidity(),
+            Attestation::from_flags(15, None).unwrap().invalidity(),
             Some(InvalidityAssessment::StatusOnly)
         );
-        assert_eq!(
-            Attestation::from_flags(10, None),
-            Err(ModelError::UnknownFlags)
-        );
+        for c in 9..15 {
+            assert_eq!(
+                Attestation::from_flags(c, None),
+                Err(ModelError::UnknownFlags)
+            );
+        }
         assert_eq!(
             Attestation::from_flags(3 << 7, None),
             Err(ModelError::UnknownFlags)

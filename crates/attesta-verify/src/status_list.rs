@@ -1403,7 +1403,7 @@ mod tests {
                 capacity: 16_384
             }
         );
-        assert!(e.to_string().contains("--capacity"));
+        assert!(e.to_string().contains("larger capacity"));
     }
 
     #[test]
