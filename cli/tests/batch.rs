@@ -407,7 +407,11 @@ fn belongs_to(t: &TempDir, code: &str, cf: &str) -> bool {
     let cf = attesta_core::cf::CodiceFiscale::parse(cf).unwrap();
     claims
         .envelope()
-        .open(&cf, claims.cti(), &attesta_core::envelope::KdfLimits::default())
+        .open(
+            &cf,
+            claims.cti(),
+            &attesta_core::envelope::KdfLimits::default(),
+        )
         .is_ok()
 }
 
@@ -420,13 +424,28 @@ fn join_back(t: &TempDir, out: &str, text: &str, expected_lines: &[u64]) {
     lines.sort_unstable();
     assert_eq!(lines, expected_lines, "{text:?}");
     // Lines as a text editor shows them: CRLF, CR and LF each end one.
-    let editor_lines: Vec<&str> = text.split("\r\n").flat_map(|l| l.split(['\r', '\n'])).collect();
+    let editor_lines: Vec<&str> = text
+        .split("\r\n")
+        .flat_map(|l| l.split(['\r', '\n']))
+        .collect();
     for e in entries {
         let line = editor_lines[e.line as usize - 1];
-        let cf = line.trim_start_matches('"').split([',', ';']).next().unwrap();
+        let cf = line
+            .trim_start_matches('"')
+            .split([',', ';'])
+            .next()
+            .unwrap();
         let code = fs::read_to_string(dir.join(&e.file)).unwrap();
-        assert!(belongs_to(t, &code, cf), "{} holds the code of another person than line {} ({cf})", e.file, e.line);
-        for other in editor_lines.iter().filter(|l| l.starts_with("RSS") && !l.starts_with(cf)) {
+        assert!(
+            belongs_to(t, &code, cf),
+            "{} holds the code of another person than line {} ({cf})",
+            e.file,
+            e.line
+        );
+        for other in editor_lines
+            .iter()
+            .filter(|l| l.starts_with("RSS") && !l.starts_with(cf))
+        {
             let other_cf = other.split(',').next().unwrap();
             assert!(!belongs_to(t, &code, other_cf));
         }
@@ -439,7 +458,12 @@ fn join_back(t: &TempDir, out: &str, text: &str, expected_lines: &[u64]) {
 #[test]
 fn crlf_rows_are_numbered_as_an_editor_shows_them() {
     let t = setup();
-    let text = format!("cf,invalidita\r\n{},75\r\n{},80\r\n{},90\r\n", cf(1), cf(2), cf(3));
+    let text = format!(
+        "cf,invalidita\r\n{},75\r\n{},80\r\n{},90\r\n",
+        cf(1),
+        cf(2),
+        cf(3)
+    );
     fs::write(t.path().join("rows.csv"), &text).unwrap();
     batch(&t, "rows.csv", "out").assert().success();
     join_back(&t, "out", &text, &[2, 3, 4]);
@@ -483,7 +507,10 @@ fn quoted_line_breaks_number_the_record_by_its_first_line() {
         cf(12)
     );
     fs::write(t.path().join("rows.csv"), &text).unwrap();
-    batch(&t, "rows.csv", "out").assert().success().stderr(contains("ignoring columns attesta does not use: note"));
+    batch(&t, "rows.csv", "out")
+        .assert()
+        .success()
+        .stderr(contains("ignoring columns attesta does not use: note"));
     join_back(&t, "out", &text, &[2, 4, 5, 8]);
 }
 
@@ -506,7 +533,13 @@ fn errors_csv_uses_the_editor_line_and_names_the_column() {
         assert!(!r.contains("--"), "a row error names a flag: {r}");
     }
     // The Italian date of line 2 was accepted.
-    assert_eq!(manifest(&t.path().join("out")).iter().map(|e| e.line).collect::<Vec<_>>(), [2]);
+    assert_eq!(
+        manifest(&t.path().join("out"))
+            .iter()
+            .map(|e| e.line)
+            .collect::<Vec<_>>(),
+        [2]
+    );
 }
 
 #[test]

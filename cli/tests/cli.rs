@@ -1196,7 +1196,10 @@ fn verify_json_is_one_object_with_verdict_statuses_and_benefits() {
         .iter()
         .map(|b| b["id"].as_str().unwrap())
         .collect();
-    assert!(benefits.contains(&"ticket_exemption_invalidity"), "{benefits:?}");
+    assert!(
+        benefits.contains(&"ticket_exemption_invalidity"),
+        "{benefits:?}"
+    );
     assert_eq!(v["revocation"]["status"], "not_revocable");
     // Never the CF itself.
     assert!(!v.to_string().contains(CF));
@@ -1279,7 +1282,12 @@ fn verify_without_cf_checks_the_rest_and_says_the_cf_was_not_checked() {
     assert_eq!(v["cf_checked"], false);
     assert_eq!(v["revocation"]["status"], "checked");
     assert!(v.get("attestation").is_none());
-    assert!(v["message"].as_str().unwrap().contains("codice fiscale was not checked"));
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("codice fiscale was not checked")
+    );
     env.run(&verify_args("a.txt", &[]))
         .code(4)
         .stdout_has("CANNOT VERIFY")
@@ -1516,7 +1524,10 @@ fn verify_missing_files_are_cannot_verify_or_usage_errors() {
     assert_eq!(v["verdict"], "cannot_verify");
     assert_eq!(v["reason"], "input_unreadable");
     assert!(
-        v["message"].as_str().unwrap().contains("missing.txt does not exist"),
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("missing.txt does not exist"),
         "{v}"
     );
     env.run(&[

@@ -31,7 +31,13 @@ fn setup() -> Env {
     }
     env.issue(
         "l1.txt",
-        &["--status-list", "sl.cwt", "--handicap", "grave", "--disabilita"],
+        &[
+            "--status-list",
+            "sl.cwt",
+            "--handicap",
+            "grave",
+            "--disabilita",
+        ],
     );
     issue_token(&env, "token.txt", "comune-bo", CF).ok();
     env

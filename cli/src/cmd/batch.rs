@@ -29,11 +29,11 @@ use serde::Deserialize;
 use crate::cli::IssueArgs;
 use crate::cmd::batch_input::{Encoding, open_text};
 use crate::cmd::fields::{COLUMNS, Fields, Parsed};
-use attesta_core::lang::Lang;
 use crate::cmd::issue::{self, DEFAULT_LIST_CAPACITY};
 use crate::cmd::status::IssuerList;
 use crate::files;
 use crate::output::Renderer;
+use attesta_core::lang::Lang;
 
 const MANIFEST: &str = "manifest.csv";
 const MANIFEST_HEADER: &str = "line,cti,file,status_idx";

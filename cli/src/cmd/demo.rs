@@ -8,8 +8,8 @@ use anyhow::{Context, Result, bail};
 use attesta_core::credential::{FirstLevelRequest, issue_first_level};
 use attesta_core::envelope::KdfParams;
 use attesta_core::keys::SigningKey;
-use attesta_core::qr::{EcLevel, QrSymbol};
 use attesta_core::lang::Lang;
+use attesta_core::qr::{EcLevel, QrSymbol};
 use attesta_verify::Verdict;
 use attesta_verify::trust::TrustList;
 use jiff::{SignedDuration, Timestamp};
@@ -187,16 +187,7 @@ pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
         8,
         "Second level: the holder releases the medical details to one accredited operator",
     );
-    let second_ok = second_level(
-        lang,
-        &dir,
-        &root,
-        &issuer,
-        &mut list,
-        &trust_path,
-        &png,
-        &list_path,
-    )?;
+    let second_ok = second_level(lang, &dir, &root, &mut list, &trust_path, &png, &list_path)?;
 
     println!("\nTry it yourself:");
     println!(
@@ -229,7 +220,6 @@ fn second_level(
     lang: Lang,
     dir: &Path,
     root: &SigningKey,
-    issuer: &SigningKey,
     list: &mut TrustList,
     trust_path: &Path,
     first_level: &Path,
@@ -299,7 +289,6 @@ fn second_level(
         kdf_iterations: 2,
         pass: Default::default(),
     };
-    let _ = issuer;
     crate::cmd::issue::run(&args, lang)?;
     let verify_as = |op: &Path| VerifyArgs {
         input: token_path.to_string_lossy().into_owned(),

@@ -4,7 +4,8 @@ use anyhow::Result;
 use attesta_core::cf::CodiceFiscale;
 use attesta_core::lang::Lang;
 use attesta_core::model::{
-    Attestation, ModelError, BlindnessClass, HandicapGrade, InvalidityAssessment, Percent, VehicleRequirement,
+    Attestation, BlindnessClass, HandicapGrade, InvalidityAssessment, ModelError, Percent,
+    VehicleRequirement,
 };
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
@@ -174,8 +175,12 @@ pub fn parse_date(s: &str) -> Option<Date> {
 
 fn date(s: &str, what: &str, lang: Lang) -> Result<Date, String> {
     parse_date(s).ok_or_else(|| match lang {
-        Lang::It => format!("{what}: '{s}' non è una data; scriverla come GG/MM/AAAA (30/06/2028) o AAAA-MM-GG"),
-        Lang::En => format!("{what}: '{s}' is not a date; write it as DD/MM/YYYY (30/06/2028) or YYYY-MM-DD"),
+        Lang::It => format!(
+            "{what}: '{s}' non è una data; scriverla come GG/MM/AAAA (30/06/2028) o AAAA-MM-GG"
+        ),
+        Lang::En => format!(
+            "{what}: '{s}' is not a date; write it as DD/MM/YYYY (30/06/2028) or YYYY-MM-DD"
+        ),
     })
 }
 
@@ -250,7 +255,10 @@ impl Fields {
         if let Some(r) = nonempty(&self.rivedibile) {
             b = b.revision(date(r, "rivedibile", lang)?);
         }
-        let statuses_only = match nonempty(&self.mostra).map(str::to_ascii_lowercase).as_deref() {
+        let statuses_only = match nonempty(&self.mostra)
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             None | Some("benefici") => false,
             Some("stati") => true,
             Some(_) => {
@@ -286,7 +294,10 @@ impl Fields {
                     .map_err(|_| "valid-until: out of range".to_owned())?;
                 if end <= now {
                     return Err(match lang {
-                        Lang::It => format!("valid-until: il {} è già passato", attesta_core::lang::date(d, lang)),
+                        Lang::It => format!(
+                            "valid-until: il {} è già passato",
+                            attesta_core::lang::date(d, lang)
+                        ),
                         Lang::En => format!("valid-until: {d} is in the past"),
                     });
                 }
@@ -351,7 +362,11 @@ mod tests {
             invalidita: Some("120".into()),
             ..f.clone()
         };
-        assert!(bad.parse(now(), Lang::En).unwrap_err().starts_with("invalidita"));
+        assert!(
+            bad.parse(now(), Lang::En)
+                .unwrap_err()
+                .starts_with("invalidita")
+        );
         let bad = Fields {
             valid_until: Some("2020-01-01".into()),
             ..f
@@ -361,7 +376,13 @@ mod tests {
 
     #[test]
     fn italian_and_iso_dates() {
-        for s in ["30/06/2028", "30-06-2028", "30.06.2028", "2028-06-30", " 30/6/2028 "] {
+        for s in [
+            "30/06/2028",
+            "30-06-2028",
+            "30.06.2028",
+            "2028-06-30",
+            " 30/6/2028 ",
+        ] {
             assert_eq!(parse_date(s), Some(Date::constant(2028, 6, 30)), "{s}");
         }
         for s in ["31/06/2028", "06/30/2028x", "30/06/28", "2028/06/30", ""] {

@@ -3,12 +3,12 @@
 use std::io::Write;
 
 use anyhow::{Context, Result, bail};
+use attesta_core::benefits::title;
 use attesta_core::credential::{FirstLevelRequest, IssuedCredential, issue_first_level};
 use attesta_core::envelope::KdfParams;
 use attesta_core::keys::SigningKey;
-use attesta_core::qr::{EcLevel, QrSymbol};
-use attesta_core::benefits::title;
 use attesta_core::lang::{Lang, day_of};
+use attesta_core::qr::{EcLevel, QrSymbol};
 use attesta_pdf::Shows;
 use jiff::Timestamp;
 
@@ -58,11 +58,15 @@ pub fn meta(issuer: &str, c: &IssuedCredential, p: &Parsed, now: Timestamp, show
         second_level: false,
         title: Some((t.it, t.en)),
         operator: None,
-        shows: Some(if p.attestation.is_statuses_only() {
-            Shows::StatusesOnly
-        } else {
-            Shows::Benefits
-        }),
+        // Only a band or a class can be hidden: without either the two
+        // forms are the same and the sheet says nothing about it.
+        shows: (p.attestation.invalidity().is_some() || p.attestation.blindness()).then_some(
+            if p.attestation.is_statuses_only() {
+                Shows::StatusesOnly
+            } else {
+                Shows::Benefits
+            },
+        ),
     }
 }
 

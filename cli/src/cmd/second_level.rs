@@ -6,11 +6,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use attesta_core::credential::{FirstLevelClaims, FirstLevelCode};
+use attesta_core::lang::{Lang, day_of, percent};
 use attesta_core::model::{BlindnessClass, HandicapGrade, Percent, SecondLevelDetails};
 use attesta_core::operator_key::{OperatorPublicKey, OperatorSecretKey};
 use attesta_core::qr::{EcLevel, QrSymbol};
 use attesta_core::second_level::{DEFAULT_VALID_DAYS, SecondLevelRequest, issue_second_level};
-use attesta_core::lang::{Lang, day_of, percent};
 use attesta_verify::Verifier;
 use attesta_verify::report::Failure;
 use attesta_verify::trust::TrustList;
@@ -265,10 +265,16 @@ fn detail_lines(d: &SecondLevelDetails, lang: Lang) -> Vec<(String, String)> {
                 lang.pick("decimista", "decimista (at most 1/10, legacy class)")
             }
         };
-        v.push((lang.pick("Cecità civile", "Civil blindness").into(), s.into()));
+        v.push((
+            lang.pick("Cecità civile", "Civil blindness").into(),
+            s.into(),
+        ));
     }
     if d.deafness {
-        v.push((lang.pick("Sordità civile", "Civil deafness").into(), yes.into()));
+        v.push((
+            lang.pick("Sordità civile", "Civil deafness").into(),
+            yes.into(),
+        ));
     }
     if let Some(h) = d.handicap {
         let s = match h {
@@ -279,7 +285,8 @@ fn detail_lines(d: &SecondLevelDetails, lang: Lang) -> Vec<(String, String)> {
     }
     if let Some(p) = d.l68_percent {
         v.push((
-            lang.pick("Disabilità L. 68/99", "Disability L. 68/99").into(),
+            lang.pick("Disabilità L. 68/99", "Disability L. 68/99")
+                .into(),
             percent(p.hundredths(), lang),
         ));
     }

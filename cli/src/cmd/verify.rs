@@ -96,13 +96,15 @@ fn flag_hint(reason: &str, lang: Lang) -> Option<&'static str> {
             "ripetere con --cf CODICE_FISCALE",
             "repeat with --cf CODICE_FISCALE",
         ),
-        "revocation_not_checked" | "status_list_stale" | "status_list_expired"
-        | "status_index_out_of_range" | "status_list_wrong_issuer" | "status_list_untrusted" => {
-            lang.pick(
-                "indicare la lista aggiornata con --status-list FILE",
-                "give the current list with --status-list FILE",
-            )
-        }
+        "revocation_not_checked"
+        | "status_list_stale"
+        | "status_list_expired"
+        | "status_index_out_of_range"
+        | "status_list_wrong_issuer"
+        | "status_list_untrusted" => lang.pick(
+            "indicare la lista aggiornata con --status-list FILE",
+            "give the current list with --status-list FILE",
+        ),
         "trust_list_stale" | "trust_list_rollback" | "trust_list_malformed" => lang.pick(
             "indicare la lista aggiornata con --trust FILE",
             "give the current list with --trust FILE",
@@ -119,10 +121,9 @@ fn flag_hint(reason: &str, lang: Lang) -> Option<&'static str> {
             "i codici AD1: si aprono con --operator-key FILE, i codici AT1: senza",
             "AD1: tokens open with --operator-key FILE, AT1: codes without it",
         ),
-        "unknown_flags" | "unsupported_version" => lang.pick(
-            "aggiornare attesta",
-            "update attesta",
-        ),
+        "unknown_flags" | "unsupported_version" => {
+            lang.pick("aggiornare attesta", "update attesta")
+        }
         _ => return None,
     })
 }
@@ -356,7 +357,11 @@ fn verdict_line(v: Verdict, lang: Lang) -> String {
 
 /// Prints the outcome and returns the exit code (0 valid, 1 not valid,
 /// 4 cannot verify). A closed pipe ends the output quietly.
-pub fn report(outcome: std::result::Result<Outcome, Failed>, as_json: bool, lang: Lang) -> ExitCode {
+pub fn report(
+    outcome: std::result::Result<Outcome, Failed>,
+    as_json: bool,
+    lang: Lang,
+) -> ExitCode {
     let mut out = std::io::stdout().lock();
     let (verdict, written) = match outcome {
         Err(f) => {
@@ -402,7 +407,12 @@ pub fn report(outcome: std::result::Result<Outcome, Failed>, as_json: bool, lang
                 if as_json {
                     return writeln!(out, "{}", serde_json::to_string(&r).unwrap_or_default());
                 }
-                writeln!(out, "{} — {}", verdict_line(Verdict::Valid, lang), r.message)?;
+                writeln!(
+                    out,
+                    "{} — {}",
+                    verdict_line(Verdict::Valid, lang),
+                    r.message
+                )?;
                 print_checked(&mut out, v.checked(), lang)?;
                 writeln!(out, "  {}:", lang.pick("Stato", "Status"))?;
                 for s in statuses(a, lang) {

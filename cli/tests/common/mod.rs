@@ -333,7 +333,8 @@ impl Env {
             _ => "cannot_verify",
         };
         assert_eq!(
-            v["verdict"], verdict,
+            v["verdict"],
+            verdict,
             "\"verdict\" disagrees with the exit code\n{}",
             r.describe()
         );

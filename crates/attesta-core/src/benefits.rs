@@ -105,7 +105,8 @@ fn vehicle_without_adaptation(a: &Attestation) -> bool {
 
 #[cfg(test)]
 const VADEMECUM: &str = "Vademecum disabilità Emilia-Romagna";
-const ADE_GUIDE: &str = "Agenzia delle Entrate, Guida alle agevolazioni fiscali per le persone con disabilità";
+const ADE_GUIDE: &str =
+    "Agenzia delle Entrate, Guida alle agevolazioni fiscali per le persone con disabilità";
 
 /// The table, in the order benefits are shown.
 pub const BENEFITS: &[Benefit] = &[
@@ -247,7 +248,9 @@ pub const BENEFITS: &[Benefit] = &[
         basis: "D.M. 14/3/1998; D.P.R. 917/86 (TUIR) art. 15 c. 1 lett. c; L. 104/92 art. 3",
         source: ADE_GUIDE,
         condition: "any status: handicap of either grade, civil invalidity, blindness or deafness",
-        applies: |a| a.handicap().is_some() || a.invalidity().is_some() || a.blindness() || a.deafness(),
+        applies: |a| {
+            a.handicap().is_some() || a.invalidity().is_some() || a.blindness() || a.deafness()
+        },
     },
     Benefit {
         id: "vehicle_tax_benefits",
@@ -266,7 +269,8 @@ pub const BENEFITS: &[Benefit] = &[
         source: "Vademecum disabilità Emilia-Romagna, «Agevolazioni per il settore auto»; Agenzia delle Entrate, Guida alle agevolazioni fiscali per le persone con disabilità",
         condition: "the verbale's requirements with an adapted vehicle (vehicle = adapted_vehicle), when the row above does not apply",
         applies: |a| {
-            a.vehicle() == Some(VehicleRequirement::AdaptedVehicle) && !vehicle_without_adaptation(a)
+            a.vehicle() == Some(VehicleRequirement::AdaptedVehicle)
+                && !vehicle_without_adaptation(a)
         },
     },
     Benefit {
@@ -338,7 +342,9 @@ pub fn status_lines(a: &Attestation) -> Vec<Bilingual> {
     if a.blindness() {
         out.push(match a.blindness_class() {
             None => bi("Cecità civile", "Civil blindness"),
-            Some(BlindnessClass::Assoluta) => bi("Cecità civile assoluta", "Civil blindness, total"),
+            Some(BlindnessClass::Assoluta) => {
+                bi("Cecità civile assoluta", "Civil blindness, total")
+            }
             Some(BlindnessClass::Ventesimista) => bi(
                 "Cecità civile parziale (ventesimista)",
                 "Civil blindness, partial (ventesimista, at most 1/20)",
@@ -484,11 +490,25 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for b in BENEFITS {
             assert!(seen.insert(b.id), "duplicate id {}", b.id);
-            for (what, s) in [("it", b.it), ("en", b.en), ("basis", b.basis), ("source", b.source), ("condition", b.condition)] {
+            for (what, s) in [
+                ("it", b.it),
+                ("en", b.en),
+                ("basis", b.basis),
+                ("source", b.source),
+                ("condition", b.condition),
+            ] {
                 assert!(!s.trim().is_empty(), "{} has no {what}", b.id);
             }
-            assert!(b.basis.chars().any(|c| c.is_ascii_digit()), "{}: basis names no article", b.id);
-            assert!(b.source.contains(VADEMECUM) || b.source == ADE_GUIDE, "{}", b.id);
+            assert!(
+                b.basis.chars().any(|c| c.is_ascii_digit()),
+                "{}: basis names no article",
+                b.id
+            );
+            assert!(
+                b.source.contains(VADEMECUM) || b.source == ADE_GUIDE,
+                "{}",
+                b.id
+            );
         }
     }
 
@@ -499,7 +519,10 @@ mod tests {
         for i in I::ALL {
             assert!(ids(&inv(i)).contains(&"prostheses_aids"), "{i:?}");
         }
-        let h = Attestation::builder().handicap(HandicapGrade::Comma1).build().unwrap();
+        let h = Attestation::builder()
+            .handicap(HandicapGrade::Comma1)
+            .build()
+            .unwrap();
         assert!(!ids(&h).contains(&"prostheses_aids"));
         let deaf = Attestation::builder().deafness(true).build().unwrap();
         assert!(ids(&deaf).contains(&"prostheses_aids"));
@@ -512,7 +535,10 @@ mod tests {
         assert!(!ids(&inv(I::MinorPersistentDifficulties)).contains(&"targeted_employment"));
         // Regression: blind and deaf are L. 68/99 categories by law.
         for a in [
-            Attestation::builder().blindness_class(B::Decimista).build().unwrap(),
+            Attestation::builder()
+                .blindness_class(B::Decimista)
+                .build()
+                .unwrap(),
             Attestation::builder().deafness(true).build().unwrap(),
         ] {
             assert!(ids(&a).contains(&"targeted_employment"), "{a:?}");
@@ -529,17 +555,26 @@ mod tests {
     #[test]
     fn ticket_rows_are_exclusive_and_cite_the_right_category() {
         let ticket = |a: &Attestation| {
-            ids(a).into_iter().filter(|i| i.starts_with("ticket_")).collect::<Vec<_>>()
+            ids(a)
+                .into_iter()
+                .filter(|i| i.starts_with("ticket_"))
+                .collect::<Vec<_>>()
         };
         assert!(ticket(&inv(I::From51)).is_empty());
         assert_eq!(ticket(&inv(I::From67)), ["ticket_exemption_invalidity"]);
         assert_eq!(ticket(&inv(I::Total)), ["ticket_exemption_invalidity"]);
         // Regression: blind, deaf and minors were cited under "≥ 67 %".
-        let blind = Attestation::builder().blindness_class(B::Ventesimista).build().unwrap();
+        let blind = Attestation::builder()
+            .blindness_class(B::Ventesimista)
+            .build()
+            .unwrap();
         assert_eq!(ticket(&blind), ["ticket_exemption_blindness"]);
         let deaf = Attestation::builder().deafness(true).build().unwrap();
         assert_eq!(ticket(&deaf), ["ticket_exemption_deafness"]);
-        assert_eq!(ticket(&inv(I::MinorPersistentDifficulties)), ["ticket_exemption_minor"]);
+        assert_eq!(
+            ticket(&inv(I::MinorPersistentDifficulties)),
+            ["ticket_exemption_minor"]
+        );
         let over65_acc = Attestation::builder()
             .invalidity(I::Over65PersistentDifficulties)
             .accompaniment(true)
@@ -558,8 +593,15 @@ mod tests {
         // Regression: shown beside the pensione di inabilità at 100 %.
         assert!(!ids(&inv(I::Total)).contains(&"monthly_allowance"));
         assert!(!ids(&inv(I::From67)).contains(&"monthly_allowance"));
-        let row = BENEFITS.iter().find(|b| b.id == "monthly_allowance").unwrap();
-        assert!(row.it.contains("18–67") && !row.it.contains("65"), "{}", row.it);
+        let row = BENEFITS
+            .iter()
+            .find(|b| b.id == "monthly_allowance")
+            .unwrap();
+        assert!(
+            row.it.contains("18–67") && !row.it.contains("65"),
+            "{}",
+            row.it
+        );
     }
 
     #[test]
@@ -570,7 +612,11 @@ mod tests {
 
     #[test]
     fn row_accompaniment_allowance() {
-        let a = Attestation::builder().invalidity(I::Total).accompaniment(true).build().unwrap();
+        let a = Attestation::builder()
+            .invalidity(I::Total)
+            .accompaniment(true)
+            .build()
+            .unwrap();
         assert!(ids(&a).contains(&"accompaniment_allowance"));
         assert!(!ids(&inv(I::Total)).contains(&"accompaniment_allowance"));
     }
@@ -590,9 +636,15 @@ mod tests {
 
     #[test]
     fn row_special_allowance_partially_blind() {
-        let v = Attestation::builder().blindness_class(B::Ventesimista).build().unwrap();
+        let v = Attestation::builder()
+            .blindness_class(B::Ventesimista)
+            .build()
+            .unwrap();
         assert!(ids(&v).contains(&"special_allowance_partially_blind"));
-        let a = Attestation::builder().blindness_class(B::Assoluta).build().unwrap();
+        let a = Attestation::builder()
+            .blindness_class(B::Assoluta)
+            .build()
+            .unwrap();
         assert!(!ids(&a).contains(&"special_allowance_partially_blind"));
     }
 
@@ -606,8 +658,14 @@ mod tests {
 
     #[test]
     fn rows_for_handicap() {
-        let g = Attestation::builder().handicap(HandicapGrade::Comma3Grave).build().unwrap();
-        let c1 = Attestation::builder().handicap(HandicapGrade::Comma1).build().unwrap();
+        let g = Attestation::builder()
+            .handicap(HandicapGrade::Comma3Grave)
+            .build()
+            .unwrap();
+        let c1 = Attestation::builder()
+            .handicap(HandicapGrade::Comma1)
+            .build()
+            .unwrap();
         for id in ["work_permits_104", "dopo_di_noi"] {
             assert!(ids(&g).contains(&id));
             assert!(!ids(&c1).contains(&id));
@@ -622,7 +680,10 @@ mod tests {
         let has = |a: &Attestation, id| ids(a).contains(&id);
         // Regression: handicap grave alone, or over 65 with accompaniment,
         // showed the vehicle benefits.
-        let g = Attestation::builder().handicap(HandicapGrade::Comma3Grave).build().unwrap();
+        let g = Attestation::builder()
+            .handicap(HandicapGrade::Comma3Grave)
+            .build()
+            .unwrap();
         let o = Attestation::builder()
             .invalidity(I::Over65PersistentDifficulties)
             .accompaniment(true)
@@ -642,18 +703,26 @@ mod tests {
             .vehicle(V::WithoutAdaptation)
             .build()
             .unwrap();
-        assert!(has(&grave, "vehicle_tax_benefits") && !has(&grave, "vehicle_tax_benefits_adapted"));
+        assert!(
+            has(&grave, "vehicle_tax_benefits") && !has(&grave, "vehicle_tax_benefits_adapted")
+        );
         let motor = Attestation::builder()
             .invalidity(I::From46)
             .vehicle(V::AdaptedVehicle)
             .build()
             .unwrap();
-        assert!(!has(&motor, "vehicle_tax_benefits") && has(&motor, "vehicle_tax_benefits_adapted"));
+        assert!(
+            !has(&motor, "vehicle_tax_benefits") && has(&motor, "vehicle_tax_benefits_adapted")
+        );
     }
 
     #[test]
     fn row_parking_badge() {
-        let w = Attestation::builder().invalidity(I::From74).reduced_walking(true).build().unwrap();
+        let w = Attestation::builder()
+            .invalidity(I::From74)
+            .reduced_walking(true)
+            .build()
+            .unwrap();
         assert!(ids(&w).contains(&"parking_badge"));
         assert!(!ids(&inv(I::Total)).contains(&"parking_badge"));
     }
@@ -667,10 +736,19 @@ mod tests {
             .unwrap();
         let s = full.statuses_only();
         let text = statuses(&s, Lang::It).join(" ");
-        assert!(!text.contains("74") && text.contains("Invalidità civile"), "{text}");
+        assert!(
+            !text.contains("74") && text.contains("Invalidità civile"),
+            "{text}"
+        );
         for id in ids(&s) {
             assert!(
-                !["monthly_allowance", "ticket_exemption_invalidity", "treatment_leave", "targeted_employment"].contains(&id),
+                ![
+                    "monthly_allowance",
+                    "ticket_exemption_invalidity",
+                    "treatment_leave",
+                    "targeted_employment"
+                ]
+                .contains(&id),
                 "{id} reveals the band"
             );
         }
@@ -683,8 +761,18 @@ mod tests {
             .revision(jiff::civil::Date::constant(2028, 6, 30))
             .build()
             .unwrap();
-        assert!(statuses(&a, Lang::It).last().unwrap().contains("30/06/2028"));
-        assert!(statuses(&a, Lang::En).last().unwrap().contains("2028-06-30"));
+        assert!(
+            statuses(&a, Lang::It)
+                .last()
+                .unwrap()
+                .contains("30/06/2028")
+        );
+        assert!(
+            statuses(&a, Lang::En)
+                .last()
+                .unwrap()
+                .contains("2028-06-30")
+        );
     }
 
     #[test]
@@ -696,7 +784,10 @@ mod tests {
             .handicap(HandicapGrade::Comma1)
             .build()
             .unwrap();
-        assert_eq!(title(Some(&both)).it, "Attestazione di invalidità civile e handicap (L. 104/92)");
+        assert_eq!(
+            title(Some(&both)).it,
+            "Attestazione di invalidità civile e handicap (L. 104/92)"
+        );
         assert!(!title(None).it.contains("invalidità civile"));
     }
 }

@@ -174,12 +174,32 @@ impl Expected {
 }
 
 const MONTHS_IT: [&str; 12] = [
-    "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
-    "settembre", "ottobre", "novembre", "dicembre",
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
 ];
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 impl CfError {
@@ -775,7 +795,10 @@ mod tests {
         for lang in Lang::ALL {
             let msg = err.message(lang);
             assert!(!msg.contains('S') || !msg.contains(" S"), "{msg}");
-            assert!(!msg.contains("expected") && !msg.contains("atteso"), "{msg}");
+            assert!(
+                !msg.contains("expected") && !msg.contains("atteso"),
+                "{msg}"
+            );
         }
         assert_eq!(
             err.to_string(),
@@ -801,10 +824,17 @@ mod tests {
             assert_eq!(err, CfError::DayNotInMonth { day, month }, "{first15}");
             assert_eq!(err.code(), "cf_bad_day");
         }
-        for ok in ["RSSMRA84B29A562", "RSSMRA85B69A562", "RSSMRA85T31A562", "RSSMRA85A31A562"] {
+        for ok in [
+            "RSSMRA84B29A562",
+            "RSSMRA85B69A562",
+            "RSSMRA85T31A562",
+            "RSSMRA85A31A562",
+        ] {
             assert!(CodiceFiscale::parse(&with_check(ok)).is_ok(), "{ok}");
         }
-        let msg = CodiceFiscale::parse(&with_check("RSSMRA85B30A562")).unwrap_err().message(Lang::It);
+        let msg = CodiceFiscale::parse(&with_check("RSSMRA85B30A562"))
+            .unwrap_err()
+            .message(Lang::It);
         assert!(msg.contains("30 di febbraio"), "{msg}");
     }
 

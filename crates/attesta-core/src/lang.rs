@@ -22,7 +22,9 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 /// A language of the messages.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Italian, the default for people at the counter.
@@ -89,12 +91,7 @@ pub fn day_of(t: Timestamp, lang: Lang) -> String {
 pub fn day_time_of(t: Timestamp, lang: Lang) -> String {
     let tz = TimeZone::get("Europe/Rome").unwrap_or(TimeZone::UTC);
     let z = tz.to_datetime(t);
-    format!(
-        "{} {:02}:{:02}",
-        date(z.date(), lang),
-        z.hour(),
-        z.minute()
-    )
+    format!("{} {:02}:{:02}", date(z.date(), lang), z.hour(), z.minute())
 }
 
 /// A percentage given in hundredths: `75,50 %` in Italian, `75.50 %` in

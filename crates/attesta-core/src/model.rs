@@ -524,16 +524,18 @@ impl Attestation {
         }
         // L. 68/99 art. 1 c. 1: civil invalids above 45 %, the blind and the deaf.
         if self.disability_l68 && !self.blindness && !self.deafness {
-            let ok = self.invalidity.is_some_and(|a| {
-                a.reaches(Percent(4600)) || a == InvalidityAssessment::StatusOnly
-            });
+            let ok = self
+                .invalidity
+                .is_some_and(|a| a.reaches(Percent(4600)) || a == InvalidityAssessment::StatusOnly);
             if !ok {
                 return Err(ModelError::Inconsistent(ModelRule::L68));
             }
         }
         // L. 388/2000 art. 30 c. 7 needs handicap grave (art. 3 c. 3).
         if self.vehicle == Some(VehicleRequirement::WithoutAdaptation) && !self.handicap_grave() {
-            return Err(ModelError::Inconsistent(ModelRule::VehicleWithoutAdaptation));
+            return Err(ModelError::Inconsistent(
+                ModelRule::VehicleWithoutAdaptation,
+            ));
         }
         // StatusOnly exists only in the statuses-only form, which carries no
         // blindness class either.
@@ -828,9 +830,7 @@ impl ModelRule {
             (Self::ClassWithoutBlindness, Lang::It) => {
                 "una classe di cecità senza lo stato di cecità civile"
             }
-            (Self::ClassWithoutBlindness, Lang::En) => {
-                "a blindness class without civil blindness"
-            }
+            (Self::ClassWithoutBlindness, Lang::En) => "a blindness class without civil blindness",
             (Self::VehicleWithoutAdaptation, Lang::It) => {
                 "i requisiti per le agevolazioni auto senza adattamento del veicolo (L. 388/2000 art. 30 c. 7) richiedono l'handicap grave (L. 104/92 art. 3 c. 3)"
             }
@@ -1115,7 +1115,9 @@ mod tests {
                 .invalidity(InvalidityAssessment::Total)
                 .vehicle(VehicleRequirement::WithoutAdaptation)
                 .build(),
-            Err(ModelError::Inconsistent(ModelRule::VehicleWithoutAdaptation))
+            Err(ModelError::Inconsistent(
+                ModelRule::VehicleWithoutAdaptation
+            ))
         );
         assert!(
             Attestation::builder()
@@ -1141,7 +1143,10 @@ mod tests {
         assert_eq!(s.blindness_class(), None);
         assert!(s.blindness() && s.disability_l68() && s.accompaniment() && s.reduced_walking());
         // The model accepts it as it is (the rules were checked on `a`).
-        assert_eq!(Attestation::from_flags(u64::from(s.to_flags()), None), Ok(s));
+        assert_eq!(
+            Attestation::from_flags(u64::from(s.to_flags()), None),
+            Ok(s)
+        );
     }
 
     #[test]
@@ -1158,9 +1163,11 @@ mod tests {
         // Regression: a 60 % token was issued for a "at least 74 %" credential.
         assert_eq!(
             pct("60").check_against(&first),
-            Err(ModelError::ContradictsFirstLevel { field: "invalidita" })
+            Err(ModelError::ContradictsFirstLevel {
+                field: "invalidita"
+            })
         );
-        assert_eq!(pct("100").check_against(&first).is_err(), true);
+        assert!(pct("100").check_against(&first).is_err());
         assert!(pct("75.5").check_against(&first).is_ok());
         assert!(pct("99.99").check_against(&first).is_ok());
         let c1 = SecondLevelDetails {
@@ -1189,11 +1196,16 @@ mod tests {
             ModelError::Inconsistent(ModelRule::ClassWithoutBlindness),
             ModelError::Inconsistent(ModelRule::VehicleWithoutAdaptation),
             ModelError::Inconsistent(ModelRule::StatusOnlyWithClass),
-            ModelError::UnknownValue { field: "f", expected: "a, b" },
+            ModelError::UnknownValue {
+                field: "f",
+                expected: "a, b",
+            },
             ModelError::UnknownFlags,
             ModelError::JudgementTooLong { max: 1 },
             ModelError::EmptyJudgement,
-            ModelError::ContradictsFirstLevel { field: "invalidita" },
+            ModelError::ContradictsFirstLevel {
+                field: "invalidita",
+            },
         ];
         for e in all {
             let (it, en) = (e.message(Lang::It), e.message(Lang::En));

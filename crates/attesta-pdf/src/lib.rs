@@ -1214,7 +1214,9 @@ impl Layout {
         if doc.level == Level::Second {
             rows.push((
                 "Per l’operatore accreditato / For the accredited operator",
-                doc.operator.as_deref().map_or_else(|| "—".to_owned(), or_dash),
+                doc.operator
+                    .as_deref()
+                    .map_or_else(|| "—".to_owned(), or_dash),
             ));
             fields.push("operator");
         }
@@ -1290,8 +1292,12 @@ impl Layout {
         if doc.level == Level::Second {
             match doc.operator.as_deref().map(normalize) {
                 Some(op) if !op.is_empty() => {
-                    holder_it.push_str(&format!(" Mostrarlo solo a {op}: è sigillato per questo operatore."));
-                    holder_en.push_str(&format!(" Show it only to {op}: it is sealed for this operator."));
+                    holder_it.push_str(&format!(
+                        " Mostrarlo solo a {op}: è sigillato per questo operatore."
+                    ));
+                    holder_en.push_str(&format!(
+                        " Show it only to {op}: it is sealed for this operator."
+                    ));
                 }
                 _ => {
                     holder_it.push_str(" Mostrarlo solo a un operatore accreditato.");
@@ -1302,18 +1308,18 @@ impl Layout {
         match doc.shows {
             Some(Shows::StatusesOnly) => {
                 holder_it.push_str(
-                    " Il codice mostra solo gli stati (non la percentuale di invalidità né i benefici che ne dipendono).",
+                    " Per scelta del titolare il codice mostra solo gli stati, senza la fascia di invalidità né la classe di cecità e senza i benefici che ne dipendono.",
                 );
                 holder_en.push_str(
-                    " The code shows the statuses only (not the invalidity band, nor the benefits that depend on it).",
+                    " By the holder’s choice the code shows the statuses only, without the invalidity band or blindness class and the benefits that depend on them.",
                 );
             }
             Some(Shows::Benefits) => {
                 holder_it.push_str(
-                    " Il codice mostra gli stati con la fascia di invalidità, da cui l’operatore vede i benefici.",
+                    " Il codice mostra gli stati con la fascia di invalidità o la classe di cecità, da cui l’operatore vede i benefici.",
                 );
                 holder_en.push_str(
-                    " The code shows the statuses with the invalidity band, from which the operator sees the benefits.",
+                    " The code shows the statuses with the invalidity band or blindness class, from which the operator sees the benefits.",
                 );
             }
             None => {}
@@ -1519,7 +1525,10 @@ mod tests {
     fn title_operator_and_what_the_code_shows() {
         let text = drawn_text(
             &sample()
-                .title(Some(("Attestazione di sordità civile".into(), "Attestation of civil deafness".into())))
+                .title(Some((
+                    "Attestazione di sordità civile".into(),
+                    "Attestation of civil deafness".into(),
+                )))
                 .shows(Some(Shows::StatusesOnly)),
         )
         .replace('\n', " ");

@@ -4217,7 +4217,8 @@ fn second_level_review(w: &World) -> Vec<V> {
 /// same 7-byte plaintext.
 fn issue13_facts(w: &World) -> Vec<V> {
     let mut out = Vec::new();
-    let pos = |name: &'static str, desc: &str, a: Attestation| V::positive(w, name, desc, cred(name, a));
+    let pos =
+        |name: &'static str, desc: &str, a: Attestation| V::positive(w, name, desc, cred(name, a));
     out.push(pos(
         "blindness-assoluta-accompaniment",
         "Civil blindness of class assoluta (bits 12-13 = 1) with indennità di accompagnamento.",
@@ -4272,7 +4273,8 @@ fn issue13_facts(w: &World) -> Vec<V> {
         let c = cred(name, deaf());
         let text = at1(&std_cose(
             &w.inps,
-            c.claims_with(c.envelope_with(&raw_plaintext(flags, None))).to_vec(),
+            c.claims_with(c.envelope_with(&raw_plaintext(flags, None)))
+                .to_vec(),
         ));
         V::negative(w, name, desc, text, code, "open")
     };

@@ -21,8 +21,8 @@ pub mod trust;
 pub mod verdict;
 pub mod verifier;
 
+pub use verdict::Verdict;
 pub use verifier::{
     CheckedCredential, CheckedToken, Policy, Revocation, VerifiedAttestation, VerifiedDetails,
     Verifier, VerifyError,
 };
-pub use verdict::Verdict;

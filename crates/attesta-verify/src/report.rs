@@ -22,7 +22,9 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::verdict::Verdict;
-use crate::verifier::{CheckedCredential, Revocation, VerifiedAttestation, VerifiedDetails, VerifyError};
+use crate::verifier::{
+    CheckedCredential, Revocation, VerifiedAttestation, VerifiedDetails, VerifyError,
+};
 
 /// Why a verification did not end with "valid": a [`VerifyError`], or one
 /// of the problems that arise before or around the verifier (no code in the

@@ -24,8 +24,12 @@ fn every_failure() -> Vec<Failure> {
     let f = |e: FormatError| Failure::Verify(VerifyError::Format(e));
     let mut v = vec![
         f(FormatError::BadPrefix),
-        f(FormatError::UnsupportedVersion { found: "AT2:".into() }),
-        f(FormatError::WrongLevel { found: CodeKind::SecondLevel }),
+        f(FormatError::UnsupportedVersion {
+            found: "AT2:".into(),
+        }),
+        f(FormatError::WrongLevel {
+            found: CodeKind::SecondLevel,
+        }),
         f(FormatError::TooLong { len: 5000 }),
         f(FormatError::Lowercase),
         f(FormatError::BadBase45),
@@ -34,10 +38,16 @@ fn every_failure() -> Vec<Failure> {
         f(FormatError::Cbor(CborGuardError::TooDeep { max: 8 })),
         f(FormatError::Cbor(CborGuardError::TooManyItems { max: 8 })),
         f(FormatError::Cbor(CborGuardError::Indefinite { offset: 0 })),
-        f(FormatError::Cbor(CborGuardError::TrailingBytes { extra: 1 })),
-        f(FormatError::Cbor(CborGuardError::DuplicateKey { offset: 0 })),
+        f(FormatError::Cbor(CborGuardError::TrailingBytes {
+            extra: 1,
+        })),
+        f(FormatError::Cbor(CborGuardError::DuplicateKey {
+            offset: 0,
+        })),
         f(FormatError::Cbor(CborGuardError::NotShortest { offset: 0 })),
-        f(FormatError::Cbor(CborGuardError::FloatOrSimple { offset: 0 })),
+        f(FormatError::Cbor(CborGuardError::FloatOrSimple {
+            offset: 0,
+        })),
         f(FormatError::Cbor(CborGuardError::Malformed { offset: 0 })),
         f(FormatError::MalformedCose("x")),
         f(FormatError::UnsupportedAlgorithm),
@@ -54,41 +64,76 @@ fn every_failure() -> Vec<Failure> {
         e(VerifyError::DeniedKid(kid)),
         e(VerifyError::BadSignature),
         e(VerifyError::KeyNotValidAtIssuance { issued: t }),
-        e(VerifyError::IssuerMismatch { claimed: "A".into(), actual: "B".into() }),
+        e(VerifyError::IssuerMismatch {
+            claimed: "A".into(),
+            actual: "B".into(),
+        }),
         e(VerifyError::NotYetValid { from: t }),
         e(VerifyError::Expired { on: t }),
         e(VerifyError::Revoked),
         e(VerifyError::Suspended),
         e(VerifyError::StatusIndexOutOfRange { idx: 9 }),
-        e(VerifyError::RevocationNotChecked { list_uri: "1".into() }),
+        e(VerifyError::RevocationNotChecked {
+            list_uri: "1".into(),
+        }),
         e(VerifyError::StatusListUntrusted),
-        e(VerifyError::StatusListWrongIssuer { uri: "1".into(), list_issuer: "A".into(), code_issuer: "B".into() }),
-        e(VerifyError::StatusListStale { uri: "1".into(), issued: t }),
+        e(VerifyError::StatusListWrongIssuer {
+            uri: "1".into(),
+            list_issuer: "A".into(),
+            code_issuer: "B".into(),
+        }),
+        e(VerifyError::StatusListStale {
+            uri: "1".into(),
+            issued: t,
+        }),
         e(VerifyError::CfMalformed(cf_err)),
         e(VerifyError::CfMismatch),
-        e(VerifyError::WrongAudience { audience: "x".into() }),
+        e(VerifyError::WrongAudience {
+            audience: "x".into(),
+        }),
         e(VerifyError::OperatorNotAccredited),
         e(VerifyError::NotForThisOperator),
         e(VerifyError::KdfParamsOutOfBounds { m: 99, t: 1, p: 1 }),
         e(VerifyError::Trust(TrustError::Malformed("x".into()))),
         e(VerifyError::Trust(TrustError::BadSignature)),
-        e(VerifyError::Trust(TrustError::Rollback { found: 1, accepted: 2 })),
-        e(VerifyError::Trust(TrustError::Stale { issued: "x".into(), why: "y".into() })),
+        e(VerifyError::Trust(TrustError::Rollback {
+            found: 1,
+            accepted: 2,
+        })),
+        e(VerifyError::Trust(TrustError::Stale {
+            issued: "x".into(),
+            why: "y".into(),
+        })),
         e(VerifyError::Trust(TrustError::DeniedKidReinstated(kid))),
         e(VerifyError::Trust(TrustError::DenylistShrunk(kid))),
-        e(VerifyError::StatusList(StatusListError::WrongType { found: None })),
+        e(VerifyError::StatusList(StatusListError::WrongType {
+            found: None,
+        })),
         e(VerifyError::StatusList(StatusListError::Malformed("x"))),
-        e(VerifyError::StatusList(StatusListError::MissingClaim("sub"))),
-        e(VerifyError::StatusList(StatusListError::UnsupportedBits { bits: 4 })),
+        e(VerifyError::StatusList(StatusListError::MissingClaim(
+            "sub",
+        ))),
+        e(VerifyError::StatusList(StatusListError::UnsupportedBits {
+            bits: 4,
+        })),
         e(VerifyError::StatusList(StatusListError::BadCompression)),
-        e(VerifyError::StatusList(StatusListError::TooLarge { max_bytes: 1 })),
-        e(VerifyError::StatusList(StatusListError::Expired { expired_at: t })),
-        e(VerifyError::StatusList(StatusListError::UriMismatch { credential: "1".into(), list: "2".into() })),
+        e(VerifyError::StatusList(StatusListError::TooLarge {
+            max_bytes: 1,
+        })),
+        e(VerifyError::StatusList(StatusListError::Expired {
+            expired_at: t,
+        })),
+        e(VerifyError::StatusList(StatusListError::UriMismatch {
+            credential: "1".into(),
+            list: "2".into(),
+        })),
         Failure::NoReadableCode,
         Failure::InputUnreadable,
         Failure::ListUnreadable,
         Failure::CfNotChecked,
-        Failure::WrongLevel { second_level: false },
+        Failure::WrongLevel {
+            second_level: false,
+        },
     ]);
     v
 }
@@ -121,7 +166,10 @@ fn verdict_table_in_the_docs_matches_the_code() {
         seen.insert(code.to_owned());
     }
     for code in table.keys() {
-        assert!(seen.contains(code), "the docs list {code}, which no test builds");
+        assert!(
+            seen.contains(code),
+            "the docs list {code}, which no test builds"
+        );
     }
 }
 
@@ -130,18 +178,47 @@ fn the_issue_s_cases_get_the_right_verdict() {
     use Verdict::*;
     for (f, v) in [
         (Failure::NoReadableCode, CannotVerify),
-        (Failure::Verify(VerifyError::Format(FormatError::BadPrefix)), CannotVerify),
-        (Failure::Verify(VerifyError::CfMalformed(CodiceFiscale::parse("RSSMRA85T10A562T").unwrap_err())), CannotVerify),
-        (Failure::Verify(VerifyError::Trust(TrustError::Stale { issued: "x".into(), why: "y".into() })), CannotVerify),
+        (
+            Failure::Verify(VerifyError::Format(FormatError::BadPrefix)),
+            CannotVerify,
+        ),
+        (
+            Failure::Verify(VerifyError::CfMalformed(
+                CodiceFiscale::parse("RSSMRA85T10A562T").unwrap_err(),
+            )),
+            CannotVerify,
+        ),
+        (
+            Failure::Verify(VerifyError::Trust(TrustError::Stale {
+                issued: "x".into(),
+                why: "y".into(),
+            })),
+            CannotVerify,
+        ),
         (Failure::InputUnreadable, CannotVerify),
         (Failure::Verify(VerifyError::BadSignature), NotValid),
         (Failure::Verify(VerifyError::Revoked), NotValid),
-        (Failure::Verify(VerifyError::Expired { on: Timestamp::UNIX_EPOCH }), NotValid),
+        (
+            Failure::Verify(VerifyError::Expired {
+                on: Timestamp::UNIX_EPOCH,
+            }),
+            NotValid,
+        ),
         (Failure::Verify(VerifyError::CfMismatch), NotValid),
-        (Failure::Verify(VerifyError::DeniedKid(Kid::from_slice(&[0; 4]).unwrap())), NotValid),
+        (
+            Failure::Verify(VerifyError::DeniedKid(Kid::from_slice(&[0; 4]).unwrap())),
+            NotValid,
+        ),
     ] {
         assert_eq!(f.verdict(), v, "{}", f.code());
-        assert_eq!(v.exit_code(), match v { Valid => 0, NotValid => 1, CannotVerify => 4 });
+        assert_eq!(
+            v.exit_code(),
+            match v {
+                Valid => 0,
+                NotValid => 1,
+                CannotVerify => 4,
+            }
+        );
     }
 }
 
