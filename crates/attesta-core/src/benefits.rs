@@ -17,7 +17,8 @@
 //! assert!(benefits_for(&a).any(|b| b.id == "monthly_allowance"));
 //! let total = Attestation::builder().invalidity(InvalidityAssessment::Total).build()?;
 //! assert!(!benefits_for(&total).any(|b| b.id == "monthly_allowance"));
-//! assert_eq!(statuses(&a, Lang::En)[0], "Civil invalidity, at least 74 %");
+//! assert_eq!(statuses(&a, Lang::En)[0], "Civil invalidity, 74 to 99 %");
+//! assert_eq!(statuses(&a, Lang::It)[0], "Invalidità civile dal 74 % al 99 %");
 //! # Ok::<(), attesta_core::model::ModelError>(())
 //! ```
 
