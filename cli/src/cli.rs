@@ -14,7 +14,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     long_about = "Issue and verify offline-verifiable disability-status attestations \
 (INPS \"QR-Code invalidi civili\") in QR codes: signed (COSE/Ed25519), sealed under the \
 holder's codice fiscale, checked against signed trust and revocation lists without a network.",
-    after_help = "Start with:  attesta demo --dir /tmp/attesta-demo"
+    after_help = "Start with:  attesta demo --dir /tmp/attesta-demo\n\n\
+Exit codes: 0 success (verify: VALIDO), 1 not valid (NON VALIDO) or not decodable, 2 usage error, \
+3 batch with rejected rows, 4 verify: cannot verify (NON VERIFICABILE)."
 )]
 pub struct Cli {
     #[command(subcommand)]
