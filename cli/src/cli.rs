@@ -14,11 +14,17 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     long_about = "Issue and verify offline-verifiable disability-status attestations \
 (INPS \"QR-Code invalidi civili\") in QR codes: signed (COSE/Ed25519), sealed under the \
 holder's codice fiscale, checked against signed trust and revocation lists without a network.",
-    after_help = "Start with:  attesta demo --dir /tmp/attesta-demo"
+    after_help = "Start with:  attesta demo --dir /tmp/attesta-demo\n\n\
+Exit codes: 0 success (verify: VALIDO), 1 not valid (NON VALIDO) or not decodable, 2 usage error, \
+3 batch with rejected rows, 4 verify: cannot verify (NON VERIFICABILE)."
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Language of messages: it or en (default: from LC_ALL, LC_MESSAGES or
+    /// LANG, Italian when it starts with "it"; Italian when unset).
+    #[arg(long, global = true, value_name = "it|en")]
+    pub lang: Option<attesta_core::lang::Lang>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -85,7 +91,9 @@ attesta issue --level 2 --operator comune-bo --key issuer.key --issuer INPS --cf
     },
     /// Verify a code offline: signature, trust, validity, revocation, then the codice fiscale.
     #[command(
-        after_help = "Exit codes: 0 valid, 1 not valid, 2 usage or I/O error.\n\n\
+        after_help = "Exit codes: 0 valid (VALIDO), 1 not valid (NON VALIDO: forged, altered, revoked, expired, \
+not yet valid, untrusted or denied key, another codice fiscale), 4 cannot verify (NON VERIFICABILE: no readable code, \
+not an attesta code, codice fiscale mistyped, trust or status list too old or missing, file unreadable), 2 usage error.\n\n\
 Example:\n  attesta verify photo.jpg --cf RSSMRA85T10A562S --trust trust.cwt --root root.key.pub \\\n      \
 --status-list inps-1.cwt"
     )]
@@ -352,10 +360,18 @@ pub struct FieldArgs {
     /// Capacità deambulatorie sensibilmente ridotte.
     #[arg(long)]
     pub deambulazione_ridotta: bool,
-    /// Revision date (YYYY-MM-DD); rights persist after it until INPS reassesses.
+    /// Vehicle tax-benefit requirements stated in the verbale (D.L. 5/2012 art. 4):
+    /// con-adattamento (L. 449/97 art. 8) or senza-adattamento (L. 388/2000 art. 30 c. 7).
+    #[arg(long, value_name = "con-adattamento|senza-adattamento")]
+    pub auto: Option<String>,
+    /// What the code shows: benefici (statuses with the invalidity band and the
+    /// blindness class, the default) or stati (statuses only; same code length).
+    #[arg(long, value_name = "stati|benefici")]
+    pub mostra: Option<String>,
+    /// Revision date (DD/MM/YYYY or YYYY-MM-DD); rights persist after it until INPS reassesses.
     #[arg(long, value_name = "DATE")]
     pub rivedibile: Option<String>,
-    /// Last day of validity (YYYY-MM-DD).
+    /// Last day of validity (DD/MM/YYYY or YYYY-MM-DD).
     #[arg(long, value_name = "DATE", conflicts_with = "valid_days")]
     pub valid_until: Option<String>,
     /// Validity in days from now (default 365).
@@ -381,7 +397,9 @@ pub struct IssueArgs {
         conflicts_with = "batch"
     )]
     pub out: Option<String>,
-    /// Rows to issue: a .csv (header with the long flag names, `cf` required) or .jsonl file.
+    /// Rows to issue: a .csv (header naming the columns cf, invalidita, handicap, …; others
+    /// ignored) or .jsonl file. Outputs and errors.csv are named by the line where each record
+    /// starts, as a text editor numbers it.
     #[arg(
         long,
         value_name = "ROWS",
@@ -389,13 +407,19 @@ pub struct IssueArgs {
         conflicts_with_all = [
             "cf", "invalidita", "minore", "over65", "cecita", "sordita", "handicap",
             "disabilita", "accompagnamento", "deambulazione_ridotta", "rivedibile",
-            "valid_until", "valid_days",
+            "valid_until", "valid_days", "auto", "mostra",
         ]
     )]
     pub batch: Option<PathBuf>,
     /// Directory for batch outputs, errors.csv and manifest.csv.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+    /// Refuse a CSV with columns attesta does not know (default: ignore them with one warning).
+    #[arg(long, requires = "batch")]
+    pub strict_columns: bool,
+    /// Text encoding of the batch file: utf-8 or windows-1252 (default: detected).
+    #[arg(long, requires = "batch", value_name = "utf-8|windows-1252")]
+    pub encoding: Option<String>,
     /// Batch output format.
     #[arg(long, value_enum, default_value = "pdf")]
     pub format: OutFormat,

@@ -228,8 +228,19 @@ pub fn read_private_pem(
     path: &Path,
     pass: &PassphraseArgs,
 ) -> Result<(Zeroizing<String>, Option<Zeroizing<String>>)> {
+    // What kind of file it is comes first: a public key given for a private
+    // one is the likelier mistake, and its permissions do not matter.
+    let pem = Zeroizing::new(
+        String::from_utf8(read(path)?)
+            .map_err(|_| anyhow::anyhow!("{} is not a private key file (PEM text); give the private key written by `attesta keygen`", path.display()))?,
+    );
+    if pem.contains("PUBLIC KEY-----") {
+        bail!(
+            "{} is a public key; give the private key (the file without .pub, written by `attesta keygen`)",
+            path.display()
+        );
+    }
     check_private_permissions(path, pass)?;
-    let pem = Zeroizing::new(read_text(path)?);
     let p = if pem.contains("ENCRYPTED PRIVATE KEY") {
         passphrase(pass, Some(&format!("Passphrase for {}: ", path.display())))?
     } else {
@@ -243,6 +254,45 @@ pub fn read_signing_key(path: &Path, pass: &PassphraseArgs) -> Result<SigningKey
     let (pem, p) = read_private_pem(path, pass)?;
     SigningKey::from_pkcs8_pem(&pem, p.as_ref().map(|s| s.as_bytes()))
         .with_context(|| format!("cannot use the key {}", path.display()))
+}
+
+/// Reads the root public key for `verify`, telling a swapped --trust and
+/// --root apart from a plain wrong file.
+pub fn read_root_key(root: &Path, trust: &Path) -> Result<PublicKey> {
+    let bytes = read(root)?;
+    let is_pem = |b: &[u8]| b.starts_with(b"-----BEGIN");
+    // A COSE_Sign1 document (tag 18) is a trust or status list.
+    let is_cose = |b: &[u8]| b.first() == Some(&0xd2);
+    if !is_pem(&bytes) {
+        let trust_is_pem = fs::read(trust).is_ok_and(|t| is_pem(&t));
+        if is_cose(&bytes) && trust_is_pem {
+            bail!(
+                "--root {} is a trust list and --trust {} is a key: the two are swapped; give the root public key (ROOT.pub) with --root and the trust list with --trust",
+                root.display(),
+                trust.display()
+            );
+        }
+        if is_cose(&bytes) {
+            bail!(
+                "--root {} is a signed list, not a key; give the root public key (ROOT.pub) with --root",
+                root.display()
+            );
+        }
+        bail!(
+            "--root {} is not a public key file (PEM); give the root public key (ROOT.pub)",
+            root.display()
+        );
+    }
+    if fs::read(trust).is_ok_and(|t| is_pem(&t)) {
+        bail!(
+            "--trust {} is a key, not a trust list; give the trust list file (e.g. trust.cwt) with --trust",
+            trust.display()
+        );
+    }
+    let text = String::from_utf8(bytes)
+        .with_context(|| format!("{} is not a text file", root.display()))?;
+    PublicKey::from_pem(&text)
+        .with_context(|| format!("cannot use the public key {}", root.display()))
 }
 
 /// Reads an Ed25519 public key.

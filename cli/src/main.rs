@@ -1,6 +1,7 @@
 //! The `attesta` command: a thin shell over attesta-core, attesta-verify
 //! and attesta-pdf. Exit codes: 0 success (verify: valid), 1 not valid /
-//! not decodable, 2 usage or I/O error, 3 batch with rejected rows.
+//! not decodable, 2 usage or I/O error, 3 batch with rejected rows, 4 verify:
+//! cannot verify.
 #![forbid(unsafe_code)]
 
 mod cli;
@@ -15,8 +16,9 @@ use clap::{CommandFactory, Parser};
 use cli::{Cli, Command, KeyCommand};
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let lang = cli.lang;
     match cli.command {
-        Command::Demo { dir } => cmd::demo::run(dir),
+        Command::Demo { dir } => cmd::demo::run(dir, cmd::verify::language(lang)),
         Command::Keygen {
             out,
             force,
@@ -28,16 +30,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Trust(t) => cmd::trust::run(&t).map(|_| ExitCode::SUCCESS),
         Command::Status(s) => cmd::status::run(&s).map(|_| ExitCode::SUCCESS),
-        Command::Issue(a) => cmd::issue::run(&a),
+        Command::Issue(a) => cmd::issue::run(&a, cmd::verify::language(lang)),
         Command::Decode { input, json } => cmd::decode::run(&input, json),
-        Command::Verify(a) => cmd::verify::run(&a),
+        Command::Verify(a) => cmd::verify::run(&a, cmd::verify::language(lang)),
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "attesta",
-                &mut std::io::stdout(),
-            );
+            // Into a buffer first: clap_complete panics when the pipe closes.
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "attesta", &mut buf);
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &buf)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Man { out_dir } => {
@@ -55,7 +55,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `println!` panics when the reader of a pipe goes away (`attesta … |
+/// head -1`); that is the reader's choice, not an error: leave quietly.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("Broken pipe") || msg.contains("os error 32") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use attesta_core::qr::{EcLevel, QrOptions, QrSymbol};
-use attesta_pdf::{AttestationPdf, ErrorCorrection, Level, PdfRenderer};
+use attesta_pdf::{AttestationPdf, ErrorCorrection, Level, PdfRenderer, Shows};
 
 use crate::cli::OutFormat;
 
@@ -15,6 +15,12 @@ pub struct DocMeta {
     pub reference: String,
     pub details: Option<Vec<String>>,
     pub second_level: bool,
+    /// Italian and English title; `None` for the level's default.
+    pub title: Option<(String, String)>,
+    /// The operator a second-level token is for.
+    pub operator: Option<String>,
+    /// First level: whether the code shows statuses only (`--mostra stati`).
+    pub shows: Option<Shows>,
 }
 
 /// Picks the format from an output path's extension.
@@ -72,6 +78,9 @@ impl Renderer {
                     .valid_until(meta.valid_until.clone())
                     .reference(meta.reference.clone())
                     .details(meta.details.clone())
+                    .title(meta.title.clone())
+                    .operator(meta.operator.clone())
+                    .shows(meta.shows)
                     .level(if meta.second_level {
                         Level::Second
                     } else {

@@ -253,11 +253,18 @@ fn fatal_input_problems() {
     let p = t.path();
     let row = format!("{},75\n", cf(1));
     fs::write(p.join("unknown.csv"), format!("cf,percentuale\n{row}")).unwrap();
+    // Unknown columns are ignored with a warning, refused only under
+    // --strict-columns.
+    batch(&t, "unknown.csv", "strict")
+        .arg("--strict-columns")
+        .assert()
+        .code(2)
+        .stderr(contains("unknown columns percentuale"));
+    assert!(!p.join("strict").exists());
     fs::write(p.join("nocf.csv"), "codice,invalidita\nX,75\n").unwrap();
     fs::write(p.join("empty.csv"), "").unwrap();
     fs::write(p.join("header-only.csv"), "cf,invalidita\n").unwrap();
     for (file, msg) in [
-        ("unknown.csv", "percentuale"),
         ("nocf.csv", "no `cf` column"),
         ("empty.csv", "empty.csv is empty"),
         ("header-only.csv", "no rows"),
@@ -386,4 +393,177 @@ fn shards_partition_the_rows_without_coordination() {
         .assert()
         .code(2)
         .stderr(contains("is not a shard I/N"));
+}
+
+/// Opens an issued first-level code with the issuer's public key and a CF:
+/// whether the code belongs to that person.
+fn belongs_to(t: &TempDir, code: &str, cf: &str) -> bool {
+    use attesta_core::credential::{FirstLevelClaims, FirstLevelCode};
+    let pem = fs::read_to_string(t.path().join("issuer.key.pub")).unwrap();
+    let key = attesta_core::keys::PublicKey::from_pem(&pem).unwrap();
+    let code = FirstLevelCode::parse(code.trim()).unwrap();
+    let payload = code.sign1().verify(&key).unwrap();
+    let claims = FirstLevelClaims::from_verified(&payload).unwrap();
+    let cf = attesta_core::cf::CodiceFiscale::parse(cf).unwrap();
+    claims
+        .envelope()
+        .open(
+            &cf,
+            claims.cti(),
+            &attesta_core::envelope::KdfLimits::default(),
+        )
+        .is_ok()
+}
+
+/// Every output, joined back to its row through the manifest, belongs to
+/// the CF written on the line the manifest names (as an editor numbers it).
+fn join_back(t: &TempDir, out: &str, text: &str, expected_lines: &[u64]) {
+    let dir = t.path().join(out);
+    let entries = manifest(&dir);
+    let mut lines: Vec<u64> = entries.iter().map(|e| e.line).collect();
+    lines.sort_unstable();
+    assert_eq!(lines, expected_lines, "{text:?}");
+    // Lines as a text editor shows them: CRLF, CR and LF each end one.
+    let editor_lines: Vec<&str> = text
+        .split("\r\n")
+        .flat_map(|l| l.split(['\r', '\n']))
+        .collect();
+    for e in entries {
+        let line = editor_lines[e.line as usize - 1];
+        let cf = line
+            .trim_start_matches('"')
+            .split([',', ';'])
+            .next()
+            .unwrap();
+        let code = fs::read_to_string(dir.join(&e.file)).unwrap();
+        assert!(
+            belongs_to(t, &code, cf),
+            "{} holds the code of another person than line {} ({cf})",
+            e.file,
+            e.line
+        );
+        for other in editor_lines
+            .iter()
+            .filter(|l| l.starts_with("RSS") && !l.starts_with(cf))
+        {
+            let other_cf = other.split(',').next().unwrap();
+            assert!(!belongs_to(t, &code, other_cf));
+        }
+    }
+}
+
+// Regression: with Windows line endings (what Excel writes) every output
+// was numbered one line off, so a clerk joining outputs back to rows
+// mailed codes to the wrong people.
+#[test]
+fn crlf_rows_are_numbered_as_an_editor_shows_them() {
+    let t = setup();
+    let text = format!(
+        "cf,invalidita\r\n{},75\r\n{},80\r\n{},90\r\n",
+        cf(1),
+        cf(2),
+        cf(3)
+    );
+    fs::write(t.path().join("rows.csv"), &text).unwrap();
+    batch(&t, "rows.csv", "out").assert().success();
+    join_back(&t, "out", &text, &[2, 3, 4]);
+}
+
+#[test]
+fn cr_only_rows() {
+    let t = setup();
+    let text = format!("cf,invalidita\r{},75\r{},80\r", cf(4), cf(5));
+    fs::write(t.path().join("rows.csv"), &text).unwrap();
+    batch(&t, "rows.csv", "out").assert().success();
+    join_back(&t, "out", &text, &[2, 3]);
+}
+
+#[test]
+fn blank_lines_keep_the_numbering() {
+    let t = setup();
+    for (name, nl) in [("lf", "\n"), ("crlf", "\r\n")] {
+        let text = format!(
+            "cf,invalidita{nl}{nl}{},75{nl}{nl}{nl}{},80{nl}{},90{nl}",
+            cf(6),
+            cf(7),
+            cf(8)
+        );
+        let file = format!("{name}.csv");
+        fs::write(t.path().join(&file), &text).unwrap();
+        batch(&t, &file, name).assert().success();
+        join_back(&t, name, &text, &[3, 6, 7]);
+    }
+}
+
+#[test]
+fn quoted_line_breaks_number_the_record_by_its_first_line() {
+    let t = setup();
+    // A cell with a line break (Excel's Alt+Enter) in an ignored column.
+    let text = format!(
+        "cf,invalidita,note\r\n{},75,\"primo\r\nsecondo\"\r\n{},80,x\r\n{},90,\"a\nb\nc\"\r\n{},95,\r\n",
+        cf(9),
+        cf(10),
+        cf(11),
+        cf(12)
+    );
+    fs::write(t.path().join("rows.csv"), &text).unwrap();
+    batch(&t, "rows.csv", "out")
+        .assert()
+        .success()
+        .stderr(contains("ignoring columns attesta does not use: note"));
+    join_back(&t, "out", &text, &[2, 4, 5, 8]);
+}
+
+#[test]
+fn errors_csv_uses_the_editor_line_and_names_the_column() {
+    let t = setup();
+    let text = format!(
+        "cf;invalidita;rivedibile\r\n{};75;30/06/2028\r\n\r\n{};120;\r\n{};75;31/06/2028\r\n",
+        cf(13),
+        cf(14),
+        cf(15)
+    );
+    fs::write(t.path().join("rows.csv"), &text).unwrap();
+    batch(&t, "rows.csv", "out").assert().code(3);
+    let e = errors(&t.path().join("out"));
+    assert_eq!(e.keys().copied().collect::<Vec<_>>(), [4, 5], "{e:?}");
+    assert!(e[&4].starts_with("invalidita: "), "{}", e[&4]);
+    assert!(e[&5].starts_with("rivedibile: "), "{}", e[&5]);
+    for r in e.values() {
+        assert!(!r.contains("--"), "a row error names a flag: {r}");
+    }
+    // The Italian date of line 2 was accepted.
+    assert_eq!(
+        manifest(&t.path().join("out"))
+            .iter()
+            .map(|e| e.line)
+            .collect::<Vec<_>>(),
+        [2]
+    );
+}
+
+#[test]
+fn windows_1252_input_is_detected_or_named() {
+    let t = setup();
+    // "nome" holds "Niccolò" in Windows-1252 (0xF2): not UTF-8.
+    let mut bytes = b"cf;nome;invalidita\r\n".to_vec();
+    bytes.extend_from_slice(cf(16).as_bytes());
+    bytes.extend_from_slice(b";Niccol\xf2;75\r\n");
+    fs::write(t.path().join("rows.csv"), &bytes).unwrap();
+    batch(&t, "rows.csv", "auto")
+        .assert()
+        .success()
+        .stderr(contains("Windows-1252"));
+    assert_eq!(manifest(&t.path().join("auto")).len(), 1);
+    batch(&t, "rows.csv", "named")
+        .args(["--encoding", "windows-1252"])
+        .assert()
+        .success();
+    // Told it is UTF-8, the row is refused and says why.
+    batch(&t, "rows.csv", "utf8")
+        .args(["--encoding", "utf-8"])
+        .assert()
+        .code(3);
+    let e = errors(&t.path().join("utf8"));
+    assert!(e[&2].contains("UTF-8"), "{e:?}");
 }

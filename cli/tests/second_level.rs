@@ -29,7 +29,16 @@ fn setup() -> Env {
         ])
         .ok();
     }
-    env.issue("l1.txt", &["--status-list", "sl.cwt"]);
+    env.issue(
+        "l1.txt",
+        &[
+            "--status-list",
+            "sl.cwt",
+            "--handicap",
+            "grave",
+            "--disabilita",
+        ],
+    );
     issue_token(&env, "token.txt", "comune-bo", CF).ok();
     env
 }
@@ -137,7 +146,7 @@ fn an_unaccredited_operator_key_is_refused() {
     let (code, v) = verify_token(&env, "token.txt", "rogue.key", &[]);
     assert_eq!(
         (code, v["reason"].as_str()),
-        (1, Some("operator_not_accredited")),
+        (4, Some("operator_not_accredited")),
         "{v}"
     );
 }
@@ -219,14 +228,14 @@ fn levels_are_not_confused() {
     let (code, v) = env.verify_json("token.txt", &["--cf", CF]);
     assert_eq!(
         (code, v["reason"].as_str()),
-        (1, Some("wrong_level")),
+        (4, Some("wrong_level")),
         "{v}"
     );
     // A first-level code with --operator-key.
     let (code, v) = verify_token(&env, "l1.txt", "comune-bo.key", &[]);
     assert_eq!(
         (code, v["reason"].as_str()),
-        (1, Some("wrong_level")),
+        (4, Some("wrong_level")),
         "{v}"
     );
 }

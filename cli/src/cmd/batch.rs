@@ -27,11 +27,13 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::cli::IssueArgs;
-use crate::cmd::fields::{Fields, Parsed};
+use crate::cmd::batch_input::{Encoding, open_text};
+use crate::cmd::fields::{COLUMNS, Fields, Parsed};
 use crate::cmd::issue::{self, DEFAULT_LIST_CAPACITY};
 use crate::cmd::status::IssuerList;
 use crate::files;
 use crate::output::Renderer;
+use attesta_core::lang::Lang;
 
 const MANIFEST: &str = "manifest.csv";
 const MANIFEST_HEADER: &str = "line,cti,file,status_idx";
@@ -49,7 +51,13 @@ struct Row {
 
 type Rows = Box<dyn Iterator<Item = Result<Row>> + Send>;
 
-fn open_rows(path: &Path) -> Result<(Rows, u64)> {
+/// How to read the batch file.
+pub struct InputOptions {
+    pub encoding: Option<Encoding>,
+    pub strict_columns: bool,
+}
+
+fn open_rows(path: &Path, opts: &InputOptions) -> Result<(Rows, u64)> {
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let size = file.metadata()?.len();
     if size == 0 {
@@ -63,7 +71,7 @@ fn open_rows(path: &Path) -> Result<(Rows, u64)> {
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     let rows = match ext.as_str() {
-        "csv" => csv_rows(path, file)?,
+        "csv" => csv_rows(path, opts)?,
         "jsonl" | "ndjson" => jsonl_rows(file),
         _ => bail!(
             "cannot tell the format of {}; name it .csv or .jsonl",
@@ -77,13 +85,19 @@ fn open_rows(path: &Path) -> Result<(Rows, u64)> {
     Ok((Box::new(rows), size))
 }
 
-fn csv_rows(path: &Path, file: File) -> Result<Rows> {
-    let mut input = BufReader::new(file);
+fn csv_rows(path: &Path, opts: &InputOptions) -> Result<Rows> {
+    let (mut input, index, encoding) = open_text(path, opts.encoding)?;
+    if encoding == Encoding::Windows1252 && opts.encoding.is_none() {
+        eprintln!(
+            "note: {} is not UTF-8; reading it as Windows-1252 (what Excel writes). Use --encoding to say otherwise",
+            path.display()
+        );
+    }
     // Spreadsheets set to Italian save CSV with semicolons.
     let first = input.fill_buf()?;
     let first = &first[..first
         .iter()
-        .position(|&b| b == b'\n')
+        .position(|&b| b == b'\n' || b == b'\r')
         .unwrap_or(first.len())];
     let delimiter = if first.contains(&b';') && !first.contains(&b',') {
         b';'
@@ -102,23 +116,40 @@ fn csv_rows(path: &Path, file: File) -> Result<Rows> {
         .collect::<csv::StringRecord>();
     check_header(&headers).map_err(|e| {
         anyhow!(
-            "{}: {e}; the first line must name the columns like the long options of `attesta issue` (cf,invalidita,handicap,…)",
+            "{}: {e}; the first line must name the columns (cf,invalidita,handicap,…)",
             path.display()
         )
     })?;
+    let unknown: Vec<&str> = headers
+        .iter()
+        .filter(|h| !h.is_empty() && !COLUMNS.contains(h))
+        .collect();
+    if !unknown.is_empty() {
+        if opts.strict_columns {
+            bail!(
+                "{}: unknown columns {} (--strict-columns); remove them, or leave out --strict-columns to ignore them",
+                path.display(),
+                unknown.join(", ")
+            );
+        }
+        eprintln!(
+            "note: ignoring columns attesta does not use: {} (known: cf, invalidita, minore, over65, cecita, sordita, handicap, disabilita, accompagnamento, deambulazione-ridotta, auto, mostra, rivedibile, valid-until, valid-days)",
+            unknown.join(", ")
+        );
+    }
     let mut rec = csv::StringRecord::new();
     Ok(Box::new(std::iter::from_fn(move || {
         let row = match rdr.read_record(&mut rec) {
             Ok(false) => return None,
             Ok(true) => Row {
-                line: rec.position().map_or(0, |p| p.line()),
+                line: rec.position().map_or(0, |p| index.line_of(p.byte())),
                 fields: csv_fields(&rec, &headers),
                 end: rdr.position().byte(),
             },
             // A bad record is a bad row; only failing to read is fatal.
             Err(e) => match e.position() {
                 Some(p) if !matches!(e.kind(), csv::ErrorKind::Io(_)) => Row {
-                    line: p.line(),
+                    line: index.line_of(p.byte()),
                     fields: Err(csv_reason(&e, &headers)),
                     end: rdr.position().byte(),
                 },
@@ -173,7 +204,9 @@ fn csv_reason(e: &csv::Error, headers: &csv::StringRecord) -> String {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => format!("malformed CSV record: {len} fields where the header has {expected_len}"),
-        csv::ErrorKind::Utf8 { .. } => "not UTF-8 text; save the file as UTF-8".to_owned(),
+        csv::ErrorKind::Utf8 { .. } => {
+            "not UTF-8 text; save the file as UTF-8 or give --encoding windows-1252".to_owned()
+        }
         _ => e.to_string(),
     }
 }
@@ -211,6 +244,9 @@ fn json_fields(b: &[u8]) -> Result<Fields, String> {
     let Some(m) = v.as_object_mut() else {
         return Err("not a JSON object".to_owned());
     };
+    if let Some(k) = m.keys().find(|k| !COLUMNS.contains(&k.as_str())) {
+        return Err(format!("{k}: unknown field"));
+    }
     // Scripts write percentages and days as numbers; Fields reads text.
     for x in m.values_mut() {
         if let serde_json::Value::Number(n) = x {
@@ -399,6 +435,7 @@ impl Drop for ErrorLog {
 
 struct Batch<'a> {
     args: &'a IssueArgs,
+    lang: Lang,
     dir: &'a Path,
     key: SigningKey,
     now: Timestamp,
@@ -487,7 +524,7 @@ impl Batch<'_> {
                 self.skipped.fetch_add(1, Relaxed);
                 return None;
             }
-            match row.fields.and_then(|f| f.parse(self.now)) {
+            match row.fields.and_then(|f| f.parse(self.now, self.lang)) {
                 Ok(p) => Some(Ok((row.line, p))),
                 Err(reason) => self.reject(row.line, &reason).err().map(Err),
             }
@@ -499,13 +536,17 @@ impl Batch<'_> {
     }
 }
 
-pub fn run(args: &IssueArgs) -> Result<ExitCode> {
+pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
     let start = Instant::now();
     let (input, dir) = match (&args.batch, &args.out_dir) {
         (Some(i), Some(d)) => (i, d),
         _ => bail!("--batch needs --out-dir"),
     };
-    let (rows, size) = open_rows(input)?;
+    let opts = InputOptions {
+        encoding: args.encoding.as_deref().map(str::parse).transpose()?,
+        strict_columns: args.strict_columns,
+    };
+    let (rows, size) = open_rows(input, &opts)?;
     if !args.resume && dir.join(MANIFEST).exists() {
         bail!(
             "{} already holds a batch ({MANIFEST}); use --resume to continue, or choose an empty directory",
@@ -536,6 +577,7 @@ pub fn run(args: &IssueArgs) -> Result<ExitCode> {
     let (manifest, done) = open_manifest(dir, size + 1, list.as_mut())?;
     let batch = Batch {
         args,
+        lang,
         dir,
         key,
         now: Timestamp::now(),

@@ -8,7 +8,9 @@ use anyhow::{Context, Result, bail};
 use attesta_core::credential::{FirstLevelRequest, issue_first_level};
 use attesta_core::envelope::KdfParams;
 use attesta_core::keys::SigningKey;
+use attesta_core::lang::Lang;
 use attesta_core::qr::{EcLevel, QrSymbol};
+use attesta_verify::Verdict;
 use attesta_verify::trust::TrustList;
 use jiff::{SignedDuration, Timestamp};
 
@@ -22,6 +24,8 @@ use crate::output::Renderer;
 
 const DEMO_CF: &str = "RSSMRA85T10A562S";
 const WRONG_CF: &str = "MRTMTT25D09F205Z";
+/// The demo holder's code with its last letter mistyped.
+const TYPO_CF: &str = "RSSMRA85T10A562T";
 const ISSUER: &str = "INPS-DEMO";
 
 fn demo_dir(dir: Option<PathBuf>) -> Result<PathBuf> {
@@ -49,7 +53,7 @@ fn step(n: u32, s: &str) {
     println!("\n[{n}] {s}");
 }
 
-pub fn run(dir: Option<PathBuf>) -> Result<ExitCode> {
+pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
     let dir = demo_dir(dir)?;
     println!("attesta demo — files in {}", dir.display());
 
@@ -96,7 +100,7 @@ pub fn run(dir: Option<PathBuf>) -> Result<ExitCode> {
         rivedibile: Some("2028-06-30".into()),
         ..Fields::default()
     };
-    let parsed = fields.parse(now).map_err(|e| anyhow::anyhow!(e))?;
+    let parsed = fields.parse(now, lang).map_err(|e| anyhow::anyhow!(e))?;
     let sref = status.allocate()?;
     status.save(&issuer)?;
     let cred = issue_first_level(
@@ -159,29 +163,31 @@ pub fn run(dir: Option<PathBuf>) -> Result<ExitCode> {
     );
     let right = verify::evaluate(&verify_args(DEMO_CF))?;
     let right_ok = matches!(right, Ok(Outcome::Verified(_)));
-    verify::report(right, false);
+    verify::report(right, false, lang);
 
     step(
         6,
         &format!("Verify with another codice fiscale {WRONG_CF}: must be refused"),
     );
     let wrong = verify::evaluate(&verify_args(WRONG_CF))?;
-    let wrong_refused = matches!(&wrong, Err(f) if f.code == "cf_mismatch");
-    verify::report(wrong, false);
+    let wrong_refused = matches!(&wrong, Err(f) if f.code() == "cf_mismatch");
+    verify::report(wrong, false, lang);
 
     step(
         7,
+        &format!(
+            "Verify with a mistyped codice fiscale {TYPO_CF}: cannot verify, and nothing is said against the holder"
+        ),
+    );
+    let typo = verify::evaluate(&verify_args(TYPO_CF))?;
+    let typo_cannot = matches!(&typo, Err(f) if f.failure.verdict() == Verdict::CannotVerify);
+    verify::report(typo, false, lang);
+
+    step(
+        8,
         "Second level: the holder releases the medical details to one accredited operator",
     );
-    let second_ok = second_level(
-        &dir,
-        &root,
-        &issuer,
-        &mut list,
-        &trust_path,
-        &png,
-        &list_path,
-    )?;
+    let second_ok = second_level(lang, &dir, &root, &mut list, &trust_path, &png, &list_path)?;
 
     println!("\nTry it yourself:");
     println!(
@@ -196,12 +202,14 @@ pub fn run(dir: Option<PathBuf>) -> Result<ExitCode> {
         "  (issuer key: {}, open attestazione.pdf to see the printable document)",
         issuer_path.display()
     );
-    if right_ok && wrong_refused && second_ok {
-        println!("\ndemo OK: the right codice fiscale verified, the wrong one was refused");
+    if right_ok && wrong_refused && typo_cannot && second_ok {
+        println!(
+            "\ndemo OK: the right codice fiscale verified (VALIDO), another one was refused (NON VALIDO), a mistyped one could not be verified (NON VERIFICABILE)"
+        );
         Ok(ExitCode::SUCCESS)
     } else {
         bail!(
-            "demo failed: right CF verified = {right_ok}, wrong CF refused = {wrong_refused}, second level = {second_ok}"
+            "demo failed: right CF verified = {right_ok}, wrong CF refused = {wrong_refused}, typo cannot verify = {typo_cannot}, second level = {second_ok}"
         )
     }
 }
@@ -209,9 +217,9 @@ pub fn run(dir: Option<PathBuf>) -> Result<ExitCode> {
 /// Accredits two operators, issues a token for one, and shows it opened by
 /// that operator and refused by the other.
 fn second_level(
+    lang: Lang,
     dir: &Path,
     root: &SigningKey,
-    issuer: &SigningKey,
     list: &mut TrustList,
     trust_path: &Path,
     first_level: &Path,
@@ -260,6 +268,8 @@ fn second_level(
         out: Some(token_path.to_string_lossy().into_owned()),
         batch: None,
         out_dir: None,
+        strict_columns: false,
+        encoding: None,
         format: OutFormat::Txt,
         resume: false,
         shard: None,
@@ -279,8 +289,7 @@ fn second_level(
         kdf_iterations: 2,
         pass: Default::default(),
     };
-    let _ = issuer;
-    crate::cmd::issue::run(&args)?;
+    crate::cmd::issue::run(&args, lang)?;
     let verify_as = |op: &Path| VerifyArgs {
         input: token_path.to_string_lossy().into_owned(),
         cf: Some(DEMO_CF.to_owned()),
@@ -296,10 +305,10 @@ fn second_level(
     println!("    opened by comune-bo (the addressee):");
     let right = verify::evaluate(&verify_as(&keys[0]))?;
     let right_ok = matches!(right, Ok(Outcome::Second(_)));
-    verify::report(right, false);
+    verify::report(right, false, lang);
     println!("    tried by museo-x (another operator):");
     let wrong = verify::evaluate(&verify_as(&keys[1]))?;
-    let wrong_refused = matches!(&wrong, Err(f) if f.code == "wrong_audience");
-    verify::report(wrong, false);
+    let wrong_refused = matches!(&wrong, Err(f) if f.code() == "wrong_audience");
+    verify::report(wrong, false, lang);
     Ok(right_ok && wrong_refused)
 }

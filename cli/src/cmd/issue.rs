@@ -3,10 +3,13 @@
 use std::io::Write;
 
 use anyhow::{Context, Result, bail};
+use attesta_core::benefits::title;
 use attesta_core::credential::{FirstLevelRequest, IssuedCredential, issue_first_level};
 use attesta_core::envelope::KdfParams;
 use attesta_core::keys::SigningKey;
+use attesta_core::lang::{Lang, day_of};
 use attesta_core::qr::{EcLevel, QrSymbol};
+use attesta_pdf::Shows;
 use jiff::Timestamp;
 
 use crate::cli::IssueArgs;
@@ -44,22 +47,35 @@ pub fn request(
 
 /// Document metadata for an issued credential.
 pub fn meta(issuer: &str, c: &IssuedCredential, p: &Parsed, now: Timestamp, show: bool) -> DocMeta {
+    // Printed dates are Italian (30/06/2028): the sheet is Italian first.
+    let t = title(show.then_some(&p.attestation));
     DocMeta {
         issuer: issuer.to_owned(),
-        issued_on: now.strftime("%Y-%m-%d").to_string(),
-        valid_until: p.expires_at.strftime("%Y-%m-%d").to_string(),
+        issued_on: day_of(now, Lang::It),
+        valid_until: day_of(p.expires_at, Lang::It),
         reference: c.cti().short_ref(),
         details: show.then(|| detail_lines(&p.attestation)),
         second_level: false,
+        title: Some((t.it, t.en)),
+        operator: None,
+        // Only a band or a class can be hidden: without either the two
+        // forms are the same and the sheet says nothing about it.
+        shows: (p.attestation.invalidity().is_some() || p.attestation.blindness()).then_some(
+            if p.attestation.is_statuses_only() {
+                Shows::StatusesOnly
+            } else {
+                Shows::Benefits
+            },
+        ),
     }
 }
 
-pub fn run(args: &IssueArgs) -> Result<std::process::ExitCode> {
+pub fn run(args: &IssueArgs, lang: Lang) -> Result<std::process::ExitCode> {
     if args.level == 2 {
-        return crate::cmd::second_level::issue(args);
+        return crate::cmd::second_level::issue(args, lang);
     }
     if args.batch.is_some() {
-        return crate::cmd::batch::run(args);
+        return crate::cmd::batch::run(args, lang);
     }
     let out = args.out.as_deref().context("--out is required")?;
     let format = if out == "-" {
@@ -73,7 +89,7 @@ pub fn run(args: &IssueArgs) -> Result<std::process::ExitCode> {
     let key: SigningKey = files::read_signing_key(&args.key, &args.pass)?;
     let now = Timestamp::now();
     let parsed = Fields::from(&args.fields)
-        .parse(now)
+        .parse(now, lang)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let kdf = kdf_params(args)?;
     let mut list = match &args.status_list {

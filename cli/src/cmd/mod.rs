@@ -1,5 +1,6 @@
 //! One module per command.
 pub mod batch;
+pub mod batch_input;
 pub mod decode;
 pub mod demo;
 pub mod fields;

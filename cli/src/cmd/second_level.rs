@@ -6,23 +6,21 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use attesta_core::credential::{FirstLevelClaims, FirstLevelCode};
+use attesta_core::lang::{Lang, day_of, percent};
 use attesta_core::model::{BlindnessClass, HandicapGrade, Percent, SecondLevelDetails};
 use attesta_core::operator_key::{OperatorPublicKey, OperatorSecretKey};
 use attesta_core::qr::{EcLevel, QrSymbol};
 use attesta_core::second_level::{DEFAULT_VALID_DAYS, SecondLevelRequest, issue_second_level};
 use attesta_verify::Verifier;
+use attesta_verify::report::Failure;
 use attesta_verify::trust::TrustList;
 use attesta_verify::verifier::VerifiedDetails;
 use jiff::{SignedDuration, Timestamp};
-use serde_json::json;
 
 use crate::cli::{IssueArgs, PassphraseArgs, VerifyArgs};
-use crate::cmd::verify::{Failure, Outcome};
+use crate::cmd::verify::{Failed, Outcome};
 use crate::files;
 use crate::output::{DocMeta, Renderer, format_of};
-
-/// What second-level verification established.
-pub struct SecondOutcome(VerifiedDetails);
 
 pub fn keygen_operator(out: &Path, force: bool, pass: &PassphraseArgs) -> Result<()> {
     let pubp = files::pub_path(out);
@@ -111,7 +109,7 @@ fn details(args: &IssueArgs) -> Result<SecondLevelDetails> {
     Ok(d)
 }
 
-pub fn issue(args: &IssueArgs) -> Result<ExitCode> {
+pub fn issue(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
     if args.batch.is_some() {
         bail!("batches of second-level tokens are not supported yet; issue them one at a time");
     }
@@ -164,16 +162,23 @@ pub fn issue(args: &IssueArgs) -> Result<ExitCode> {
     })?;
     let l1 = FirstLevelClaims::from_verified(&payload)?;
     // The CF must open the first-level credential too: details go only with their own holder's code.
-    l1.envelope()
+    let first = l1
+        .envelope()
         .open(&cf, l1.cti(), &attesta_core::envelope::KdfLimits::default())
         .with_context(|| format!("the codice fiscale does not match {}", code.source))?;
+    let details = details(args)?;
+    // Details that contradict the first level would give the operator two
+    // answers about one person.
+    details
+        .check_against(&first)
+        .map_err(|e| anyhow::anyhow!("{} ({})", e.message(lang), code.source))?;
     let days = args
         .fields
         .valid_days
         .unwrap_or(DEFAULT_VALID_DAYS)
         .clamp(1, 365);
     let req = SecondLevelRequest {
-        details: details(args)?,
+        details,
         audience: op.id.clone(),
         operator_key: OperatorPublicKey::from_bytes(op.sealing_key),
         first_level_cti: *l1.cti(),
@@ -189,11 +194,17 @@ pub fn issue(args: &IssueArgs) -> Result<ExitCode> {
         Some(f) => {
             let m = DocMeta {
                 issuer: args.issuer.clone(),
-                issued_on: now.strftime("%Y-%m-%d").to_string(),
-                valid_until: req.expires_at.strftime("%Y-%m-%d").to_string(),
+                issued_on: day_of(now, Lang::It),
+                valid_until: day_of(req.expires_at, Lang::It),
                 reference: token.cti().short_ref(),
                 details: None,
                 second_level: true,
+                operator: Some(if op.name == op.id {
+                    op.id.clone()
+                } else {
+                    format!("{} ({})", op.name, op.id)
+                }),
+                ..DocMeta::default()
             };
             files::atomic_write(
                 Path::new(out),
@@ -216,12 +227,9 @@ pub fn verify(
     text: &str,
     args: &VerifyArgs,
     at: Timestamp,
-) -> Result<Result<Outcome, Failure>> {
+) -> Result<std::result::Result<Outcome, Failed>> {
     let Some(kp) = &args.operator_key else {
-        return Ok(Err(Failure {
-            code: "wrong_level".into(),
-            message: "this is a second-level token (AD1:) for an accredited operator; verify it with --operator-key FILE".into(),
-        }));
+        return Ok(Err(Failure::WrongLevel { second_level: true }.into()));
     };
     let op = read_operator_secret(kp, &PassphraseArgs::default())?;
     let checked = match v.check_second_level(text, &op, at) {
@@ -229,99 +237,110 @@ pub fn verify(
         Err(e) => return Ok(Err(e.into())),
     };
     let Some(cf) = &args.cf else {
-        return Ok(Err(Failure {
-            code: "cf_not_checked".into(),
-            message: "the token is genuine and addressed to you, but the details open only with the holder's codice fiscale; repeat with --cf".into(),
-        }));
+        return Ok(Err(Failure::CfNotChecked.into()));
     };
     Ok(checked
         .open_str(&op, cf)
-        .map(|d| Outcome::Second(SecondOutcome(d)))
-        .map_err(Failure::from))
+        .map(|d| Outcome::Second(Box::new(d)))
+        .map_err(Failed::from))
 }
 
-fn detail_lines(d: &SecondLevelDetails) -> Vec<(String, String)> {
+fn detail_lines(d: &SecondLevelDetails, lang: Lang) -> Vec<(String, String)> {
     let mut v = Vec::new();
+    let yes = lang.pick("sì", "yes");
     if let Some(p) = d.invalidity_percent {
         v.push((
-            "Invalidità civile / Civil invalidity".into(),
-            format!("{p} %"),
+            lang.pick("Invalidità civile", "Civil invalidity").into(),
+            percent(p.hundredths(), lang),
         ));
     }
     if let Some(b) = d.blindness_class {
         let s = match b {
-            BlindnessClass::Assoluta => "cieco assoluto / totally blind",
-            BlindnessClass::Ventesimista => {
-                "cieco parziale (ventesimista) / partially blind (≤ 1/20)"
+            BlindnessClass::Assoluta => lang.pick("cieco assoluto", "totally blind"),
+            BlindnessClass::Ventesimista => lang.pick(
+                "cieco parziale (ventesimista)",
+                "partially blind (ventesimista, at most 1/20)",
+            ),
+            BlindnessClass::Decimista => {
+                lang.pick("decimista", "decimista (at most 1/10, legacy class)")
             }
-            BlindnessClass::Decimista => "decimista / ≤ 1/10 (legacy class)",
         };
-        v.push(("Cecità civile / Civil blindness".into(), s.into()));
+        v.push((
+            lang.pick("Cecità civile", "Civil blindness").into(),
+            s.into(),
+        ));
     }
     if d.deafness {
-        v.push(("Sordità civile / Civil deafness".into(), "sì / yes".into()));
+        v.push((
+            lang.pick("Sordità civile", "Civil deafness").into(),
+            yes.into(),
+        ));
     }
     if let Some(h) = d.handicap {
         let s = match h {
             HandicapGrade::Comma1 => "art. 3 c. 1",
-            HandicapGrade::Comma3Grave => "art. 3 c. 3 (grave / severe)",
+            HandicapGrade::Comma3Grave => lang.pick("art. 3 c. 3 (grave)", "art. 3 c. 3 (severe)"),
         };
         v.push(("Handicap L. 104/92".into(), s.into()));
     }
     if let Some(p) = d.l68_percent {
         v.push((
-            "Disabilità L. 68/99 / Disability L. 68/99".into(),
-            format!("{p} %"),
+            lang.pick("Disabilità L. 68/99", "Disability L. 68/99")
+                .into(),
+            percent(p.hundredths(), lang),
         ));
     }
     if let Some(j) = &d.judgement {
-        v.push(("Giudizio / Judgement".into(), j.clone()));
+        v.push((lang.pick("Giudizio", "Judgement").into(), j.clone()));
     }
     v
 }
 
-pub fn report(s: SecondOutcome, as_json: bool) -> ExitCode {
-    let c = s.0.checked();
-    let d = s.0.details();
-    if as_json {
-        let v = json!({
-            "valid": true,
-            "reason": null,
-            "message": "valid second-level token for this operator and codice fiscale",
-            "level": 2,
-            "cf_checked": true,
-            "issuer": c.issuer_id(),
-            "kid": c.kid().to_string(),
-            "operator": c.operator_id(),
-            "cti": c.claims().cti().to_string(),
-            "first_level_cti": c.first_level_cti().to_string(),
-            "issued_at": c.claims().issued_at().to_string(),
-            "expires_at": c.claims().expires_at().to_string(),
-            "details": d,
-            "revocation": crate::cmd::verify::revocation_json(c.revocation()),
-        });
-        println!("{v}");
-    } else {
-        println!(
-            "✔ VALID / VALIDO — dettagli di secondo livello per {} / second-level details for {}",
-            c.operator_id(),
+pub fn print_details(
+    out: &mut impl std::io::Write,
+    d: &VerifiedDetails,
+    lang: Lang,
+) -> std::io::Result<()> {
+    let c = d.checked();
+    match lang {
+        Lang::It => writeln!(
+            out,
+            "✔ VALIDO — dettagli di secondo livello per {}",
             c.operator_id()
-        );
-        println!(
-            "  Issuer / Emittente: {} (key {}) · valid until {} · for credential {}",
+        )?,
+        Lang::En => writeln!(
+            out,
+            "✔ VALID — second-level details for {}",
+            c.operator_id()
+        )?,
+    }
+    match lang {
+        Lang::It => writeln!(
+            out,
+            "  Emittente: {} (chiave {}) · valido fino al {} · per l'attestazione {}",
             c.issuer_id(),
             c.kid(),
-            c.claims().expires_at().strftime("%Y-%m-%d"),
+            day_of(c.claims().expires_at(), lang),
             c.first_level_cti().short_ref()
-        );
-        println!(
-            "  Revocation / Revoca: {}",
-            crate::cmd::verify::revocation_text(c.revocation())
-        );
-        for (k, v) in detail_lines(d) {
-            println!("   • {k}: {v}");
-        }
-        println!("  Keep these details confidential; they were released to you by the holder.");
+        )?,
+        Lang::En => writeln!(
+            out,
+            "  Issuer: {} (key {}) · valid until {} · for credential {}",
+            c.issuer_id(),
+            c.kid(),
+            day_of(c.claims().expires_at(), lang),
+            c.first_level_cti().short_ref()
+        )?,
     }
-    ExitCode::SUCCESS
+    for (k, v) in detail_lines(d.details(), lang) {
+        writeln!(out, "   • {k}: {v}")?;
+    }
+    writeln!(
+        out,
+        "  {}",
+        lang.pick(
+            "Mantenere riservati questi dati: il titolare li ha rilasciati a voi.",
+            "Keep these details confidential; they were released to you by the holder."
+        )
+    )
 }

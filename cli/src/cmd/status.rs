@@ -93,8 +93,14 @@ impl IssuerList {
 
     /// A fresh random index for a new credential.
     pub fn allocate(&mut self) -> Result<StatusRef> {
+        let idx = self.alloc.allocate().with_context(|| {
+            format!(
+                "{}: make a new list with `attesta status create --capacity N` and issue into it",
+                self.path.display()
+            )
+        })?;
         Ok(StatusRef {
-            idx: self.alloc.allocate()?,
+            idx,
             uri: self.token.uri.clone(),
         })
     }

@@ -3,14 +3,18 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use std::io::Write;
+
 use anyhow::{Context, Result, bail};
 use attesta_core::benefits::{benefits_for, statuses};
+use attesta_core::lang::{Lang, day_of, day_time_of};
 use attesta_core::text::CodeKind;
+use attesta_verify::report::{Failure, VerificationReport};
 use attesta_verify::trust::TrustState;
-use attesta_verify::verifier::{RevocationPolicy, VerifiedAttestation};
-use attesta_verify::{CheckedCredential, Policy, Revocation, Verifier, VerifyError};
+use attesta_verify::verifier::{RevocationPolicy, VerifiedAttestation, VerifiedDetails};
+use attesta_verify::{CheckedCredential, Policy, Revocation, Verdict, Verifier, VerifyError};
 use jiff::Timestamp;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::cli::VerifyArgs;
 use crate::files;
@@ -51,31 +55,100 @@ fn save_state(p: Option<&Path>, s: &TrustState) -> Result<()> {
     Ok(())
 }
 
-/// A failed verification as the operator sees it.
-pub struct Failure {
-    pub code: String,
-    pub message: String,
+/// A verification that did not end with "valid", as the operator sees it:
+/// the library's failure (reason, verdict, message), plus what the CLI
+/// knows (which file) and the flag that would help.
+pub struct Failed {
+    pub failure: Failure,
+    /// Context such as the file name or the scanner's words.
+    pub detail: Option<String>,
 }
 
-impl From<VerifyError> for Failure {
+impl Failed {
+    pub fn code(&self) -> &'static str {
+        self.failure.code()
+    }
+}
+
+impl From<VerifyError> for Failed {
     fn from(e: VerifyError) -> Self {
-        Failure {
-            code: e.code().to_owned(),
-            message: e.to_string(),
+        Failed {
+            failure: Failure::Verify(e),
+            detail: None,
         }
     }
 }
 
-pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
+impl From<Failure> for Failed {
+    fn from(failure: Failure) -> Self {
+        Failed {
+            failure,
+            detail: None,
+        }
+    }
+}
+
+/// The command-line hint for a reason: the library's messages name no
+/// flags, the CLI does.
+fn flag_hint(reason: &str, lang: Lang) -> Option<&'static str> {
+    Some(match reason {
+        "cf_not_checked" => lang.pick(
+            "ripetere con --cf CODICE_FISCALE",
+            "repeat with --cf CODICE_FISCALE",
+        ),
+        "revocation_not_checked"
+        | "status_list_stale"
+        | "status_list_expired"
+        | "status_index_out_of_range"
+        | "status_list_wrong_issuer"
+        | "status_list_untrusted" => lang.pick(
+            "indicare la lista aggiornata con --status-list FILE",
+            "give the current list with --status-list FILE",
+        ),
+        "trust_list_stale" | "trust_list_rollback" | "trust_list_malformed" => lang.pick(
+            "indicare la lista aggiornata con --trust FILE",
+            "give the current list with --trust FILE",
+        ),
+        "trust_list_bad_signature" => lang.pick(
+            "controllare la chiave radice data con --root",
+            "check the root key given with --root",
+        ),
+        "bad_prefix" => lang.pick(
+            "`attesta decode` mostra cosa contiene il codice",
+            "`attesta decode` shows what the code contains",
+        ),
+        "wrong_level" => lang.pick(
+            "i codici AD1: si aprono con --operator-key FILE, i codici AT1: senza",
+            "AD1: tokens open with --operator-key FILE, AT1: codes without it",
+        ),
+        "unknown_flags" | "unsupported_version" => {
+            lang.pick("aggiornare attesta", "update attesta")
+        }
+        _ => return None,
+    })
+}
+
+/// The language of messages: --lang, else LC_ALL, LC_MESSAGES or LANG
+/// (Italian when it starts with `it`), else Italian.
+pub fn language(explicit: Option<Lang>) -> Lang {
+    explicit.unwrap_or_else(|| {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+            .map_or(Lang::It, |l| Lang::from_locale(&l))
+    })
+}
+
+pub fn run(args: &VerifyArgs, lang: Lang) -> Result<ExitCode> {
     match evaluate(args) {
-        Ok(outcome) => Ok(report(outcome, args.json)),
+        Ok(outcome) => Ok(report(outcome, args.json, lang)),
         Err(e) => {
             // A script reading --json gets one object for every exit code;
             // the error also goes to stderr (exit 2) as for every command.
             if args.json {
                 println!(
                     "{}",
-                    json!({"valid": false, "reason": "usage_error", "message": format!("{e:#}")})
+                    json!({"valid": false, "verdict": null, "reason": "usage_error", "message": format!("{e:#}"), "lang": lang})
                 );
             }
             Err(e)
@@ -83,9 +156,23 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
     }
 }
 
-/// Runs the verification; the outer error is usage/I-O (exit 2), the inner
-/// one a verification failure (exit 1).
-pub fn evaluate(args: &VerifyArgs) -> Result<Result<Outcome, Failure>> {
+fn io_detail(e: &anyhow::Error) -> Failed {
+    Failed {
+        failure: Failure::InputUnreadable,
+        detail: Some(format!("{e:#}")),
+    }
+}
+
+fn read_list(p: &Path) -> std::result::Result<Vec<u8>, Failed> {
+    files::read(p).map_err(|e| Failed {
+        failure: Failure::ListUnreadable,
+        detail: Some(format!("{e:#}")),
+    })
+}
+
+/// Runs the verification; the outer error is a usage error (exit 2), the
+/// inner one a verification that did not end with "valid" (exit 1 or 4).
+pub fn evaluate(args: &VerifyArgs) -> Result<std::result::Result<Outcome, Failed>> {
     let at = match &args.at {
         Some(t) => t.parse::<Timestamp>().with_context(|| {
             format!(
@@ -94,8 +181,11 @@ pub fn evaluate(args: &VerifyArgs) -> Result<Result<Outcome, Failure>> {
         })?,
         None => Timestamp::now(),
     };
-    let root = files::read_public_key(&args.root)?;
-    let trust = files::read(&args.trust)?;
+    let root = files::read_root_key(&args.root, &args.trust)?;
+    let trust = match read_list(&args.trust) {
+        Ok(t) => t,
+        Err(f) => return Ok(Err(f)),
+    };
     let sp = state_path(args.state.as_deref(), &root.kid().to_string());
     let mut state = load_state(sp.as_deref())?;
     let mut policy = Policy::default();
@@ -103,7 +193,7 @@ pub fn evaluate(args: &VerifyArgs) -> Result<Result<Outcome, Failure>> {
         policy.revocation = RevocationPolicy::Require;
     }
     let code = files::read_code(&args.input);
-    let outcome = (|| -> Result<Result<Outcome, Failure>> {
+    let outcome = (|| -> Result<std::result::Result<Outcome, Failed>> {
         let mut verifier = match Verifier::new(&trust, &root, &mut state, policy, at) {
             Ok(v) => v,
             Err(e) => return Ok(Err(e.into())),
@@ -124,42 +214,45 @@ pub fn evaluate(args: &VerifyArgs) -> Result<Result<Outcome, Failure>> {
         }
         save_state(sp.as_deref(), &state)?;
         for l in &args.status_list {
-            let bytes = files::read(l)?;
+            let bytes = match read_list(l) {
+                Ok(b) => b,
+                Err(f) => return Ok(Err(f)),
+            };
             if let Err(e) = verifier.add_status_list(&bytes, at) {
-                let mut f = Failure::from(e);
-                f.message = format!("{}: {}", l.display(), f.message);
+                let mut f = Failed::from(e);
+                f.detail = Some(l.display().to_string());
                 return Ok(Err(f));
             }
         }
         let code = match code {
             Ok(c) => c,
-            Err(e) if is_io(&e) => return Err(e),
+            Err(e) if is_io(&e) => return Ok(Err(io_detail(&e))),
             Err(e) => {
-                return Ok(Err(Failure {
-                    code: "no_readable_code".into(),
-                    message: format!("{e:#}"),
+                return Ok(Err(Failed {
+                    failure: Failure::NoReadableCode,
+                    detail: Some(format!("{e:#}")),
                 }));
             }
         };
         if code.text.starts_with(CodeKind::SECOND_LEVEL_PREFIX) {
             return crate::cmd::second_level::verify(&verifier, &code.text, args, at);
         }
-        if args.operator_key.is_some() {
-            return Ok(Err(Failure {
-                code: "wrong_level".into(),
-                message: "this is a first-level code (AT1:); --operator-key is for second-level tokens (AD1:). Verify it without --operator-key".into(),
-            }));
+        if args.operator_key.is_some() && code.text.starts_with(CodeKind::FIRST_LEVEL_PREFIX) {
+            return Ok(Err(Failure::WrongLevel {
+                second_level: false,
+            }
+            .into()));
         }
         let checked = match verifier.check(&code.text, at) {
             Ok(c) => c,
             Err(e) => return Ok(Err(e.into())),
         };
         Ok(match &args.cf {
-            None => Ok(Outcome::CfNotChecked(checked)),
+            None => Ok(Outcome::CfNotChecked(Box::new(checked))),
             Some(cf) => checked
                 .open_str(cf)
-                .map(Outcome::Verified)
-                .map_err(Failure::from),
+                .map(|v| Outcome::Verified(Box::new(v)))
+                .map_err(Failed::from),
         })
     })()?;
     Ok(outcome)
@@ -172,131 +265,192 @@ fn is_io(e: &anyhow::Error) -> bool {
 
 /// What verification established.
 pub enum Outcome {
-    Verified(VerifiedAttestation),
-    CfNotChecked(CheckedCredential),
-    Second(crate::cmd::second_level::SecondOutcome),
+    Verified(Box<VerifiedAttestation>),
+    CfNotChecked(Box<CheckedCredential>),
+    Second(Box<VerifiedDetails>),
 }
 
-pub fn revocation_json(r: &Revocation) -> Value {
+fn revocation_text(r: &Revocation, lang: Lang) -> String {
     match r {
         Revocation::Checked {
             list_uri,
             list_issued_at,
-        } => {
-            json!({"status": "checked", "list_uri": list_uri, "list_issued_at": list_issued_at.to_string()})
-        }
-        Revocation::NotChecked { list_uri } => {
-            json!({"status": "not_checked", "list_uri": list_uri})
-        }
-        _ => json!({"status": "not_revocable"}),
+        } => match lang {
+            Lang::It => format!(
+                "controllata: non revocata (lista «{list_uri}» del {})",
+                day_time_of(*list_issued_at, lang)
+            ),
+            Lang::En => format!(
+                "checked: not revoked (list \"{list_uri}\" of {})",
+                day_time_of(*list_issued_at, lang)
+            ),
+        },
+        Revocation::NotChecked { list_uri } => match lang {
+            Lang::It => format!(
+                "NON controllata: nessuna lista di revoca «{list_uri}» aggiornata (aggiungere --status-list FILE)"
+            ),
+            Lang::En => format!(
+                "NOT checked: no current status list \"{list_uri}\" loaded (add --status-list FILE)"
+            ),
+        },
+        _ => lang
+            .pick(
+                "non prevista (il codice non ha una posizione in una lista di revoca)",
+                "not applicable (the code carries no status-list index)",
+            )
+            .to_owned(),
     }
 }
 
-pub fn revocation_text(r: &Revocation) -> String {
-    match r {
-        Revocation::Checked {
-            list_uri,
-            list_issued_at,
-        } => format!(
-            "checked: not revoked (list \"{list_uri}\" of {})",
-            list_issued_at.strftime("%Y-%m-%d %H:%M")
+fn print_issuer(
+    out: &mut impl Write,
+    issuer: &str,
+    kid: &str,
+    issued: Timestamp,
+    until: Timestamp,
+    reference: &str,
+    lang: Lang,
+) -> std::io::Result<()> {
+    match lang {
+        Lang::It => writeln!(
+            out,
+            "  Emittente: {issuer} (chiave {kid}) · emessa il {} · valida fino al {} · rif. {reference}",
+            day_of(issued, lang),
+            day_of(until, lang)
         ),
-        Revocation::NotChecked { list_uri } => format!(
-            "NOT checked: no current status list \"{list_uri}\" loaded (add --status-list FILE)"
+        Lang::En => writeln!(
+            out,
+            "  Issuer: {issuer} (key {kid}) · issued {} · valid until {} · ref {reference}",
+            day_of(issued, lang),
+            day_of(until, lang)
         ),
-        _ => "not applicable (the code carries no status-list index)".to_owned(),
     }
 }
 
-fn checked_json(c: &CheckedCredential) -> Value {
+fn print_checked(out: &mut impl Write, c: &CheckedCredential, lang: Lang) -> std::io::Result<()> {
     let cl = c.claims();
-    json!({
-        "issuer": c.issuer_id(),
-        "kid": c.kid().to_string(),
-        "cti": cl.cti().to_string(),
-        "reference": cl.cti().short_ref(),
-        "issued_at": cl.issued_at().to_string(),
-        "expires_at": cl.expires_at().to_string(),
-        "checked_at": c.checked_at().to_string(),
-        "revocation": revocation_json(c.revocation()),
-    })
-}
-
-fn print_checked(c: &CheckedCredential) {
-    let cl = c.claims();
-    println!(
-        "  Issuer / Emittente: {} (key {}) · issued {} · valid until {} · ref {}",
+    print_issuer(
+        out,
         c.issuer_id(),
-        c.kid(),
-        cl.issued_at().strftime("%Y-%m-%d"),
-        cl.expires_at().strftime("%Y-%m-%d"),
-        cl.cti().short_ref()
-    );
-    println!("  Revocation / Revoca: {}", revocation_text(c.revocation()));
+        &c.kid().to_string(),
+        cl.issued_at(),
+        cl.expires_at(),
+        &cl.cti().short_ref(),
+        lang,
+    )?;
+    writeln!(
+        out,
+        "  {}: {}",
+        lang.pick("Revoca", "Revocation"),
+        revocation_text(c.revocation(), lang)
+    )
 }
 
-pub fn report(outcome: Result<Outcome, Failure>, as_json: bool) -> ExitCode {
-    match outcome {
+fn verdict_line(v: Verdict, lang: Lang) -> String {
+    let mark = match v {
+        Verdict::Valid => "✔",
+        Verdict::NotValid => "✘",
+        Verdict::CannotVerify => "⚠",
+    };
+    format!("{mark} {}", v.label(lang))
+}
+
+/// Prints the outcome and returns the exit code (0 valid, 1 not valid,
+/// 4 cannot verify). A closed pipe ends the output quietly.
+pub fn report(
+    outcome: std::result::Result<Outcome, Failed>,
+    as_json: bool,
+    lang: Lang,
+) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    let (verdict, written) = match outcome {
         Err(f) => {
-            if as_json {
-                println!(
-                    "{}",
-                    json!({"valid": false, "reason": f.code, "message": f.message})
-                );
-            } else {
-                println!("✘ NOT VALID / NON VALIDO — {}", f.message);
-                println!("  reason: {}", f.code);
-            }
-            ExitCode::from(1)
+            let mut r = VerificationReport::failure(&f.failure, lang);
+            let verdict = r.verdict;
+            let hint = flag_hint(f.code(), lang);
+            let text = (|| -> std::io::Result<()> {
+                if as_json {
+                    if let Some(d) = &f.detail {
+                        r.message = format!("{} ({d})", r.message);
+                    }
+                    return writeln!(out, "{}", serde_json::to_string(&r).unwrap_or_default());
+                }
+                writeln!(out, "{} — {}", verdict_line(verdict, lang), r.message)?;
+                if let Some(d) = &f.detail {
+                    writeln!(out, "  {d}")?;
+                }
+                if let Some(h) = hint {
+                    writeln!(out, "  {h}")?;
+                }
+                writeln!(out, "  {}: {}", lang.pick("motivo", "reason"), f.code())
+            })();
+            (verdict, text)
         }
         Ok(Outcome::CfNotChecked(c)) => {
-            let msg = "signature, trust, validity and revocation checks passed, but the codice fiscale was not checked: the code is not shown to belong to the person; repeat with --cf";
-            if as_json {
-                let mut v = checked_json(&c);
-                v["valid"] = json!(false);
-                v["reason"] = json!("cf_not_checked");
-                v["message"] = json!(msg);
-                v["cf_checked"] = json!(false);
-                println!("{v}");
-            } else {
-                println!("? CODICE FISCALE NOT CHECKED / CODICE FISCALE NON VERIFICATO");
-                println!("  {msg}");
-                print_checked(&c);
-            }
-            ExitCode::from(1)
+            let r = VerificationReport::cf_not_checked(&c, lang);
+            let text = (|| -> std::io::Result<()> {
+                if as_json {
+                    return writeln!(out, "{}", serde_json::to_string(&r).unwrap_or_default());
+                }
+                writeln!(out, "{} — {}", verdict_line(r.verdict, lang), r.message)?;
+                if let Some(h) = flag_hint("cf_not_checked", lang) {
+                    writeln!(out, "  {h}")?;
+                }
+                print_checked(&mut out, &c, lang)
+            })();
+            (r.verdict, text)
         }
         Ok(Outcome::Verified(v)) => {
+            let r = VerificationReport::valid(&v, lang);
             let a = v.attestation();
-            if as_json {
-                let mut j = checked_json(v.checked());
-                j["valid"] = json!(true);
-                j["reason"] = Value::Null;
-                j["message"] = json!("valid attestation for this codice fiscale");
-                j["cf_checked"] = json!(true);
-                j["level"] = json!(1);
-                j["attestation"] = serde_json::to_value(a).unwrap_or(Value::Null);
-                j["statuses"] = json!(statuses(a));
-                j["benefits"] = json!(benefits_for(a).collect::<Vec<_>>());
-                println!("{j}");
-            } else {
-                println!(
-                    "✔ VALID / VALIDO — attestazione valida per questo codice fiscale / valid attestation for this codice fiscale"
-                );
-                print_checked(v.checked());
-                println!("  Stato / Status:");
-                for s in statuses(a) {
-                    println!("   • {} — {}", s.it, s.en);
+            let text = (|| -> std::io::Result<()> {
+                if as_json {
+                    return writeln!(out, "{}", serde_json::to_string(&r).unwrap_or_default());
+                }
+                writeln!(
+                    out,
+                    "{} — {}",
+                    verdict_line(Verdict::Valid, lang),
+                    r.message
+                )?;
+                print_checked(&mut out, v.checked(), lang)?;
+                writeln!(out, "  {}:", lang.pick("Stato", "Status"))?;
+                for s in statuses(a, lang) {
+                    writeln!(out, "   • {s}")?;
+                }
+                if a.is_statuses_only() {
+                    writeln!(
+                        out,
+                        "  {}",
+                        lang.pick(
+                            "Il titolare ha scelto di mostrare solo gli stati: i benefici legati alla percentuale non sono indicati.",
+                            "The holder chose to show the statuses only: benefits that depend on the percentage are not listed."
+                        )
+                    )?;
                 }
                 let b: Vec<_> = benefits_for(a).collect();
                 if !b.is_empty() {
-                    println!("  Benefici / Benefits:");
+                    writeln!(out, "  {}:", lang.pick("Benefici", "Benefits"))?;
                     for b in b {
-                        println!("   • {} — {} [{}]", b.it, b.en, b.basis);
+                        writeln!(out, "   • {} [{}]", b.text(lang), b.basis)?;
                     }
                 }
-            }
-            ExitCode::SUCCESS
+                Ok(())
+            })();
+            (Verdict::Valid, text)
         }
-        Ok(Outcome::Second(s)) => crate::cmd::second_level::report(s, as_json),
-    }
+        Ok(Outcome::Second(d)) => {
+            let r = VerificationReport::valid_second_level(&d, lang);
+            let text = if as_json {
+                writeln!(out, "{}", serde_json::to_string(&r).unwrap_or_default())
+            } else {
+                crate::cmd::second_level::print_details(&mut out, &d, lang)
+            };
+            (Verdict::Valid, text)
+        }
+    };
+    // A closed pipe (`attesta verify … | head -1`) is not an error; the
+    // verdict's exit code still tells the script what happened.
+    let _ = written;
+    ExitCode::from(verdict.exit_code())
 }

@@ -22,6 +22,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::lang::Lang;
+
 /// Length, in characters, of a personal codice fiscale.
 const PERSONAL_LEN: usize = 16;
 /// Length, in digits, of a temporary codice fiscale.
@@ -44,14 +46,12 @@ const ODD_LETTER_VALUES: [u32; 26] = [
     16, 10, 22, 25, 24, 23, // U-Z
 ];
 
-const EXPECTED_LETTER: &str = "a letter";
-const EXPECTED_DIGIT_OR_OMOCODIA: &str =
-    "a digit or an omocodia letter (L, M, N, P, Q, R, S, T, U, V)";
-const EXPECTED_MONTH: &str = "a month letter (A, B, C, D, E, H, L, M, P, R, S, T)";
-const EXPECTED_PLACE_LETTER: &str = "a letter (the first character of the birthplace code)";
-const EXPECTED_CHECK_LETTER: &str = "a letter (the check character)";
-const EXPECTED_TEMPORARY_DIGIT: &str = "a digit, because an 11-character code is a temporary code \
-     made of 11 digits (a personal code has 16 characters)";
+const EXPECTED_LETTER: Expected = Expected::Letter;
+const EXPECTED_DIGIT_OR_OMOCODIA: Expected = Expected::DigitOrOmocodia;
+const EXPECTED_MONTH: Expected = Expected::Month;
+const EXPECTED_PLACE_LETTER: Expected = Expected::PlaceLetter;
+const EXPECTED_CHECK_LETTER: Expected = Expected::CheckLetter;
+const EXPECTED_TEMPORARY_DIGIT: Expected = Expected::TemporaryDigit;
 
 /// Which of the two shapes of codice fiscale a [`CodiceFiscale`] has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -64,93 +64,167 @@ pub enum CfKind {
 
 /// Why a string is not a valid codice fiscale.
 ///
-/// Each message says what is wrong and then what to do. Messages name
-/// positions (1-based, counted on the code after spaces are removed) and
-/// single characters, never the whole code, because the code is personal data
-/// and errors end up in logs.
+/// Each message says what is wrong and then what to do, in Italian and
+/// English ([`CfError::message`]). Messages name positions (1-based,
+/// counted on the code after spaces are removed) and single characters,
+/// never the whole code, because the code is personal data and errors end
+/// up in logs. A wrong check character is reported without the expected
+/// one: a clerk who "fixed" the last letter would make the code of another
+/// person.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message(Lang::En))]
 #[non_exhaustive]
 pub enum CfError {
     /// Nothing but whitespace was given.
-    #[error(
-        "the codice fiscale is empty; enter the 16-character code \
-         (or the 11-digit temporary code) shown on the holder's card"
-    )]
     Empty,
 
     /// The code is neither 16 characters (personal) nor 11 (temporary) long.
-    #[error(
-        "the codice fiscale has {len} characters, but a personal code has 16 \
-         and a temporary code 11; check for missing or extra characters"
-    )]
     WrongLength {
         /// Number of characters after removing whitespace.
         len: usize,
     },
 
     /// A character is not allowed at its position.
-    #[error(
-        "the codice fiscale has an invalid character at position {position}: \
-         found {found:?}, expected {expected}; re-type that character from the holder's card"
-    )]
     InvalidCharacter {
         /// 1-based position of the character, counted without whitespace.
         position: usize,
         /// The character found there.
         found: char,
-        /// A description of what is allowed there.
-        expected: &'static str,
+        /// What is allowed there.
+        expected: Expected,
     },
 
     /// The 9th character is a letter that encodes no month.
-    #[error(
-        "the codice fiscale has an invalid month letter at position 9: found {found:?}, \
-         expected one of A, B, C, D, E, H, L, M, P, R, S, T; check the 9th character \
-         against the holder's card"
-    )]
     BadMonth {
         /// The letter found at position 9.
         found: char,
     },
 
     /// Positions 10-11 decode to a number that is no day of birth.
-    #[error(
-        "the codice fiscale has an invalid day of birth at positions 10-11: they read \
-         {found:02}, but a day is 01-31 for men and 41-71 for women; check the 10th \
-         and 11th characters against the holder's card"
-    )]
     BadDay {
         /// The two-digit number decoded from positions 10-11 (omocodia letters
         /// already turned back into digits).
         found: u8,
     },
 
-    /// The 16th character of a personal code does not match the other 15.
-    #[error(
-        "the codice fiscale has a wrong check character: expected {expected}, found {found}; \
-         check the last letter and the other characters against the holder's card"
-    )]
-    WrongCheckCharacter {
-        /// The check character computed from the first 15 characters.
-        expected: char,
-        /// The check character given.
-        found: char,
+    /// The day does not exist in the month of position 9 (30 February,
+    /// 31 April). 29 February is accepted: the code does not carry the
+    /// century, so the year may be a leap year.
+    DayNotInMonth {
+        /// The day of the month (1-31, the +40 for women removed).
+        day: u8,
+        /// The month (1-12).
+        month: u8,
     },
+
+    /// The 16th character of a personal code does not match the other 15.
+    WrongCheckCharacter,
 
     /// The 11th digit of a temporary code does not match the other 10.
-    #[error(
-        "the temporary codice fiscale has a wrong check digit: expected {expected}, \
-         found {found}; check the last digit and the other digits against the holder's card"
-    )]
-    WrongCheckDigit {
-        /// The check digit computed from the first 10 digits.
-        expected: char,
-        /// The check digit given.
-        found: char,
-    },
+    WrongCheckDigit,
 }
 
+/// What a position of the codice fiscale must hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Expected {
+    /// A letter (surname and name).
+    Letter,
+    /// A digit or an omocodia letter.
+    DigitOrOmocodia,
+    /// A month letter.
+    Month,
+    /// The first, alphabetic character of the birthplace code.
+    PlaceLetter,
+    /// The check letter.
+    CheckLetter,
+    /// A digit of an 11-digit temporary code.
+    TemporaryDigit,
+}
+
+impl Expected {
+    fn message(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Self::Letter, Lang::It) => "una lettera",
+            (Self::Letter, Lang::En) => "a letter",
+            (Self::DigitOrOmocodia, Lang::It) => {
+                "una cifra o una lettera di omocodia (L, M, N, P, Q, R, S, T, U, V)"
+            }
+            (Self::DigitOrOmocodia, Lang::En) => {
+                "a digit or an omocodia letter (L, M, N, P, Q, R, S, T, U, V)"
+            }
+            (Self::Month, Lang::It) => "una lettera del mese (A, B, C, D, E, H, L, M, P, R, S, T)",
+            (Self::Month, Lang::En) => "a month letter (A, B, C, D, E, H, L, M, P, R, S, T)",
+            (Self::PlaceLetter, Lang::It) => {
+                "una lettera (il primo carattere del codice del luogo di nascita)"
+            }
+            (Self::PlaceLetter, Lang::En) => {
+                "a letter (the first character of the birthplace code)"
+            }
+            (Self::CheckLetter, Lang::It) => "una lettera (il carattere di controllo)",
+            (Self::CheckLetter, Lang::En) => "a letter (the check character)",
+            (Self::TemporaryDigit, Lang::It) => {
+                "una cifra, perché un codice di 11 caratteri è un codice provvisorio di 11 cifre (un codice personale ha 16 caratteri)"
+            }
+            (Self::TemporaryDigit, Lang::En) => {
+                "a digit, because an 11-character code is a temporary code made of 11 digits (a personal code has 16 characters)"
+            }
+        }
+    }
+}
+
+const MONTHS_IT: [&str; 12] = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 impl CfError {
+    /// The message in `lang`: what is wrong, then what to do.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Self::Empty, Lang::It) => "il codice fiscale è vuoto; inserire il codice di 16 caratteri (o il codice provvisorio di 11 cifre) riportato sulla tessera del titolare".into(),
+            (Self::Empty, Lang::En) => "the codice fiscale is empty; enter the 16-character code (or the 11-digit temporary code) shown on the holder's card".into(),
+            (Self::WrongLength { len }, Lang::It) => format!("il codice fiscale ha {len} caratteri, ma un codice personale ne ha 16 e uno provvisorio 11; controllare se mancano o avanzano caratteri"),
+            (Self::WrongLength { len }, Lang::En) => format!("the codice fiscale has {len} characters, but a personal code has 16 and a temporary code 11; check for missing or extra characters"),
+            (Self::InvalidCharacter { position, found, expected }, Lang::It) => format!("il codice fiscale ha un carattere non valido in posizione {position}: {found:?}, mentre serve {}; ricopiare quel carattere dalla tessera del titolare", expected.message(lang)),
+            (Self::InvalidCharacter { position, found, expected }, Lang::En) => format!("the codice fiscale has an invalid character at position {position}: found {found:?}, expected {}; re-type that character from the holder's card", expected.message(lang)),
+            (Self::BadMonth { found }, Lang::It) => format!("il codice fiscale ha una lettera del mese non valida in posizione 9: {found:?}, mentre vale una tra A, B, C, D, E, H, L, M, P, R, S, T; controllare il 9º carattere sulla tessera del titolare"),
+            (Self::BadMonth { found }, Lang::En) => format!("the codice fiscale has an invalid month letter at position 9: found {found:?}, expected one of A, B, C, D, E, H, L, M, P, R, S, T; check the 9th character against the holder's card"),
+            (Self::BadDay { found }, Lang::It) => format!("il codice fiscale ha un giorno di nascita non valido nelle posizioni 10-11: {found:02}, mentre il giorno va da 01 a 31 per gli uomini e da 41 a 71 per le donne; controllare il 10º e l'11º carattere sulla tessera del titolare"),
+            (Self::BadDay { found }, Lang::En) => format!("the codice fiscale has an invalid day of birth at positions 10-11: they read {found:02}, but a day is 01-31 for men and 41-71 for women; check the 10th and 11th characters against the holder's card"),
+            (Self::DayNotInMonth { day, month }, Lang::It) => format!("il codice fiscale indica il giorno {day} di {}, che non esiste; controllare il 9º, il 10º e l'11º carattere sulla tessera del titolare", MONTHS_IT.get(usize::from(*month).saturating_sub(1)).unwrap_or(&"?")),
+            (Self::DayNotInMonth { day, month }, Lang::En) => format!("the codice fiscale gives day {day} of {}, which does not exist; check the 9th, 10th and 11th characters against the holder's card", MONTHS_EN.get(usize::from(*month).saturating_sub(1)).unwrap_or(&"?")),
+            (Self::WrongCheckCharacter, Lang::It) => "il codice fiscale contiene un errore di battitura in qualche punto (il carattere di controllo non corrisponde); rileggere tutto il codice dalla tessera sanitaria del titolare".into(),
+            (Self::WrongCheckCharacter, Lang::En) => "the codice fiscale has a typo somewhere (its check character does not match); re-read the whole code from the holder's health card".into(),
+            (Self::WrongCheckDigit, Lang::It) => "il codice fiscale provvisorio contiene un errore di battitura in qualche punto (la cifra di controllo non corrisponde); rileggere tutte le 11 cifre dal documento del titolare".into(),
+            (Self::WrongCheckDigit, Lang::En) => "the temporary codice fiscale has a typo somewhere (its check digit does not match); re-read all 11 digits from the holder's document".into(),
+        }
+    }
+
     /// A stable machine-readable code for the failed rule, for APIs and
     /// translations; unlike the message, it will not change between releases.
     #[must_use]
@@ -160,9 +234,9 @@ impl CfError {
             CfError::WrongLength { .. } => "cf_wrong_length",
             CfError::InvalidCharacter { .. } => "cf_invalid_character",
             CfError::BadMonth { .. } => "cf_bad_month",
-            CfError::BadDay { .. } => "cf_bad_day",
-            CfError::WrongCheckCharacter { .. } => "cf_wrong_check_character",
-            CfError::WrongCheckDigit { .. } => "cf_wrong_check_digit",
+            CfError::BadDay { .. } | CfError::DayNotInMonth { .. } => "cf_bad_day",
+            CfError::WrongCheckCharacter => "cf_wrong_check_character",
+            CfError::WrongCheckDigit => "cf_wrong_check_digit",
         }
     }
 }
@@ -187,11 +261,12 @@ impl CodiceFiscale {
     /// checking, since codes are often copied with spaces or typed in
     /// lowercase. The checks are: length (16 or 11), the character allowed at
     /// each position, month letter, day of birth (01-31, or 41-71 for women),
-    /// then the check character (personal) or check digit (temporary). The
-    /// first failed rule is returned.
+    /// the day within its month (29 February is accepted: the code carries no
+    /// century, so the year may be a leap year), then the check character
+    /// (personal) or check digit (temporary). The first failed rule is
+    /// returned.
     ///
-    /// Not checked: whether the day exists in that month (29 February needs
-    /// the century, which the code does not carry), whether the birthplace
+    /// Not checked: whether the birthplace
     /// code is assigned (the list changes over time), and the right-to-left
     /// order in which omocodia substitutions are normally made. The check
     /// character already catches any single mistyped character.
@@ -376,7 +451,7 @@ pub fn temporary_check_digit(first10: &str) -> Option<char> {
 /// What a personal code must hold at a 0-based position.
 #[derive(Clone, Copy)]
 enum Slot {
-    Letter(&'static str),
+    Letter(Expected),
     DigitOrOmocodia,
     Month,
 }
@@ -450,6 +525,25 @@ fn validate_personal(chars: &[char]) -> Result<(), CfError> {
     if !matches!(day, 1..=31 | 41..=71) {
         return Err(CfError::BadDay { found: day });
     }
+    // The month letter was checked above. February has 29 days: the code
+    // carries no century, so any year may be a leap year.
+    let month = body
+        .get(8)
+        .and_then(|m| MONTH_LETTERS.find(*m))
+        .and_then(|i| u8::try_from(i + 1).ok())
+        .unwrap_or(1);
+    let day_of_month = if day > 40 { day - 40 } else { day };
+    let days_in_month = match month {
+        2 => 29,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if day_of_month > days_in_month {
+        return Err(CfError::DayNotInMonth {
+            day: day_of_month,
+            month,
+        });
+    }
 
     let body: String = body.iter().collect();
     // Every character has been checked to be an ASCII letter or digit, so the
@@ -457,10 +551,7 @@ fn validate_personal(chars: &[char]) -> Result<(), CfError> {
     // should that ever change.
     let expected = personal_check_char(&body).unwrap_or('?');
     if expected != check {
-        return Err(CfError::WrongCheckCharacter {
-            expected,
-            found: check,
-        });
+        return Err(CfError::WrongCheckCharacter);
     }
     Ok(())
 }
@@ -481,7 +572,7 @@ fn validate_temporary(chars: &[char]) -> Result<(), CfError> {
     // keeps validation failing closed should that ever change.
     let expected = temporary_check_digit(&body).unwrap_or('?');
     if expected != found {
-        return Err(CfError::WrongCheckDigit { expected, found });
+        return Err(CfError::WrongCheckDigit);
     }
     Ok(())
 }
@@ -697,22 +788,54 @@ mod tests {
     #[test]
     fn error_wrong_check_character() {
         let err = CodiceFiscale::parse("RSSMRA85T10A562T").unwrap_err();
-        assert_eq!(
-            err,
-            CfError::WrongCheckCharacter {
-                expected: 'S',
-                found: 'T'
-            }
-        );
+        assert_eq!(err, CfError::WrongCheckCharacter);
         assert_eq!(err.code(), "cf_wrong_check_character");
+        // Regression: the message revealed the expected letter, so a clerk
+        // who "fixed" the last letter issued a valid code for another person.
+        for lang in Lang::ALL {
+            let msg = err.message(lang);
+            assert!(!msg.contains('S') || !msg.contains(" S"), "{msg}");
+            assert!(
+                !msg.contains("expected") && !msg.contains("atteso"),
+                "{msg}"
+            );
+        }
         assert_eq!(
             err.to_string(),
-            "the codice fiscale has a wrong check character: expected S, found T; \
-             check the last letter and the other characters against the holder's card"
+            "the codice fiscale has a typo somewhere (its check character does not match); \
+             re-read the whole code from the holder's health card"
         );
         // A swapped pair in the body is caught too.
         let err = CodiceFiscale::parse("RSSMRA58T10A562S").unwrap_err();
         assert_eq!(err.code(), "cf_wrong_check_character");
+    }
+
+    #[test]
+    fn impossible_dates_are_refused_and_29_february_accepted() {
+        // B = February, D = April, T = December; 70 = 30 for women.
+        for (first15, day, month) in [
+            ("RSSMRA85B30A562", 30, 2),
+            ("RSSMRA85B70A562", 30, 2),
+            ("RSSMRA85B31A562", 31, 2),
+            ("RSSMRA85D31A562", 31, 4),
+            ("RSSMRA85H71A562", 31, 6),
+        ] {
+            let err = CodiceFiscale::parse(&with_check(first15)).unwrap_err();
+            assert_eq!(err, CfError::DayNotInMonth { day, month }, "{first15}");
+            assert_eq!(err.code(), "cf_bad_day");
+        }
+        for ok in [
+            "RSSMRA84B29A562",
+            "RSSMRA85B69A562",
+            "RSSMRA85T31A562",
+            "RSSMRA85A31A562",
+        ] {
+            assert!(CodiceFiscale::parse(&with_check(ok)).is_ok(), "{ok}");
+        }
+        let msg = CodiceFiscale::parse(&with_check("RSSMRA85B30A562"))
+            .unwrap_err()
+            .message(Lang::It);
+        assert!(msg.contains("30 di febbraio"), "{msg}");
     }
 
     #[test]
@@ -734,13 +857,8 @@ mod tests {
         );
 
         let err = CodiceFiscale::parse("00743110158").unwrap_err();
-        assert_eq!(
-            err,
-            CfError::WrongCheckDigit {
-                expected: '7',
-                found: '8'
-            }
-        );
+        assert_eq!(err, CfError::WrongCheckDigit);
+        assert!(!err.to_string().contains('7'));
         assert_eq!(err.code(), "cf_wrong_check_digit");
     }
 
@@ -855,7 +973,7 @@ mod tests {
         assert_eq!(back, cf);
 
         let err = serde_json::from_str::<CodiceFiscale>("\"RSSMRA85T10A562T\"").unwrap_err();
-        assert!(err.to_string().contains("wrong check character"), "{err}");
+        assert!(err.to_string().contains("typo somewhere"), "{err}");
         assert!(serde_json::from_str::<CodiceFiscale>("\"\"").is_err());
         assert!(serde_json::from_str::<CodiceFiscale>("42").is_err());
         assert!(serde_json::from_str::<CodiceFiscale>("null").is_err());

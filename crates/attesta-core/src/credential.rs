@@ -154,7 +154,7 @@ pub enum IssueError {
     #[error(transparent)]
     Model(#[from] ModelError),
     /// Validity dates out of order.
-    #[error("the validity ends before it starts; check --valid-until / --valid-days")]
+    #[error("the validity ends before it starts; check the end of validity")]
     ValidityOrder,
     /// The revision date cannot be encoded.
     #[error("the revision date must be between 1970-01-02 and 2149-06-06")]
@@ -311,9 +311,9 @@ impl FirstLevelCode {
     pub fn parse(text: &str) -> Result<Self, FormatError> {
         let (kind, cose) = text::decode(text)?;
         if kind != CodeKind::FirstLevel {
-            return Err(FormatError::WrongLevel(
-                "this is a second-level token (AD1:), not a first-level code; verify it with --operator-key",
-            ));
+            return Err(FormatError::WrongLevel {
+                found: CodeKind::SecondLevel,
+            });
         }
         Ok(FirstLevelCode {
             sign1: UnverifiedSign1::parse(&cose, CborLimits::STRICT)?,

@@ -45,6 +45,7 @@ pub mod envelope;
 pub mod error;
 pub mod inspect;
 pub mod keys;
+pub mod lang;
 pub mod model;
 pub mod operator_key;
 pub mod qr;

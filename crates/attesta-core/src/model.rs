@@ -16,6 +16,8 @@ use std::str::FromStr;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::lang::Lang;
+
 /// A percentage with two decimals, stored in hundredths (`3334` is 33.34 %).
 ///
 /// Only values from 0 to 100 % exist.
@@ -128,7 +130,8 @@ pub enum InvalidityAssessment {
     From51,
     /// ≥ 67 %: prescription-charge exemption (ticket).
     From67,
-    /// ≥ 74 %: monthly allowance (assegno mensile, age 18–65).
+    /// 74–99 %: monthly allowance (assegno mensile di assistenza, L. 118/71
+    /// art. 13, ages 18–67).
     From74,
     /// 100 %: total inability (inabilità totale, pensione di inabilità).
     Total,
@@ -136,11 +139,15 @@ pub enum InvalidityAssessment {
     MinorPersistentDifficulties,
     /// A person over 65 with persistent difficulties in carrying out the tasks and functions of their age.
     Over65PersistentDifficulties,
+    /// Civil invalidity whose band the holder chose not to show (`--mostra
+    /// stati`): it reaches 33.34 % or the minor/over-65 wording, nothing more
+    /// is said. Built only by [`Attestation::statuses_only`].
+    StatusOnly,
 }
 
 impl InvalidityAssessment {
     /// All values, in wire-code order.
-    pub const ALL: [InvalidityAssessment; 8] = [
+    pub const ALL: [InvalidityAssessment; 9] = [
         Self::From33,
         Self::From46,
         Self::From51,
@@ -149,6 +156,7 @@ impl InvalidityAssessment {
         Self::Total,
         Self::MinorPersistentDifficulties,
         Self::Over65PersistentDifficulties,
+        Self::StatusOnly,
     ];
 
     /// The band reached by a percentage; `None` below 33.34 %, where no
@@ -185,9 +193,16 @@ impl InvalidityAssessment {
         Some(Percent(h))
     }
 
-    /// Whether the assessment reaches at least `p` (age-based wordings reach no percentage).
+    /// Whether the assessment is known to reach at least `p` (age-based
+    /// wordings and an undisclosed band reach no percentage).
     pub fn reaches(self, p: Percent) -> bool {
         self.threshold().is_some_and(|t| t >= p)
+    }
+
+    /// A band of the percentage (33.34 % to 100 %), as opposed to the
+    /// age-based wordings or an undisclosed band.
+    pub fn is_band(self) -> bool {
+        self.threshold().is_some()
     }
 
     pub(crate) fn code(self) -> u32 {
@@ -200,6 +215,9 @@ impl InvalidityAssessment {
             Self::Total => 6,
             Self::MinorPersistentDifficulties => 7,
             Self::Over65PersistentDifficulties => 8,
+            // 15, not 9: the first release's verifiers and test vector
+            // negative/097 refuse code 9 as unknown; 9–14 stay refused.
+            Self::StatusOnly => 15,
         }
     }
 
@@ -227,13 +245,16 @@ impl FromStr for HandicapGrade {
             "non-grave" | "nongrave" | "comma1" | "c1" | "1" => Ok(Self::Comma1),
             _ => Err(ModelError::UnknownValue {
                 field: "handicap",
-                expected: "grave (art. 3 c. 3) or non-grave (art. 3 c. 1)",
+                expected: "grave (art. 3 c. 3), non-grave (art. 3 c. 1)",
             }),
         }
     }
 }
 
-/// Civil-blindness class (second-level detail).
+/// Civil-blindness class. On the first level it is a benefit fact (the
+/// indennità di accompagnamento goes to ciechi assoluti, the indennità
+/// speciale to ventesimisti); codes of format v1 issued before it was
+/// carried say only "civil blindness".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BlindnessClass {
@@ -269,7 +290,51 @@ impl FromStr for BlindnessClass {
             "decimista" => Ok(Self::Decimista),
             _ => Err(ModelError::UnknownValue {
                 field: "cecita",
-                expected: "assoluta, ventesimista or decimista",
+                expected: "assoluta, ventesimista, decimista",
+            }),
+        }
+    }
+}
+
+/// The requirements for the vehicle tax benefits (IVA 4 %, IRPEF 19 %
+/// deduction, road-tax exemption) that the verbale states under D.L. 5/2012
+/// art. 4 c. 1. A fact of the verbale, never inferred from other statuses.
+///
+/// Blind and deaf holders qualify by their status (L. 342/2000 art. 50) and
+/// need neither value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VehicleRequirement {
+    /// Ridotte o impedite capacità motorie permanenti (L. 449/97 art. 8):
+    /// the benefits apply only to a vehicle adapted to the disability.
+    AdaptedVehicle,
+    /// Grave limitazione della capacità di deambulazione, pluriamputazioni,
+    /// or a psychic or mental disability with indennità di accompagnamento,
+    /// with handicap grave (L. 388/2000 art. 30 c. 7): no adaptation needed.
+    /// The two grounds share one value so that the code does not say which.
+    WithoutAdaptation,
+}
+
+impl VehicleRequirement {
+    pub(crate) fn code(self) -> u32 {
+        match self {
+            Self::AdaptedVehicle => 1,
+            Self::WithoutAdaptation => 2,
+        }
+    }
+}
+
+impl FromStr for VehicleRequirement {
+    type Err = ModelError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "con-adattamento" | "adattato" | "adattamento" | "adapted" => Ok(Self::AdaptedVehicle),
+            "senza-adattamento" | "non-adattato" | "without-adaptation" => {
+                Ok(Self::WithoutAdaptation)
+            }
+            _ => Err(ModelError::UnknownValue {
+                field: "auto",
+                expected: "con-adattamento (L. 449/97 art. 8), senza-adattamento (L. 388/2000 art. 30 c. 7)",
             }),
         }
     }
@@ -286,6 +351,9 @@ impl FromStr for BlindnessClass {
 ///     .reduced_walking(true)
 ///     .build()?;
 /// assert!(a.handicap_grave());
+/// // The holder may show the statuses without the band (`--mostra stati`).
+/// let s = a.statuses_only();
+/// assert_eq!(s.invalidity(), Some(InvalidityAssessment::StatusOnly));
 /// # Ok::<(), attesta_core::model::ModelError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -293,11 +361,17 @@ impl FromStr for BlindnessClass {
 pub struct Attestation {
     invalidity: Option<InvalidityAssessment>,
     blindness: bool,
+    // Absent from the JSON when not stated, so that the JSON of codes issued
+    // before these facts existed is unchanged (test vectors pin it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blindness_class: Option<BlindnessClass>,
     deafness: bool,
     disability_l68: bool,
     handicap: Option<HandicapGrade>,
     accompaniment: bool,
     reduced_walking: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vehicle: Option<VehicleRequirement>,
     revision: Option<Date>,
 }
 
@@ -308,11 +382,13 @@ pub struct Attestation {
 pub struct AttestationBuilder {
     invalidity: Option<InvalidityAssessment>,
     blindness: bool,
+    blindness_class: Option<BlindnessClass>,
     deafness: bool,
     disability_l68: bool,
     handicap: Option<HandicapGrade>,
     accompaniment: bool,
     reduced_walking: bool,
+    vehicle: Option<VehicleRequirement>,
     revision: Option<Date>,
 }
 
@@ -328,9 +404,18 @@ impl AttestationBuilder {
             Some(InvalidityAssessment::from_percent(p).ok_or(ModelError::BelowStatusThreshold)?);
         Ok(self)
     }
-    /// Civil blindness (cecità civile).
+    /// Civil blindness (cecità civile), class not stated.
     pub fn blindness(mut self, yes: bool) -> Self {
         self.blindness = yes;
+        if !yes {
+            self.blindness_class = None;
+        }
+        self
+    }
+    /// Civil blindness with its class.
+    pub fn blindness_class(mut self, c: BlindnessClass) -> Self {
+        self.blindness = true;
+        self.blindness_class = Some(c);
         self
     }
     /// Civil deafness (sordità civile).
@@ -353,9 +438,16 @@ impl AttestationBuilder {
         self.accompaniment = yes;
         self
     }
-    /// "Capacità deambulatorie sensibilmente ridotte" (parking badge without another visit).
+    /// "Capacità deambulatorie sensibilmente ridotte": the verbale states the
+    /// requirements for the parking badge (D.L. 5/2012 art. 4 c. 1).
     pub fn reduced_walking(mut self, yes: bool) -> Self {
         self.reduced_walking = yes;
+        self
+    }
+    /// The vehicle tax-benefit requirements the verbale states (D.L. 5/2012
+    /// art. 4 c. 1).
+    pub fn vehicle(mut self, v: VehicleRequirement) -> Self {
+        self.vehicle = Some(v);
         self
     }
     /// Revision date (rivedibilità). Not an expiry: by L. 114/2014 rights
@@ -370,11 +462,13 @@ impl AttestationBuilder {
         let a = Attestation {
             invalidity: self.invalidity,
             blindness: self.blindness,
+            blindness_class: self.blindness_class,
             deafness: self.deafness,
             disability_l68: self.disability_l68,
             handicap: self.handicap,
             accompaniment: self.accompaniment,
             reduced_walking: self.reduced_walking,
+            vehicle: self.vehicle,
             revision: self.revision,
         };
         a.check()?;
@@ -395,6 +489,7 @@ impl Attestation {
         AttestationBuilder::default()
     }
 
+    /// The model rules (docs/format.md, section 8).
     fn check(&self) -> Result<(), ModelError> {
         let any_status = self.invalidity.is_some()
             || self.blindness
@@ -404,36 +499,72 @@ impl Attestation {
         if !any_status {
             return Err(ModelError::NoStatus);
         }
-        // Indennità di accompagnamento goes to total invalids, to minors and
-        // over-65s with persistent difficulties, and to the absolutely blind.
+        if self.blindness_class.is_some() && !self.blindness {
+            return Err(ModelError::Inconsistent(ModelRule::ClassWithoutBlindness));
+        }
+        // The indennità di accompagnamento goes to total invalids, to minors
+        // and over-65s with persistent difficulties (L. 18/80 art. 1), and to
+        // the absolutely blind (L. 406/68); ventesimisti get the indennità
+        // speciale instead (L. 508/88 art. 3).
         if self.accompaniment {
-            let eligible = self.blindness
-                || matches!(
-                    self.invalidity,
-                    Some(
-                        InvalidityAssessment::Total
-                            | InvalidityAssessment::MinorPersistentDifficulties
-                            | InvalidityAssessment::Over65PersistentDifficulties
-                    )
-                );
-            if !eligible {
-                return Err(ModelError::Inconsistent(
-                    "indennità di accompagnamento needs 100 % civil invalidity, the minor/over-65 \
-                     wording, or civil blindness",
-                ));
+            let as_invalid = matches!(
+                self.invalidity,
+                Some(
+                    InvalidityAssessment::Total
+                        | InvalidityAssessment::MinorPersistentDifficulties
+                        | InvalidityAssessment::Over65PersistentDifficulties
+                        | InvalidityAssessment::StatusOnly
+                )
+            );
+            let as_blind = self.blindness
+                && matches!(self.blindness_class, None | Some(BlindnessClass::Assoluta));
+            if !as_invalid && !as_blind {
+                return Err(ModelError::Inconsistent(ModelRule::Accompaniment));
             }
         }
-        // L. 68/99 covers civil invalids above 45 %, the blind and the deaf.
+        // L. 68/99 art. 1 c. 1: civil invalids above 45 %, the blind and the deaf.
         if self.disability_l68 && !self.blindness && !self.deafness {
-            let ok = self.invalidity.is_some_and(|a| a.reaches(Percent(4600)));
+            let ok = self
+                .invalidity
+                .is_some_and(|a| a.reaches(Percent(4600)) || a == InvalidityAssessment::StatusOnly);
             if !ok {
-                return Err(ModelError::Inconsistent(
-                    "L. 68/99 disability needs civil invalidity of at least 46 %, civil blindness \
-                     or civil deafness",
-                ));
+                return Err(ModelError::Inconsistent(ModelRule::L68));
             }
+        }
+        // L. 388/2000 art. 30 c. 7 needs handicap grave (art. 3 c. 3).
+        if self.vehicle == Some(VehicleRequirement::WithoutAdaptation) && !self.handicap_grave() {
+            return Err(ModelError::Inconsistent(
+                ModelRule::VehicleWithoutAdaptation,
+            ));
+        }
+        // StatusOnly exists only in the statuses-only form, which carries no
+        // blindness class either.
+        if self.invalidity == Some(InvalidityAssessment::StatusOnly)
+            && self.blindness_class.is_some()
+        {
+            return Err(ModelError::Inconsistent(ModelRule::StatusOnlyWithClass));
         }
         Ok(())
+    }
+
+    /// The statuses-only form the holder may choose (`--mostra stati`): the
+    /// invalidity band (or minor/over-65 wording) becomes "civil invalidity",
+    /// the blindness class is dropped; the statuses, accompaniment, reduced
+    /// walking, the vehicle requirements and the revision date stay. Its
+    /// wire form has the same length.
+    pub fn statuses_only(&self) -> Attestation {
+        Attestation {
+            invalidity: self.invalidity.map(|_| InvalidityAssessment::StatusOnly),
+            blindness_class: None,
+            ..self.clone()
+        }
+    }
+
+    /// Whether this is the statuses-only form (the holder chose not to show
+    /// the invalidity band or the blindness class). Only a code with civil
+    /// invalidity can tell; for the others the two forms coincide.
+    pub fn is_statuses_only(&self) -> bool {
+        self.invalidity == Some(InvalidityAssessment::StatusOnly)
     }
 
     /// Civil invalidity and how it was assessed.
@@ -443,6 +574,10 @@ impl Attestation {
     /// Civil blindness.
     pub fn blindness(&self) -> bool {
         self.blindness
+    }
+    /// The blindness class, when the code states it.
+    pub fn blindness_class(&self) -> Option<BlindnessClass> {
+        self.blindness_class
     }
     /// Civil deafness.
     pub fn deafness(&self) -> bool {
@@ -468,20 +603,28 @@ impl Attestation {
     pub fn reduced_walking(&self) -> bool {
         self.reduced_walking
     }
+    /// The vehicle tax-benefit requirements stated in the verbale.
+    pub fn vehicle(&self) -> Option<VehicleRequirement> {
+        self.vehicle
+    }
     /// Revision date, if the verbale is "rivedibile". Rights persist after it
     /// until INPS reassesses (L. 114/2014).
     pub fn revision(&self) -> Option<Date> {
         self.revision
     }
 
-    // Wire form: see docs/format.md, "First-level plaintext".
+    // Wire form: see docs/format.md, "First-level plaintext". Bit 11 stays
+    // reserved: codes of the first release that set it must keep failing
+    // as `unknown_flags` (test vector negative/096).
     const BLIND: u32 = 1 << 4;
     const DEAF: u32 = 1 << 5;
     const L68: u32 = 1 << 6;
     const HANDICAP_SHIFT: u32 = 7;
     const ACCOMP: u32 = 1 << 9;
     const WALK: u32 = 1 << 10;
-    const KNOWN_BITS: u32 = (1 << 11) - 1;
+    const CLASS_SHIFT: u32 = 12;
+    const VEHICLE_SHIFT: u32 = 14;
+    const KNOWN_BITS: u32 = 0xF7FF;
 
     pub(crate) fn to_flags(&self) -> u32 {
         let mut f = self.invalidity.map_or(0, |a| a.code());
@@ -505,6 +648,8 @@ impl Attestation {
         if self.reduced_walking {
             f |= Self::WALK;
         }
+        f |= self.blindness_class.map_or(0, |c| c.code()) << Self::CLASS_SHIFT;
+        f |= self.vehicle.map_or(0, |v| v.code()) << Self::VEHICLE_SHIFT;
         f
     }
 
@@ -524,14 +669,26 @@ impl Attestation {
             2 => Some(HandicapGrade::Comma3Grave),
             _ => return Err(ModelError::UnknownFlags),
         };
+        let blindness_class = match (flags >> Self::CLASS_SHIFT) & 3 {
+            0 => None,
+            c => Some(BlindnessClass::from_code(c).ok_or(ModelError::UnknownFlags)?),
+        };
+        let vehicle = match (flags >> Self::VEHICLE_SHIFT) & 3 {
+            0 => None,
+            1 => Some(VehicleRequirement::AdaptedVehicle),
+            2 => Some(VehicleRequirement::WithoutAdaptation),
+            _ => return Err(ModelError::UnknownFlags),
+        };
         let a = Attestation {
             invalidity,
             blindness: flags & Self::BLIND != 0,
+            blindness_class,
             deafness: flags & Self::DEAF != 0,
             disability_l68: flags & Self::L68 != 0,
             handicap,
             accompaniment: flags & Self::ACCOMP != 0,
             reduced_walking: flags & Self::WALK != 0,
+            vehicle,
             revision,
         };
         a.check()?;
@@ -559,6 +716,52 @@ pub struct SecondLevelDetails {
 }
 
 impl SecondLevelDetails {
+    /// Checks that the details say nothing the first-level attestation
+    /// they belong to contradicts: the percentage falls in its band, the
+    /// statuses are its statuses.
+    ///
+    /// ```
+    /// use attesta_core::model::{Attestation, InvalidityAssessment, SecondLevelDetails};
+    /// let first = Attestation::builder().invalidity(InvalidityAssessment::From74).build()?;
+    /// let details = SecondLevelDetails { invalidity_percent: Some("60".parse()?), ..Default::default() };
+    /// assert!(details.check_against(&first).is_err());
+    /// # Ok::<(), attesta_core::model::ModelError>(())
+    /// ```
+    pub fn check_against(&self, first: &Attestation) -> Result<(), ModelError> {
+        let bad = |field| Err(ModelError::ContradictsFirstLevel { field });
+        if let Some(p) = self.invalidity_percent {
+            let band = InvalidityAssessment::from_percent(p);
+            let ok = match (first.invalidity(), band) {
+                // Below 33.34 % there is no status, and none is attested.
+                (None, None) => true,
+                (None, Some(_)) | (Some(_), None) => false,
+                (Some(i), Some(b)) if i.is_band() => i == b,
+                // Minor/over-65 wording or an undisclosed band: any band.
+                (Some(_), Some(_)) => true,
+            };
+            if !ok {
+                return bad("invalidita");
+            }
+        }
+        if let Some(c) = self.blindness_class
+            && (!first.blindness() || first.blindness_class().is_some_and(|f| f != c))
+        {
+            return bad("cecita");
+        }
+        if self.deafness && !first.deafness() {
+            return bad("sordita");
+        }
+        if let Some(h) = self.handicap
+            && first.handicap() != Some(h)
+        {
+            return bad("handicap");
+        }
+        if self.l68_percent.is_some() && !first.disability_l68() {
+            return bad("l68-percent");
+        }
+        Ok(())
+    }
+
     /// Longest judgement wording accepted, to keep the token scannable.
     pub const MAX_JUDGEMENT_CHARS: usize = 120;
 
@@ -578,10 +781,7 @@ impl SecondLevelDetails {
             .as_deref()
             .is_some_and(|j| j.trim().is_empty())
         {
-            return Err(ModelError::UnknownValue {
-                field: "judgement",
-                expected: "a non-empty wording, or no judgement at all",
-            });
+            return Err(ModelError::EmptyJudgement);
         }
         if let Some(j) = &self.judgement
             && j.chars().count() > Self::MAX_JUDGEMENT_CHARS
@@ -594,50 +794,140 @@ impl SecondLevelDetails {
     }
 }
 
+/// A rule of the model that a combination breaks (docs/format.md, section 8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ModelRule {
+    /// The indennità di accompagnamento needs 100 %, the minor/over-65
+    /// wording, or absolute blindness.
+    Accompaniment,
+    /// L. 68/99 needs more than 45 %, blindness or deafness.
+    L68,
+    /// A blindness class without civil blindness.
+    ClassWithoutBlindness,
+    /// Vehicle benefits without adaptation need handicap grave.
+    VehicleWithoutAdaptation,
+    /// The statuses-only form carries no blindness class.
+    StatusOnlyWithClass,
+}
+
+impl ModelRule {
+    /// The rule in words.
+    pub fn message(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Self::Accompaniment, Lang::It) => {
+                "l'indennità di accompagnamento spetta con invalidità civile al 100 %, ai minori e agli ultrasessantacinquenni con difficoltà persistenti, o ai ciechi assoluti (i ciechi ventesimisti hanno l'indennità speciale)"
+            }
+            (Self::Accompaniment, Lang::En) => {
+                "the indennità di accompagnamento needs 100 % civil invalidity, the minor/over-65 wording, or absolute blindness (partially blind ventesimisti get the indennità speciale instead)"
+            }
+            (Self::L68, Lang::It) => {
+                "la disabilità L. 68/99 richiede invalidità civile superiore al 45 %, cecità civile o sordità civile"
+            }
+            (Self::L68, Lang::En) => {
+                "L. 68/99 disability needs civil invalidity above 45 %, civil blindness or civil deafness"
+            }
+            (Self::ClassWithoutBlindness, Lang::It) => {
+                "una classe di cecità senza lo stato di cecità civile"
+            }
+            (Self::ClassWithoutBlindness, Lang::En) => "a blindness class without civil blindness",
+            (Self::VehicleWithoutAdaptation, Lang::It) => {
+                "i requisiti per le agevolazioni auto senza adattamento del veicolo (L. 388/2000 art. 30 c. 7) richiedono l'handicap grave (L. 104/92 art. 3 c. 3)"
+            }
+            (Self::VehicleWithoutAdaptation, Lang::En) => {
+                "the vehicle benefits without adaptation (L. 388/2000 art. 30 c. 7) need handicap grave (L. 104/92 art. 3 c. 3)"
+            }
+            (Self::StatusOnlyWithClass, Lang::It) => {
+                "la forma con i soli stati non riporta la classe di cecità"
+            }
+            (Self::StatusOnlyWithClass, Lang::En) => {
+                "the statuses-only form carries no blindness class"
+            }
+        }
+    }
+}
+
 /// An attestation or details that cannot exist.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message(Lang::En))]
 #[non_exhaustive]
 pub enum ModelError {
     /// Not a percentage between 0 and 100 with at most two decimals.
-    #[error(
-        "'{input}' is not a percentage between 0 and 100 with at most two decimals; write it as in the verbale, e.g. 67 or 33.34"
-    )]
     PercentOutOfRange {
         /// The input, shortened.
         input: String,
     },
     /// A civil-invalidity percentage below 33.34 % gives no status.
-    #[error(
-        "a civil-invalidity percentage below 33.34 % gives no status; leave --invalidita out, or use the minor/over-65 wording"
-    )]
     BelowStatusThreshold,
     /// No status at all.
-    #[error(
-        "the attestation states no status; give at least one of invalidity, blindness, deafness, L. 68/99 disability or handicap"
-    )]
     NoStatus,
     /// A combination the law does not produce.
-    #[error("impossible combination: {0}")]
-    Inconsistent(&'static str),
+    Inconsistent(ModelRule),
     /// A value not in the list of accepted ones.
-    #[error("unknown value for {field}; expected {expected}")]
     UnknownValue {
-        /// The field.
+        /// The field (its CSV column name).
         field: &'static str,
-        /// What is accepted.
+        /// The accepted values.
         expected: &'static str,
     },
     /// The flags carry values this version does not know.
-    #[error("the attestation uses fields this version of attesta does not know; update attesta")]
     UnknownFlags,
     /// The judgement wording is too long.
-    #[error(
-        "the judgement wording is longer than {max} characters; shorten it to the final assessment"
-    )]
     JudgementTooLong {
         /// The limit.
         max: usize,
     },
+    /// A judgement wording that is only white space.
+    EmptyJudgement,
+    /// Second-level details that contradict the first-level credential
+    /// they belong to.
+    ContradictsFirstLevel {
+        /// The detail (its column name: invalidita, cecita, sordita,
+        /// handicap, l68-percent).
+        field: &'static str,
+    },
+}
+
+impl ModelError {
+    /// The message in `lang`: what is wrong, then what to do.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Self::PercentOutOfRange { input }, Lang::It) => format!(
+                "'{input}' non è una percentuale tra 0 e 100 con al massimo due decimali; scriverla come nel verbale, per esempio 67 o 33,34"
+            ),
+            (Self::PercentOutOfRange { input }, Lang::En) => format!(
+                "'{input}' is not a percentage between 0 and 100 with at most two decimals; write it as in the verbale, e.g. 67 or 33.34"
+            ),
+            (Self::BelowStatusThreshold, Lang::It) => "una percentuale di invalidità civile sotto il 33,34 % non dà alcuno stato; ometterla, oppure usare la dicitura per minori o ultrasessantacinquenni".into(),
+            (Self::BelowStatusThreshold, Lang::En) => "a civil-invalidity percentage below 33.34 % gives no status; leave it out, or use the minor/over-65 wording".into(),
+            (Self::NoStatus, Lang::It) => "l'attestazione non riporta alcuno stato; indicare almeno uno tra invalidità civile, cecità civile, sordità civile, disabilità L. 68/99 o handicap".into(),
+            (Self::NoStatus, Lang::En) => "the attestation states no status; give at least one of invalidity, blindness, deafness, L. 68/99 disability or handicap".into(),
+            (Self::Inconsistent(r), Lang::It) => format!("combinazione impossibile: {}", r.message(lang)),
+            (Self::Inconsistent(r), Lang::En) => format!("impossible combination: {}", r.message(lang)),
+            (Self::UnknownValue { field, expected }, Lang::It) => {
+                format!("valore non riconosciuto per {field}; valori ammessi: {expected}")
+            }
+            (Self::UnknownValue { field, expected }, Lang::En) => {
+                format!("unknown value for {field}; accepted values: {expected}")
+            }
+            (Self::UnknownFlags, Lang::It) => "l'attestazione usa campi che questa versione di attesta non conosce; aggiornare attesta".into(),
+            (Self::UnknownFlags, Lang::En) => "the attestation uses fields this version of attesta does not know; update attesta".into(),
+            (Self::JudgementTooLong { max }, Lang::It) => format!(
+                "il giudizio supera i {max} caratteri; ridurlo alla valutazione conclusiva"
+            ),
+            (Self::JudgementTooLong { max }, Lang::En) => format!(
+                "the judgement wording is longer than {max} characters; shorten it to the final assessment"
+            ),
+            (Self::EmptyJudgement, Lang::It) => "il giudizio è vuoto; scriverlo, oppure ometterlo".into(),
+            (Self::EmptyJudgement, Lang::En) => "the judgement wording is empty; write it, or leave it out".into(),
+            (Self::ContradictsFirstLevel { field }, Lang::It) => format!(
+                "il dettaglio {field} contraddice l'attestazione di primo livello a cui il codice è legato; correggerlo secondo il verbale, o riemettere prima l'attestazione"
+            ),
+            (Self::ContradictsFirstLevel { field }, Lang::En) => format!(
+                "the detail {field} contradicts the first-level attestation the token is tied to; correct it from the verbale, or reissue the attestation first"
+            ),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -734,14 +1024,194 @@ mod tests {
             Attestation::from_flags(1 << 11 | 1, None),
             Err(ModelError::UnknownFlags)
         );
+        // Code 15 is the statuses-only form; 9–14 stay unknown.
         assert_eq!(
-            Attestation::from_flags(9, None),
-            Err(ModelError::UnknownFlags)
+            Attestation::from_flags(15, None).unwrap().invalidity(),
+            Some(InvalidityAssessment::StatusOnly)
         );
+        for c in 9..15 {
+            assert_eq!(
+                Attestation::from_flags(c, None),
+                Err(ModelError::UnknownFlags)
+            );
+        }
         assert_eq!(
             Attestation::from_flags(3 << 7, None),
             Err(ModelError::UnknownFlags)
         );
+        // Vehicle value 3 is refused.
+        assert_eq!(
+            Attestation::from_flags(2 << 7 | 3 << 14, None),
+            Err(ModelError::UnknownFlags)
+        );
         assert_eq!(Attestation::from_flags(0, None), Err(ModelError::NoStatus));
+    }
+
+    #[test]
+    fn new_facts_round_trip_in_the_reserved_bits() {
+        for a in [
+            Attestation::builder()
+                .blindness_class(BlindnessClass::Assoluta)
+                .accompaniment(true)
+                .build()
+                .unwrap(),
+            Attestation::builder()
+                .blindness_class(BlindnessClass::Decimista)
+                .handicap(HandicapGrade::Comma3Grave)
+                .vehicle(VehicleRequirement::WithoutAdaptation)
+                .build()
+                .unwrap(),
+            Attestation::builder()
+                .invalidity(InvalidityAssessment::From46)
+                .vehicle(VehicleRequirement::AdaptedVehicle)
+                .build()
+                .unwrap()
+                .statuses_only(),
+        ] {
+            let f = a.to_flags();
+            assert!(f <= 0xFFFF && f & (1 << 11) == 0, "{f:#x}");
+            assert_eq!(Attestation::from_flags(u64::from(f), None).unwrap(), a);
+        }
+    }
+
+    #[test]
+    fn blindness_class_rules() {
+        // Regression: `--cecita ventesimista --accompagnamento` was issued.
+        assert_eq!(
+            Attestation::builder()
+                .blindness_class(BlindnessClass::Ventesimista)
+                .accompaniment(true)
+                .build(),
+            Err(ModelError::Inconsistent(ModelRule::Accompaniment))
+        );
+        // With 100 % invalidity the accompaniment comes from the invalidity.
+        assert!(
+            Attestation::builder()
+                .blindness_class(BlindnessClass::Ventesimista)
+                .invalidity(InvalidityAssessment::Total)
+                .accompaniment(true)
+                .build()
+                .is_ok()
+        );
+        // Codes of the first release carry no class: still accepted.
+        assert!(
+            Attestation::builder()
+                .blindness(true)
+                .accompaniment(true)
+                .build()
+                .is_ok()
+        );
+        // A class without blindness (bits 12–13 without bit 4).
+        assert_eq!(
+            Attestation::from_flags(1 << 5 | 1 << 12, None),
+            Err(ModelError::Inconsistent(ModelRule::ClassWithoutBlindness))
+        );
+    }
+
+    #[test]
+    fn vehicle_without_adaptation_needs_handicap_grave() {
+        assert_eq!(
+            Attestation::builder()
+                .invalidity(InvalidityAssessment::Total)
+                .vehicle(VehicleRequirement::WithoutAdaptation)
+                .build(),
+            Err(ModelError::Inconsistent(
+                ModelRule::VehicleWithoutAdaptation
+            ))
+        );
+        assert!(
+            Attestation::builder()
+                .invalidity(InvalidityAssessment::From51)
+                .vehicle(VehicleRequirement::AdaptedVehicle)
+                .build()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn statuses_only_keeps_statuses_and_drops_bands() {
+        let a = Attestation::builder()
+            .invalidity(InvalidityAssessment::From74)
+            .blindness_class(BlindnessClass::Assoluta)
+            .disability_l68(true)
+            .accompaniment(true)
+            .reduced_walking(true)
+            .build()
+            .unwrap();
+        let s = a.statuses_only();
+        assert!(s.is_statuses_only() && !a.is_statuses_only());
+        assert_eq!(s.blindness_class(), None);
+        assert!(s.blindness() && s.disability_l68() && s.accompaniment() && s.reduced_walking());
+        // The model accepts it as it is (the rules were checked on `a`).
+        assert_eq!(
+            Attestation::from_flags(u64::from(s.to_flags()), None),
+            Ok(s)
+        );
+    }
+
+    #[test]
+    fn second_level_must_agree_with_first_level() {
+        let first = Attestation::builder()
+            .invalidity(InvalidityAssessment::From74)
+            .handicap(HandicapGrade::Comma3Grave)
+            .build()
+            .unwrap();
+        let pct = |s: &str| SecondLevelDetails {
+            invalidity_percent: Some(s.parse().unwrap()),
+            ..Default::default()
+        };
+        // Regression: a 60 % token was issued for a "at least 74 %" credential.
+        assert_eq!(
+            pct("60").check_against(&first),
+            Err(ModelError::ContradictsFirstLevel {
+                field: "invalidita"
+            })
+        );
+        assert!(pct("100").check_against(&first).is_err());
+        assert!(pct("75.5").check_against(&first).is_ok());
+        assert!(pct("99.99").check_against(&first).is_ok());
+        let c1 = SecondLevelDetails {
+            handicap: Some(HandicapGrade::Comma1),
+            ..Default::default()
+        };
+        assert!(c1.check_against(&first).is_err());
+        let deaf = SecondLevelDetails {
+            deafness: true,
+            ..Default::default()
+        };
+        assert!(deaf.check_against(&first).is_err());
+        // An undisclosed band accepts any band.
+        assert!(pct("40").check_against(&first.statuses_only()).is_ok());
+        assert!(pct("20").check_against(&first.statuses_only()).is_err());
+    }
+
+    #[test]
+    fn messages_exist_in_both_languages_and_name_no_flags() {
+        let all = [
+            ModelError::PercentOutOfRange { input: "x".into() },
+            ModelError::BelowStatusThreshold,
+            ModelError::NoStatus,
+            ModelError::Inconsistent(ModelRule::Accompaniment),
+            ModelError::Inconsistent(ModelRule::L68),
+            ModelError::Inconsistent(ModelRule::ClassWithoutBlindness),
+            ModelError::Inconsistent(ModelRule::VehicleWithoutAdaptation),
+            ModelError::Inconsistent(ModelRule::StatusOnlyWithClass),
+            ModelError::UnknownValue {
+                field: "f",
+                expected: "a, b",
+            },
+            ModelError::UnknownFlags,
+            ModelError::JudgementTooLong { max: 1 },
+            ModelError::EmptyJudgement,
+            ModelError::ContradictsFirstLevel {
+                field: "invalidita",
+            },
+        ];
+        for e in all {
+            let (it, en) = (e.message(Lang::It), e.message(Lang::En));
+            assert_ne!(it, en);
+            assert_eq!(e.to_string(), en);
+            assert!(!it.contains("--") && !en.contains("--"), "{en}");
+        }
     }
 }

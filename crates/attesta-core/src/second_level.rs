@@ -348,9 +348,9 @@ impl SecondLevelCode {
     pub fn parse(text: &str) -> Result<Self, FormatError> {
         let (kind, cose) = text::decode(text)?;
         if kind != CodeKind::SecondLevel {
-            return Err(FormatError::WrongLevel(
-                "this is a first-level code (AT1:), not a second-level token; verify it without --operator-key",
-            ));
+            return Err(FormatError::WrongLevel {
+                found: CodeKind::FirstLevel,
+            });
         }
         Ok(SecondLevelCode {
             sign1: UnverifiedSign1::parse(&cose, CborLimits::STRICT)?,
@@ -619,7 +619,7 @@ mod tests {
         );
         assert!(matches!(
             crate::credential::FirstLevelCode::parse(t.text()),
-            Err(FormatError::WrongLevel(_))
+            Err(FormatError::WrongLevel { .. })
         ));
     }
 }

@@ -12,7 +12,9 @@ use attesta_core::credential::{
 use attesta_core::envelope::{KdfLimits, KdfParams};
 use attesta_core::inspect::inspect;
 use attesta_core::keys::SigningKey;
-use attesta_core::model::{Attestation, HandicapGrade, InvalidityAssessment, Percent};
+use attesta_core::model::{
+    Attestation, BlindnessClass, HandicapGrade, InvalidityAssessment, Percent, VehicleRequirement,
+};
 use attesta_core::second_level::SecondLevelCode;
 use attesta_core::text;
 use ciborium::Value;
@@ -37,6 +39,15 @@ fn personal_cf() -> impl Strategy<Value = String> {
         any::<bool>(),
     )
         .prop_map(|(names, year, month, day, place, omocodia, lower)| {
+            // Only days that exist in the month (29 February always does:
+            // the code carries no century).
+            let max = match month {
+                1 => 29,
+                3 | 5 | 8 | 10 => 30,
+                _ => 31,
+            };
+            let base = if day > 40 { 40 } else { 0 };
+            let day = base + (day - base).min(max);
             let mut s: Vec<u8> =
                 format!("{names}{year:02}{}{day:02}{place}", MONTHS[month] as char).into_bytes();
             for (bit, &pos) in DIGIT_POSITIONS.iter().enumerate() {
@@ -83,10 +94,29 @@ pub fn any_attestation() -> impl Strategy<Value = Attestation> {
             Date::constant(1970, 1, 2),
             Date::constant(2149, 6, 6),
         )),
+        (
+            proptest::option::of(prop_oneof![
+                Just(BlindnessClass::Assoluta),
+                Just(BlindnessClass::Ventesimista),
+                Just(BlindnessClass::Decimista)
+            ]),
+            proptest::option::of(prop_oneof![
+                Just(VehicleRequirement::AdaptedVehicle),
+                Just(VehicleRequirement::WithoutAdaptation)
+            ]),
+            any::<bool>(),
+        ),
     )
         .prop_filter_map(
             "combination the model refuses",
-            |(inv, pct, [blind, deaf, l68, acc, walk], handicap, revision)| {
+            |(
+                inv,
+                pct,
+                [blind, deaf, l68, acc, walk],
+                handicap,
+                revision,
+                (class, vehicle, statuses_only),
+            )| {
                 let mut b = Attestation::builder();
                 match (inv, pct) {
                     (_, Some(p)) if p % 3 == 0 => {
@@ -109,7 +139,14 @@ pub fn any_attestation() -> impl Strategy<Value = Attestation> {
                 if let Some(r) = revision {
                     b = b.revision(r);
                 }
-                b.build().ok()
+                if let Some(c) = class.filter(|_| blind) {
+                    b = b.blindness_class(c);
+                }
+                if let Some(v) = vehicle {
+                    b = b.vehicle(v);
+                }
+                let a = b.build().ok()?;
+                Some(if statuses_only { a.statuses_only() } else { a })
             },
         )
 }

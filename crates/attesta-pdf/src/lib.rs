@@ -115,6 +115,16 @@ pub enum Level {
     Second,
 }
 
+/// What a first-level code shows, as the holder chose it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Shows {
+    /// The statuses with the invalidity band and blindness class, from
+    /// which the verifier lists benefits (the default).
+    Benefits,
+    /// The statuses only, without the band (`--mostra stati`).
+    StatusesOnly,
+}
+
 /// What to print. Every text is printed as given (runs of white space are
 /// collapsed); nothing is translated or reformatted.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -134,6 +144,13 @@ pub struct AttestationPdf {
     pub details: Option<Vec<String>>,
     /// First level (default) or second level ("dettagli" token).
     pub level: Level,
+    /// Italian and English title; `None` gives the level's default, which
+    /// names no status (the sheet shows no health data by default).
+    pub title: Option<(String, String)>,
+    /// Second level: the accredited operator the token is for.
+    pub operator: Option<String>,
+    /// First level: what the code shows (said in the holder's section).
+    pub shows: Option<Shows>,
 }
 
 impl AttestationPdf {
@@ -178,6 +195,24 @@ impl AttestationPdf {
     /// Set [`AttestationPdf::level`].
     pub fn level(mut self, level: Level) -> Self {
         self.level = level;
+        self
+    }
+
+    /// Set [`AttestationPdf::title`] (Italian, English).
+    pub fn title(mut self, title: Option<(String, String)>) -> Self {
+        self.title = title;
+        self
+    }
+
+    /// Set [`AttestationPdf::operator`].
+    pub fn operator(mut self, operator: Option<String>) -> Self {
+        self.operator = operator;
+        self
+    }
+
+    /// Set [`AttestationPdf::shows`].
+    pub fn shows(mut self, shows: Option<Shows>) -> Self {
+        self.shows = shows;
         self
     }
 }
@@ -471,9 +506,11 @@ impl PdfRenderer {
         }
         document.set_metadata(metadata);
 
-        document
+        let mut pdf = document
             .finish()
-            .map_err(|e| PdfError::Writer(format!("{e:?}")))
+            .map_err(|e| PdfError::Writer(format!("{e:?}")))?;
+        drop_suspects(&mut pdf);
+        Ok(pdf)
     }
 
     fn draw(&self, surface: &mut Surface<'_>, item: &Item) {
@@ -573,6 +610,17 @@ impl PdfRenderer {
     }
 }
 
+/// krilla writes `/Suspects false` in the catalog's MarkInfo, which poppler
+/// reports as a syntax error. The key is optional and false by default, so
+/// it is blanked out with spaces of the same length: every byte offset in
+/// the cross-reference table stays right.
+fn drop_suspects(pdf: &mut [u8]) {
+    const KEY: &[u8] = b"/Suspects false";
+    if let Some(at) = pdf.windows(KEY.len()).position(|w| w == KEY) {
+        pdf[at..at + KEY.len()].fill(b' ');
+    }
+}
+
 /// Cover the dark modules of a `width`×`width` matrix with rectangles
 /// `(column, row, width, height)`: horizontal runs, merged downwards with an
 /// identical run in the next row.
@@ -659,6 +707,13 @@ fn check_fields(doc: &AttestationPdf) -> Result<(), PdfError> {
     limit("issued_on", &doc.issued_on, MAX_SHORT_FIELD_CHARS)?;
     limit("valid_until", &doc.valid_until, MAX_SHORT_FIELD_CHARS)?;
     limit("reference", &doc.reference, MAX_SHORT_FIELD_CHARS)?;
+    if let Some((it, en)) = &doc.title {
+        limit("title", it, MAX_DETAIL_CHARS)?;
+        limit("title", en, MAX_DETAIL_CHARS)?;
+    }
+    if let Some(op) = &doc.operator {
+        limit("operator", op, MAX_ISSUER_CHARS)?;
+    }
     if let Some(details) = &doc.details {
         if details.len() > MAX_DETAILS {
             return Err(PdfError::FieldTooLong {
@@ -715,21 +770,28 @@ fn or_dash(s: &str) -> String {
 const LANG_IT: &str = "it-IT";
 const LANG_EN: &str = "en";
 
-fn titles(level: Level) -> (&'static str, &'static str) {
-    match level {
+/// The title: the one given, or the level's default. The first-level
+/// default names no status: a blind or deaf holder is not an invalido
+/// civile, and the default sheet shows no health data.
+fn titles(doc: &AttestationPdf) -> (String, String) {
+    if let Some((it, en)) = &doc.title {
+        return (normalize(it), normalize(en));
+    }
+    let (it, en) = match doc.level {
         Level::First => (
-            "Attestazione dello stato di invalidità civile",
-            "Civil disability status attestation",
+            "Attestazione di stato di disabilità",
+            "Disability status attestation",
         ),
         Level::Second => (
             "Dettagli per operatore accreditato",
             "Details for an accredited operator",
         ),
-    }
+    };
+    (it.to_owned(), en.to_owned())
 }
 
 fn document_title(doc: &AttestationPdf) -> String {
-    let (it, en) = titles(doc.level);
+    let (it, en) = titles(doc);
     let reference = normalize(&doc.reference);
     if reference.is_empty() {
         format!("{it} / {en}")
@@ -1063,7 +1125,8 @@ impl Layout {
         let mut spec = Vec::new();
 
         // Title: one H1, Italian line then English line.
-        let (title_it, title_en) = titles(doc.level);
+        let (title_it, title_en) = titles(doc);
+        let (title_it, title_en) = (title_it.as_str(), title_en.as_str());
         let h1_title = format!("{title_it} / {title_en}");
         let h1 = b.block(Tag::Hn(NonZeroU16::MIN, Some(h1_title.clone())));
         b.headings.push(Heading {
@@ -1141,20 +1204,29 @@ impl Layout {
 
         // The data, as a two-column table (label, value), beside the code
         // when it fits there, otherwise below it.
-        let rows: [(&str, String); 4] = [
+        let mut rows: Vec<(&str, String)> = vec![
             ("Ente emittente / Issuer", or_dash(&doc.issuer)),
             ("Data di rilascio / Issued on", or_dash(&doc.issued_on)),
             ("Valida fino al / Valid until", or_dash(&doc.valid_until)),
             ("Riferimento / Reference", or_dash(&doc.reference)),
         ];
-        let fields = ["issuer", "issued_on", "valid_until", "reference"];
+        let mut fields = vec!["issuer", "issued_on", "valid_until", "reference"];
+        if doc.level == Level::Second {
+            rows.push((
+                "Per l’operatore accreditato / For the accredited operator",
+                doc.operator
+                    .as_deref()
+                    .map_or_else(|| "—".to_owned(), or_dash),
+            ));
+            fields.push("operator");
+        }
         let side_x = qr_x + side + COLUMN_GAP;
         let side_w = PAGE_W - MARGIN_X - side_x;
         let row_gap = 4.5 * MM;
         let mut side_by_side = side_w >= MIN_SIDE_COLUMN;
         let mut cells = Vec::with_capacity(rows.len());
         let col_w = if side_by_side { side_w } else { CONTENT_W };
-        for ((label, value), field) in rows.iter().zip(fields) {
+        for ((label, value), field) in rows.iter().zip(fields.iter().copied()) {
             cells.push((
                 b.para(label, LABEL, col_w, field)?,
                 b.para(value, VALUE, col_w, field)?,
@@ -1167,7 +1239,7 @@ impl Layout {
         if side_by_side && qr_y + quiet + table_h > CONTENT_BOTTOM {
             side_by_side = false;
             cells.clear();
-            for ((label, value), field) in rows.iter().zip(fields) {
+            for ((label, value), field) in rows.iter().zip(fields.iter().copied()) {
                 cells.push((
                     b.para(label, LABEL, CONTENT_W, field)?,
                     b.para(value, VALUE, CONTENT_W, field)?,
@@ -1218,8 +1290,39 @@ impl Layout {
             ),
         );
         if doc.level == Level::Second {
-            holder_it.push_str(" Mostrarlo solo a un operatore accreditato.");
-            holder_en.push_str(" Show it only to an accredited operator.");
+            match doc.operator.as_deref().map(normalize) {
+                Some(op) if !op.is_empty() => {
+                    holder_it.push_str(&format!(
+                        " Mostrarlo solo a {op}: è sigillato per questo operatore."
+                    ));
+                    holder_en.push_str(&format!(
+                        " Show it only to {op}: it is sealed for this operator."
+                    ));
+                }
+                _ => {
+                    holder_it.push_str(" Mostrarlo solo a un operatore accreditato.");
+                    holder_en.push_str(" Show it only to an accredited operator.");
+                }
+            }
+        }
+        match doc.shows {
+            Some(Shows::StatusesOnly) => {
+                holder_it.push_str(
+                    " Per scelta del titolare il codice mostra solo gli stati, senza la fascia di invalidità né la classe di cecità e senza i benefici che ne dipendono.",
+                );
+                holder_en.push_str(
+                    " By the holder’s choice the code shows the statuses only, without the invalidity band or blindness class and the benefits that depend on them.",
+                );
+            }
+            Some(Shows::Benefits) => {
+                holder_it.push_str(
+                    " Il codice mostra gli stati con la fascia di invalidità o la classe di cecità, da cui l’operatore vede i benefici.",
+                );
+                holder_en.push_str(
+                    " The code shows the statuses with the invalidity band or blindness class, from which the operator sees the benefits.",
+                );
+            }
+            None => {}
         }
         if doc.details.is_none() {
             holder_it.push_str(" Questo foglio non riporta dati sanitari in chiaro.");
@@ -1230,10 +1333,12 @@ impl Layout {
 
         b.heading(2, "Per l’operatore", "For the operator", &mut spec)?;
         b.bilingual(
-            "Inquadrare il codice con attesta verify o con un’app, \
-             quindi digitare il codice fiscale del titolare.",
-            "Scan the code with attesta verify or an app, \
-             then type the holder’s codice fiscale.",
+            "Inquadri il codice con l’app di verifica o con attesta; \
+             inserisca o scansioni il codice fiscale dalla tessera sanitaria del titolare; \
+             controlli un documento d’identità.",
+            "Scan the code with the verification app or with attesta; \
+             type or scan the codice fiscale from the holder’s health card; \
+             check an identity document.",
             &mut spec,
         )?;
 
@@ -1385,20 +1490,23 @@ mod tests {
     fn default_sheet_shows_no_statuses() {
         let text = drawn_text(&sample()).replace('\n', " ");
         for expected in [
-            "Attestazione dello stato di invalidità civile",
-            "Civil disability status attestation",
+            "Attestazione di stato di disabilità",
+            "Disability status attestation",
             "INPS — Istituto Nazionale della Previdenza Sociale",
             "2026-11-23",
             "2027-11-23",
             "A1B2-C3D4",
             "Show this code together with your codice fiscale. The code reveals nothing without it.",
-            "Scan the code with attesta verify or an app, then type the holder’s codice fiscale.",
+            "Scan the code with the verification app or with attesta; type or scan the codice fiscale from the holder’s health card; check an identity document.",
             "This sheet shows no health data in clear.",
         ] {
             assert!(text.contains(expected), "missing {expected:?} in {text}");
         }
         assert!(!text.contains("Stati riportati"), "{text}");
         assert!(!text.contains("Statuses shown"), "{text}");
+        // Plain words for the operator, no command names.
+        assert!(!text.contains("attesta verify"), "{text}");
+        assert!(text.contains("controlli un documento d’identità"), "{text}");
 
         let statuses = vec![
             "Indennità di accompagnamento".to_owned(),
@@ -1411,6 +1519,37 @@ mod tests {
             assert!(with.contains(s.as_str()), "{with}");
             assert!(!text.contains(s.as_str()));
         }
+    }
+
+    #[test]
+    fn title_operator_and_what_the_code_shows() {
+        let text = drawn_text(
+            &sample()
+                .title(Some((
+                    "Attestazione di sordità civile".into(),
+                    "Attestation of civil deafness".into(),
+                )))
+                .shows(Some(Shows::StatusesOnly)),
+        )
+        .replace('\n', " ");
+        assert!(text.contains("Attestazione di sordità civile"), "{text}");
+        assert!(!text.contains("invalidità civile"), "{text}");
+        assert!(text.contains("mostra solo gli stati"), "{text}");
+        let second = drawn_text(
+            &sample()
+                .level(Level::Second)
+                .operator(Some("Comune di Bologna (comune-bo)".into())),
+        )
+        .replace('\n', " ");
+        assert!(second.contains("Comune di Bologna (comune-bo)"), "{second}");
+        assert!(second.contains("For the accredited operator"), "{second}");
+    }
+
+    #[test]
+    fn no_suspects_key() {
+        let pdf = render(&sample()).unwrap();
+        assert!(!pdf.windows(9).any(|w| w == b"/Suspects"));
+        assert!(pdf.windows(12).any(|w| w == b"/Marked true"));
     }
 
     #[test]

@@ -161,7 +161,7 @@ fn pdf_is_tagged_with_language_title_and_alt_text() {
     assert!(
         titles
             .iter()
-            .any(|t| t == "Attestazione dello stato di invalidità civile / Civil disability status attestation"),
+            .any(|t| t == "Attestazione di stato di disabilità / Disability status attestation"),
         "{titles:?}"
     );
     assert!(
@@ -172,8 +172,7 @@ fn pdf_is_tagged_with_language_title_and_alt_text() {
     let doc_title = text_strings(&pdf, "/Title");
     assert!(
         doc_title.iter().any(
-            |t| t.starts_with("Attestazione dello stato di invalidità civile")
-                && t.contains("A1B2-C3D4")
+            |t| t.starts_with("Attestazione di stato di disabilità") && t.contains("A1B2-C3D4")
         ),
         "{doc_title:?}"
     );

@@ -124,7 +124,7 @@ fn extracted_text_has_no_statuses_by_default() {
     let text = String::from_utf8(out.stdout).unwrap();
     // Real, extractable text (not outlines), and no statuses.
     assert!(
-        text.contains("Attestazione dello stato di invalidità civile"),
+        text.contains("Attestazione di stato di disabilità"),
         "{text}"
     );
     assert!(text.contains("A1B2-C3D4"), "{text}");

@@ -29,6 +29,7 @@ use attesta_core::inspect::inspect;
 use attesta_core::keys::{Kid, SigningKey};
 use attesta_core::model::{
     Attestation, BlindnessClass, HandicapGrade, InvalidityAssessment, SecondLevelDetails,
+    VehicleRequirement,
 };
 use attesta_core::operator_key::{OperatorPublicKey, OperatorSecretKey};
 use attesta_core::second_level::{SecondLevelRequest, issue_second_level_deterministic};
@@ -363,6 +364,7 @@ fn flags_of(a: &Attestation) -> i64 {
         Some(InvalidityAssessment::Total) => 6,
         Some(InvalidityAssessment::MinorPersistentDifficulties) => 7,
         Some(InvalidityAssessment::Over65PersistentDifficulties) => 8,
+        Some(InvalidityAssessment::StatusOnly) => 15,
         Some(other) => panic!("unknown assessment {other:?}"),
     };
     let mut f: i64 = inv;
@@ -386,6 +388,17 @@ fn flags_of(a: &Attestation) -> i64 {
     if a.reduced_walking() {
         f |= 1 << 10;
     }
+    f |= match a.blindness_class() {
+        None => 0,
+        Some(BlindnessClass::Assoluta) => 1 << 12,
+        Some(BlindnessClass::Ventesimista) => 2 << 12,
+        Some(BlindnessClass::Decimista) => 3 << 12,
+    };
+    f |= match a.vehicle() {
+        None => 0,
+        Some(VehicleRequirement::AdaptedVehicle) => 1 << 14,
+        Some(VehicleRequirement::WithoutAdaptation) => 2 << 14,
+    };
     f
 }
 
@@ -4199,6 +4212,113 @@ fn second_level_review(w: &World) -> Vec<V> {
 }
 
 /// Inputs the fuzzers found, as vectors other implementations can run.
+/// Issue 13: the blindness class, the vehicle requirements and the
+/// statuses-only form, carried in bits 12–15 and invalidity code 15 of the
+/// same 7-byte plaintext.
+fn issue13_facts(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    let pos =
+        |name: &'static str, desc: &str, a: Attestation| V::positive(w, name, desc, cred(name, a));
+    out.push(pos(
+        "blindness-assoluta-accompaniment",
+        "Civil blindness of class assoluta (bits 12-13 = 1) with indennità di accompagnamento.",
+        att()
+            .blindness_class(BlindnessClass::Assoluta)
+            .accompaniment(true)
+            .build()
+            .expect("valid"),
+    ));
+    out.push(pos(
+        "blindness-ventesimista",
+        "Civil blindness of class ventesimista (bits 12-13 = 2): indennità speciale, no \
+         accompaniment.",
+        att()
+            .blindness_class(BlindnessClass::Ventesimista)
+            .build()
+            .expect("valid"),
+    ));
+    out.push(pos(
+        "vehicle-without-adaptation",
+        "Handicap grave with the verbale's requirements for vehicle benefits without adaptation \
+         (bits 14-15 = 2, L. 388/2000 art. 30 c. 7).",
+        att()
+            .handicap(HandicapGrade::Comma3Grave)
+            .vehicle(VehicleRequirement::WithoutAdaptation)
+            .build()
+            .expect("valid"),
+    ));
+    out.push(pos(
+        "vehicle-adapted",
+        "Civil invalidity >= 51 % with the requirements for vehicle benefits on an adapted \
+         vehicle only (bits 14-15 = 1, L. 449/97 art. 8).",
+        att()
+            .invalidity(InvalidityAssessment::From51)
+            .vehicle(VehicleRequirement::AdaptedVehicle)
+            .build()
+            .expect("valid"),
+    ));
+    out.push(pos(
+        "statuses-only",
+        "The statuses-only form (attesta issue --mostra stati) of a 75 % verbale with L. 68/99 \
+         and handicap grave: invalidity code 15 (band not shown).",
+        att()
+            .invalidity(InvalidityAssessment::From74)
+            .disability_l68(true)
+            .handicap(HandicapGrade::Comma3Grave)
+            .build()
+            .expect("valid")
+            .statuses_only(),
+    ));
+    let sealed = |name: &'static str, desc: &str, flags: i64, code| {
+        let c = cred(name, deaf());
+        let text = at1(&std_cose(
+            &w.inps,
+            c.claims_with(c.envelope_with(&raw_plaintext(flags, None)))
+                .to_vec(),
+        ));
+        V::negative(w, name, desc, text, code, "open")
+    };
+    out.push(sealed(
+        "ventesimista-with-accompaniment",
+        "Civil blindness of class ventesimista with indennità di accompagnamento and no \
+         invalidity: the accompaniment goes to ciechi assoluti.",
+        (1 << 4) | (2 << 12) | (1 << 9),
+        "invalid_attestation",
+    ));
+    out.push(sealed(
+        "vehicle-without-adaptation-no-grave",
+        "Vehicle requirements without adaptation (bits 14-15 = 2) for a deaf holder without \
+         handicap grave.",
+        (1 << 5) | (2 << 14),
+        "invalid_attestation",
+    ));
+    out.push(sealed(
+        "vehicle-value-3",
+        "Vehicle requirements value 3 (only 1 and 2 exist), besides deafness.",
+        (1 << 5) | (3 << 14),
+        "unknown_flags",
+    ));
+    out.push(sealed(
+        "class-without-blindness",
+        "A blindness class (bits 12-13 = 1) without civil blindness (bit 4), besides deafness.",
+        (1 << 5) | (1 << 12),
+        "invalid_attestation",
+    ));
+    out.push(sealed(
+        "statuses-only-with-class",
+        "The statuses-only invalidity code 15 with a blindness class: that form carries none.",
+        15 | (1 << 4) | (1 << 12),
+        "invalid_attestation",
+    ));
+    out.push(sealed(
+        "invalidity-code-14",
+        "Invalidity code 14 (9-14 are refused; 15 is the statuses-only form).",
+        14,
+        "unknown_flags",
+    ));
+    out
+}
+
 fn fuzz_regressions(w: &World) -> Vec<V> {
     let mut out = Vec::new();
     // `undefined` (0xf7) has no ciborium value of its own: it reads as null,
@@ -4288,6 +4408,7 @@ fn main() {
         .chain(second_level_regressions(&w))
         .chain(second_level_review(&w))
         .chain(fuzz_regressions(&w))
+        .chain(issue13_facts(&w))
     {
         if v.is_positive() {
             pos.push(v);

@@ -81,8 +81,8 @@ fn main() -> Result<ExitCode, Box<dyn Error>> {
         claims.cti().short_ref(),
         claims.expires_at().strftime("%Y-%m-%d"),
     );
-    for s in statuses(verified.attestation()) {
-        println!("  status:  {}", s.en);
+    for s in statuses(verified.attestation(), attesta_core::lang::Lang::En) {
+        println!("  status:  {s}");
     }
     for b in benefits_for(verified.attestation()) {
         println!("  benefit: {} [{}]", b.en, b.id);

@@ -925,7 +925,7 @@ pub enum StatusListError {
     },
     /// The allocator has handed out its share of the list.
     #[error(
-        "the status list is full: {taken} of its {capacity} indices are in use, and indices are drawn at random only while 10 % stay free; create a new list with a larger --capacity and issue new credentials into it"
+        "the status list is full: {taken} of its {capacity} indices are in use, and indices are drawn at random only while 10 % stay free; create a new list with a larger capacity and issue new credentials into it"
     )]
     ListFull {
         /// Indices in use.
@@ -1403,7 +1403,7 @@ mod tests {
                 capacity: 16_384
             }
         );
-        assert!(e.to_string().contains("--capacity"));
+        assert!(e.to_string().contains("larger capacity"));
     }
 
     #[test]

@@ -117,7 +117,7 @@ pub enum TrustError {
     Malformed(String),
     /// Signature does not verify under the pinned root key.
     #[error(
-        "the trust list is not signed by the root key you gave (--root); check you have the right root key and an untampered list"
+        "the trust list is not signed by the root key you gave; check you have the right root key and an untampered list"
     )]
     BadSignature,
     /// Older than one already accepted.
@@ -160,7 +160,7 @@ pub enum TrustError {
     #[error("'{0}' is not a usable id: use 1 to 64 printable characters, e.g. INPS or comune-bo")]
     InvalidId(String),
     /// Editing: not found.
-    #[error("{0} is not in the trust list; see `attesta trust show`")]
+    #[error("{0} is not in the trust list")]
     NotFound(String),
 }
 

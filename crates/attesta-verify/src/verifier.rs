@@ -86,36 +86,27 @@ pub enum Revocation {
     NotRevocable,
 }
 
-/// Why a code is not valid. Each variant has a stable [`VerifyError::code`].
+/// Why a code is not valid, or could not be verified. Each variant has a
+/// stable [`VerifyError::code`], one [`VerifyError::verdict`] and a message
+/// in Italian and English ([`VerifyError::message`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message(attesta_core::lang::Lang::En))]
 #[non_exhaustive]
 pub enum VerifyError {
     /// Not a well-formed code.
-    #[error(transparent)]
     Format(#[from] FormatError),
     /// No trusted key has the code's kid.
-    #[error(
-        "the code is signed by a key (kid {0}) that is not in your trust list; it may come from an unknown issuer, or your trust list is out of date: update it and try again"
-    )]
     UnknownKid(Kid),
     /// The kid was revoked.
-    #[error("the code is signed by a key (kid {0}) that has been revoked; do not accept it")]
     DeniedKid(Kid),
     /// No trusted key with the kid verifies the signature.
-    #[error("the signature does not match: the code was altered or forged; do not accept it")]
     BadSignature,
     /// The key was not valid when the code says it was issued.
-    #[error(
-        "the code was issued ({issued}) outside the validity window of its signing key; do not accept it"
-    )]
     KeyNotValidAtIssuance {
         /// The code's iat.
         issued: Timestamp,
     },
     /// `iss` does not match the trust list's issuer of the key.
-    #[error(
-        "the code names issuer '{claimed}' but is signed by a key of '{actual}'; do not accept it"
-    )]
     IssuerMismatch {
         /// iss claim.
         claimed: String,
@@ -123,55 +114,34 @@ pub enum VerifyError {
         actual: String,
     },
     /// Not valid yet.
-    #[error("the code is not valid yet (valid from {from}); check the device's date and time")]
     NotYetValid {
         /// Start of validity.
         from: Timestamp,
     },
     /// Expired.
-    #[error("the code expired on {on}; the holder must download a new one")]
     Expired {
         /// Expiry.
         on: Timestamp,
     },
     /// Revoked by the issuer.
-    #[error(
-        "the code has been revoked by its issuer; it is no longer valid: the holder must contact the issuer"
-    )]
     Revoked,
     /// Suspended by the issuer.
-    #[error(
-        "the code is suspended by its issuer; it is not valid for now: the holder must contact the issuer"
-    )]
     Suspended,
     /// The status index is outside the loaded list.
-    #[error(
-        "the code's revocation index {idx} is outside its status list; the list may be out of date: update it"
-    )]
     StatusIndexOutOfRange {
         /// The index.
         idx: u64,
     },
     /// Revocation could not be checked and policy requires it.
-    #[error(
-        "revocation could not be checked: no current status list '{list_uri}' is loaded; download it (attesta verify --status-list FILE)"
-    )]
     RevocationNotChecked {
         /// The uri needed.
         list_uri: String,
     },
     /// A status list that cannot be used.
-    #[error(transparent)]
     StatusList(#[from] StatusListError),
     /// A status list not signed by a trusted issuer key.
-    #[error(
-        "the status list is not signed by a key in your trust list; download it again from the issuer"
-    )]
     StatusListUntrusted,
     /// A status list of another issuer.
-    #[error(
-        "the status list '{uri}' belongs to issuer '{list_issuer}', not to this code's issuer '{code_issuer}'; load the right issuer's list"
-    )]
     StatusListWrongIssuer {
         /// uri.
         uri: String,
@@ -181,7 +151,6 @@ pub enum VerifyError {
         code_issuer: String,
     },
     /// A status list past its expiry or maximum age.
-    #[error("the status list '{uri}' is out of date (issued {issued}); download a fresh one")]
     StatusListStale {
         /// uri.
         uri: String,
@@ -189,38 +158,21 @@ pub enum VerifyError {
         issued: Timestamp,
     },
     /// The trust list was refused.
-    #[error(transparent)]
     Trust(#[from] TrustError),
     /// The CF typed is not a valid codice fiscale.
-    #[error("{0}")]
     CfMalformed(CfError),
     /// The CF does not open the code.
-    #[error(
-        "the code does not belong to this codice fiscale; check the code typed against the holder's card (tessera sanitaria)"
-    )]
     CfMismatch,
     /// A second-level token addressed to another operator.
-    #[error(
-        "this token is addressed to operator '{audience}', not to you; the holder must request a token for your organisation"
-    )]
     WrongAudience {
         /// The token's audience.
         audience: String,
     },
     /// The operator key is not accredited in the trust list.
-    #[error(
-        "your operator key is not accredited in the trust list (or its accreditation expired); ask the trust-list authority, or update the trust list"
-    )]
     OperatorNotAccredited,
     /// The operator key does not open the token.
-    #[error(
-        "the token does not open with your operator key: it was sealed to another key or altered; do not accept it"
-    )]
     NotForThisOperator,
     /// KDF parameters beyond limits.
-    #[error(
-        "the code asks for unreasonably costly key derivation ({m} MiB, {t} passes, {p} lanes); it is crafted or foreign: do not accept it"
-    )]
     KdfParamsOutOfBounds {
         /// Memory.
         m: u32,

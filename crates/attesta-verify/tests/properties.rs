@@ -90,6 +90,14 @@ fn any_cf() -> impl Strategy<Value = CodiceFiscale> {
         proptest::bits::u8::masked(0x7f),
     )
         .prop_map(|(names, year, month, day, place, omocodia)| {
+            // Only days that exist in the month (29 February always does).
+            let max = match month {
+                1 => 29,
+                3 | 5 | 8 | 10 => 30,
+                _ => 31,
+            };
+            let base = if day > 40 { 40 } else { 0 };
+            let day = base + (day - base).min(max);
             let mut s =
                 format!("{names}{year:02}{}{day:02}{place}", MONTHS[month] as char).into_bytes();
             for (bit, &pos) in DIGIT_POSITIONS.iter().enumerate() {
