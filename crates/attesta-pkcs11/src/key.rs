@@ -17,10 +17,15 @@ use crate::error::{Pkcs11Error, ckr_name, device};
 use crate::token::{self, Pin, Token};
 use crate::uri::{ObjectType, Pkcs11Uri};
 
-/// Environment variable of the test hook that logs the token out after
-/// every N signatures (see [`Pkcs11Key::open`]). Not for production use.
+/// Test hook: log the token out before every Nth signature, so that the
+/// session is lost and must be reopened. Not for production use.
 #[doc(hidden)]
-pub const FAULT_ENV: &str = "ATTESTA_PKCS11_TEST_LOGOUT_EVERY";
+pub const LOGOUT_EVERY_ENV: &str = "ATTESTA_PKCS11_TEST_LOGOUT_EVERY";
+/// Test hook: the Nth signature (`N`), or every signature from the Nth on
+/// (`N+`), loses its session at every try, so it fails after the retries.
+/// Not for production use.
+#[doc(hidden)]
+pub const LOSE_SIGNATURE_ENV: &str = "ATTESTA_PKCS11_TEST_LOSE_SIGNATURE";
 
 /// How many times one signature is tried when the session is lost.
 const ATTEMPTS: u32 = 4;
@@ -89,6 +94,8 @@ pub struct Pkcs11Key {
     signatures: AtomicU64,
     reopened: AtomicU64,
     logout_every: Option<u64>,
+    /// (N, and every later one too).
+    lose_signature: Option<(u64, bool)>,
 }
 
 impl std::fmt::Debug for Pkcs11Key {
@@ -207,10 +214,12 @@ impl Pkcs11Key {
         check_private(&session, key, &object)?;
         let public = find_public(&session, key, &template, &object)?;
 
-        let logout_every = std::env::var(FAULT_ENV)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .filter(|n| *n > 0);
+        let hook = |name| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse::<u64>().ok())
+                .filter(|n| *n > 0)
+        };
         let k = Pkcs11Key {
             ctx,
             token,
@@ -222,7 +231,14 @@ impl Pkcs11Key {
             idle: Mutex::new(Vec::new()),
             signatures: AtomicU64::new(0),
             reopened: AtomicU64::new(0),
-            logout_every,
+            logout_every: hook(LOGOUT_EVERY_ENV),
+            lose_signature: std::env::var(LOSE_SIGNATURE_ENV).ok().and_then(|v| {
+                let (n, later) = match v.strip_suffix('+') {
+                    Some(n) => (n, true),
+                    None => (v.as_str(), false),
+                };
+                n.parse().ok().filter(|n| *n > 0).map(|n| (n, later))
+            }),
         };
         let sig = session
             .sign(&eddsa(), key, SELF_TEST_MSG)
@@ -287,13 +303,17 @@ impl Pkcs11Key {
         Ok(Pooled { session, key })
     }
 
-    /// The test hook: logs the application out of the token, which ends
+    /// The test hooks: log the application out of the token, which ends
     /// the login of every session this process has on it, as an HSM
     /// restart or a dropped network connection does.
-    fn maybe_inject_fault(&self, p: &Pooled, n: u64) {
-        if let Some(every) = self.logout_every
-            && n % every == 0
-        {
+    fn maybe_inject_fault(&self, p: &Pooled, n: u64, attempt: u32) {
+        let every = self
+            .logout_every
+            .is_some_and(|e| attempt == 0 && n % e == 0);
+        let lose = self
+            .lose_signature
+            .is_some_and(|(at, later)| n == at || (later && n > at));
+        if every || lose {
             let _ = p.session.logout();
         }
     }
@@ -329,7 +349,7 @@ fn lost_error(key: &Pkcs11Key, last: &str) -> SignError {
     SignError::Unavailable {
         code: "pkcs11_session_lost",
         message: format!(
-            "the HSM session for key \"{}\" on token \"{}\" was lost and could not be restored after {ATTEMPTS} tries (last: {last}); check the HSM and its connection, then sign again (a batch: run it again with --resume)",
+            "the HSM session for key \"{}\" on token \"{}\" was lost and could not be restored after {ATTEMPTS} tries (last: {last}); check the HSM and its connection, then sign again",
             key.object, key.token.label
         ),
     }
@@ -370,9 +390,7 @@ impl Signer for Pkcs11Key {
                     }
                 },
             };
-            if attempt == 0 {
-                self.maybe_inject_fault(&p, n);
-            }
+            self.maybe_inject_fault(&p, n, attempt);
             match p.session.sign(&eddsa(), p.key, msg) {
                 Ok(sig) => {
                     self.idle_pool().push(p);

@@ -48,8 +48,8 @@ mod token;
 pub mod uri;
 
 pub use error::{Pkcs11Error, TriesLeft};
-#[doc(hidden)]
-pub use key::FAULT_ENV;
 pub use key::{Generated, Pkcs11Key, generate};
+#[doc(hidden)]
+pub use key::{LOGOUT_EVERY_ENV, LOSE_SIGNATURE_ENV};
 pub use token::{MODULE_ENV, Pin, module_path};
 pub use uri::{Pkcs11Uri, is_pkcs11_uri};

@@ -10,7 +10,9 @@ use attesta_core::claims::StatusRef;
 use attesta_core::credential::{Cti, FirstLevelRequest, issue_first_level_with_cti};
 use attesta_core::envelope::KdfParams;
 use attesta_core::keys::SigningKey;
-use attesta_core::model::{Attestation, HandicapGrade};
+use attesta_core::model::{Attestation, HandicapGrade, SecondLevelDetails};
+use attesta_core::operator_key::OperatorSecretKey;
+use attesta_core::second_level::{SecondLevelRequest, issue_second_level_deterministic};
 use attesta_core::signer::Signer;
 use attesta_pkcs11::testing::{self, P256_PKCS8_PEM, SoftHsm};
 use attesta_pkcs11::{Pin, Pkcs11Error, Pkcs11Key, Pkcs11Uri, TriesLeft, generate};
@@ -51,6 +53,7 @@ fn main() {
     }
     hsm.import_pem("errors", PIN, "p256", "0a", P256_PKCS8_PEM);
     import_known_key(&hsm);
+    hsm.import_ed25519_seed("known", PIN, "issuer-pem", "02", &SEED);
 
     let cases: &[(&str, fn())] = &[
         ("keygen_makes_a_non_extractable_key_that_signs", keygen),
@@ -166,8 +169,17 @@ fn keygen() {
 }
 
 fn byte_identical() {
+    // The same key twice in the token: created with C_CreateObject, and
+    // imported from its PKCS#8 file with softhsm2-util.
+    for object in ["issuer-2026", "issuer-pem"] {
+        let hsm =
+            Pkcs11Key::open(&uri(&format!("pkcs11:token=known;object={object}")), pin()).unwrap();
+        same_documents(&hsm);
+    }
+}
+
+fn same_documents(hsm: &Pkcs11Key) {
     let file = SigningKey::from_seed(&SEED);
-    let hsm = Pkcs11Key::open(&uri("pkcs11:token=known;object=issuer-2026"), pin()).unwrap();
     assert_eq!(hsm.kid(), file.kid());
 
     let cf = CodiceFiscale::parse("RSSMRA85T10A562S").unwrap();
@@ -189,8 +201,30 @@ fn byte_identical() {
     };
     let cti = Cti::from_bytes([7; 8]);
     let a = issue_first_level_with_cti(&file, &cf, &req, cti).unwrap();
-    let b = issue_first_level_with_cti(&hsm, &cf, &req, cti).unwrap();
+    let b = issue_first_level_with_cti(hsm, &cf, &req, cti).unwrap();
     assert_eq!(a.text(), b.text(), "first-level code");
+
+    let l2 = SecondLevelRequest {
+        details: SecondLevelDetails {
+            invalidity_percent: Some("75.5".parse().unwrap()),
+            blindness_class: None,
+            deafness: false,
+            handicap: Some(HandicapGrade::Comma3Grave),
+            l68_percent: None,
+            judgement: None,
+        },
+        audience: "comune-bo".into(),
+        operator_key: OperatorSecretKey::generate().public_key(),
+        first_level_cti: cti,
+        status: None,
+        issued_at: now,
+        expires_at: now + SignedDuration::from_hours(24 * 30),
+        kdf: KdfParams::DEFAULT,
+    };
+    let token_cti = Cti::from_bytes([8; 8]);
+    let a = issue_second_level_deterministic(&file, &cf, &l2, token_cti, [9; 32]).unwrap();
+    let b = issue_second_level_deterministic(hsm, &cf, &l2, token_cti, [9; 32]).unwrap();
+    assert_eq!(a.text(), b.text(), "second-level token");
 
     let mut list = TrustList::default();
     list.add_issuer("INPS", file.public_key(), Some(now))
@@ -199,7 +233,7 @@ fn byte_identical() {
     let exp = now + SignedDuration::from_hours(24 * 30);
     assert_eq!(
         list.sign(&file, now, exp),
-        list.sign_with(&hsm, now, exp).unwrap(),
+        list.sign_with(hsm, now, exp).unwrap(),
         "trust list"
     );
 
