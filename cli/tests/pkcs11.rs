@@ -562,7 +562,7 @@ fn batch_with_the_key_in_the_token_survives_lost_sessions_and_issues_every_row_o
         .stderr
         .split("lost sessions reopened: ")
         .nth(1)
-        .and_then(|s| s.trim().split_whitespace().next()?.parse().ok())
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
         .unwrap_or_else(|| panic!("no reopen count in {}", r.stderr));
     assert!(
         reopened >= 5,

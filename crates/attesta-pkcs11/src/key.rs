@@ -309,7 +309,7 @@ impl Pkcs11Key {
     fn maybe_inject_fault(&self, p: &Pooled, n: u64, attempt: u32) {
         let every = self
             .logout_every
-            .is_some_and(|e| attempt == 0 && n % e == 0);
+            .is_some_and(|e| attempt == 0 && n.is_multiple_of(e));
         let lose = self
             .lose_signature
             .is_some_and(|(at, later)| n == at || (later && n > at));

@@ -59,6 +59,12 @@ pub struct SoftHsm {
 /// The SO PIN of every token made here.
 pub const SO_PIN: &str = "so-pin-1234";
 
+impl Default for SoftHsm {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl SoftHsm {
     /// A new, empty SoftHSM2 store under the system temporary directory.
     pub fn new() -> SoftHsm {

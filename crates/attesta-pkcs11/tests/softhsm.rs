@@ -314,13 +314,11 @@ fn threads_and_lost_sessions() {
         .map(|t| {
             let key = Arc::clone(&key);
             std::thread::spawn(move || {
-                (0..40u8)
-                    .map(|i| {
-                        let msg = [t, i];
-                        let sig = key.sign(&msg).expect("signature after reopening");
-                        public.verify_strict(&msg, sig.as_bytes())
-                    })
-                    .all(|ok| ok)
+                (0..40u8).all(|i| {
+                    let msg = [t, i];
+                    let sig = key.sign(&msg).expect("signature after reopening");
+                    public.verify_strict(&msg, sig.as_bytes())
+                })
             })
         })
         .collect();
