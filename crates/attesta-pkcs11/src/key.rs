@@ -90,9 +90,14 @@ pub struct Pkcs11Key {
     public: PublicKey,
     kid: Kid,
     pin: Option<Pin>,
+    /// Held while logging in again; holds the token's answer once it has
+    /// refused the PIN, so that no thread tries it again: a batch that
+    /// retried a PIN changed under it would lock the token.
+    relogin: Mutex<Option<Pkcs11Error>>,
     idle: Mutex<Vec<Pooled>>,
     signatures: AtomicU64,
     reopened: AtomicU64,
+    logins: AtomicU64,
     logout_every: Option<u64>,
     /// (N, and every later one too).
     lose_signature: Option<(u64, bool)>,
@@ -228,9 +233,11 @@ impl Pkcs11Key {
             kid: public.kid(),
             public,
             pin,
+            relogin: Mutex::new(None),
             idle: Mutex::new(Vec::new()),
             signatures: AtomicU64::new(0),
             reopened: AtomicU64::new(0),
+            logins: AtomicU64::new(0),
             logout_every: hook(LOGOUT_EVERY_ENV),
             lose_signature: std::env::var(LOSE_SIGNATURE_ENV).ok().and_then(|v| {
                 let (n, later) = match v.strip_suffix('+') {
@@ -267,6 +274,13 @@ impl Pkcs11Key {
         self.logout_every = (n > 0).then_some(n);
     }
 
+    /// How many new sessions checked their login (and logged in when the
+    /// token had logged the process out). For tests.
+    #[doc(hidden)]
+    pub fn login_checks(&self) -> u64 {
+        self.logins.load(Relaxed)
+    }
+
     /// How many times a lost session was replaced by a new one.
     pub fn sessions_reopened(&self) -> u64 {
         self.reopened.load(Relaxed)
@@ -283,7 +297,21 @@ impl Pkcs11Key {
             .ctx
             .open_ro_session(self.token.slot)
             .map_err(|e| device(&e))?;
-        token::login(&self.ctx, &session, &self.token, self.pin.as_ref())?;
+        {
+            let mut refused = self.relogin.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(e) = &*refused {
+                return Err(e.clone());
+            }
+            self.logins.fetch_add(1, Relaxed);
+            match token::login(&self.ctx, &session, &self.token, self.pin.as_ref()) {
+                Ok(()) => {}
+                Err(e @ (Pkcs11Error::WrongPin { .. } | Pkcs11Error::PinLocked { .. })) => {
+                    *refused = Some(e.clone());
+                    return Err(e);
+                }
+                Err(e) => return Err(e),
+            }
+        }
         let mut t = vec![Attribute::Class(ObjectClass::PRIVATE_KEY)];
         t.extend(self.template.iter().cloned());
         let handles = session.find_objects(&t).map_err(|e| device(&e))?;

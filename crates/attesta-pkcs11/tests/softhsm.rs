@@ -48,7 +48,7 @@ fn main() {
     }
     // Every token this process uses exists before the module is first
     // initialised (SoftHSM2 scans its token directory then).
-    for t in ["gen", "known", "errors", "threads"] {
+    for t in ["gen", "known", "errors", "threads", "pinchange"] {
         hsm.init_token(t, PIN);
     }
     hsm.import_pem("errors", PIN, "p256", "0a", P256_PKCS8_PEM);
@@ -63,6 +63,10 @@ fn main() {
         ),
         ("errors_say_what_is_wrong", errors),
         ("threads_survive_a_lost_login", threads_and_lost_sessions),
+        (
+            "a_pin_refused_on_relogin_is_never_tried_again",
+            pin_refused_on_relogin,
+        ),
     ];
     let mut failed = 0;
     for (name, f) in cases {
@@ -329,4 +333,41 @@ fn threads_and_lost_sessions() {
         key.sessions_reopened() > 0,
         "the injected logouts were recovered from"
     );
+}
+
+/// The PIN is changed while a key is in use, then the token logs the
+/// process out: the first re-login is refused, and no later signature
+/// tries the PIN again (each try would count towards locking the token).
+fn pin_refused_on_relogin() {
+    let u = uri("pkcs11:token=pinchange;object=issuer");
+    generate(&u, pin()).unwrap();
+    let mut key = Pkcs11Key::open(&u, pin()).unwrap();
+    key.sign(b"before").unwrap();
+
+    let ctx = Pkcs11::new(testing::require_module()).unwrap();
+    let _ = ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK));
+    let slot = ctx
+        .get_slots_with_initialized_token()
+        .unwrap()
+        .into_iter()
+        .find(|s| ctx.get_token_info(*s).unwrap().label() == "pinchange")
+        .unwrap();
+    let admin = ctx.open_rw_session(slot).unwrap();
+    admin
+        .set_pin(&AuthPin::from(PIN), &AuthPin::from("654321"))
+        .unwrap();
+    // Every signature now starts by losing its login (the test hook).
+    key.inject_logout_every(1);
+    let before = key.login_checks();
+    for _ in 0..3 {
+        let e = key.sign(b"after").unwrap_err();
+        assert_eq!(e.code(), "pkcs11_wrong_pin", "{e}");
+        assert!(!e.is_transient());
+    }
+    assert_eq!(
+        key.login_checks() - before,
+        1,
+        "the refused PIN was tried once, not once per signature"
+    );
+    std::mem::forget(ctx);
 }
