@@ -19,42 +19,42 @@ use crate::files;
 pub const PIN_ENV: &str = "ATTESTA_PKCS11_PIN";
 
 /// A private signing key: in a file (decrypted in memory) or in a token.
-pub enum SigningKeyRef {
+pub enum PrivateKey {
     /// A PKCS#8 file.
     File(SigningKey),
     /// A key in a PKCS#11 token.
     Pkcs11(Pkcs11Key),
 }
 
-impl SigningKeyRef {
+impl PrivateKey {
     /// How many lost HSM sessions were replaced (None for a file key).
     pub fn sessions_reopened(&self) -> Option<u64> {
         match self {
-            SigningKeyRef::File(_) => None,
-            SigningKeyRef::Pkcs11(k) => Some(k.sessions_reopened()),
+            PrivateKey::File(_) => None,
+            PrivateKey::Pkcs11(k) => Some(k.sessions_reopened()),
         }
     }
 }
 
-impl Signer for SigningKeyRef {
+impl Signer for PrivateKey {
     fn public_key(&self) -> PublicKey {
         match self {
-            SigningKeyRef::File(k) => k.public_key(),
-            SigningKeyRef::Pkcs11(k) => k.public_key(),
+            PrivateKey::File(k) => k.public_key(),
+            PrivateKey::Pkcs11(k) => k.public_key(),
         }
     }
 
     fn kid(&self) -> Kid {
         match self {
-            SigningKeyRef::File(k) => k.kid(),
-            SigningKeyRef::Pkcs11(k) => k.kid(),
+            PrivateKey::File(k) => k.kid(),
+            PrivateKey::Pkcs11(k) => k.kid(),
         }
     }
 
     fn sign(&self, msg: &[u8]) -> Result<Signature, SignError> {
         match self {
-            SigningKeyRef::File(k) => Signer::sign(k, msg),
-            SigningKeyRef::Pkcs11(k) => k.sign(msg),
+            PrivateKey::File(k) => Signer::sign(k, msg),
+            PrivateKey::Pkcs11(k) => k.sign(msg),
         }
     }
 }
@@ -70,21 +70,21 @@ pub fn as_uri(arg: &Path) -> Result<Option<Pkcs11Uri>> {
 /// Opens a private signing key: a PKCS#11 URI (PIN from `pin-source=`,
 /// `ATTESTA_PKCS11_PIN` or a prompt), or a key file (mode check and
 /// passphrase as for every private key file).
-pub fn open(arg: &Path, pass: &PassphraseArgs) -> Result<SigningKeyRef> {
+pub fn open(arg: &Path, pass: &PassphraseArgs) -> Result<PrivateKey> {
     match as_uri(arg)? {
         Some(uri) => {
             let pin = pin(&uri, pass)?;
             let key =
                 Pkcs11Key::open(&uri, pin).with_context(|| format!("cannot use the key {uri}"))?;
-            Ok(SigningKeyRef::Pkcs11(key))
+            Ok(PrivateKey::Pkcs11(key))
         }
-        None => files::read_signing_key(arg, pass).map(SigningKeyRef::File),
+        None => files::read_signing_key(arg, pass).map(PrivateKey::File),
     }
 }
 
 /// `attesta key show URI`: the public facts of a key in a token.
 pub fn show(arg: &Path, pass: &PassphraseArgs, print: fn(&PublicKey, &str)) -> Result<()> {
-    if let SigningKeyRef::Pkcs11(k) = open(arg, pass)? {
+    if let PrivateKey::Pkcs11(k) = open(arg, pass)? {
         print(
             &k.public_key(),
             &format!(

@@ -34,7 +34,7 @@ use crate::cmd::status::IssuerList;
 use crate::files;
 use crate::output::Renderer;
 use attesta_core::lang::Lang;
-use crate::signing::SigningKeyRef;
+use crate::signing::PrivateKey;
 
 const MANIFEST: &str = "manifest.csv";
 const MANIFEST_HEADER: &str = "line,cti,file,status_idx";
@@ -440,7 +440,7 @@ struct Batch<'a> {
     args: &'a IssueArgs,
     lang: Lang,
     dir: &'a Path,
-    key: SigningKeyRef,
+    key: PrivateKey,
     now: Timestamp,
     kdf: KdfParams,
     renderer: Renderer,
