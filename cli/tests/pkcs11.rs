@@ -658,3 +658,32 @@ fn a_batch_whose_key_stops_signing_stops_and_loses_nothing() {
     assert_eq!(manifest_lines(&h, "out"), (2..=41).collect());
     assert_eq!(outputs(&h, "out"), 40);
 }
+
+#[test]
+fn help_of_every_command_that_takes_a_private_key_shows_a_pkcs11_example() {
+    let env = Env::new();
+    for cmd in [
+        &["keygen"][..],
+        &["key", "show"],
+        &["issue"],
+        &["trust", "add-issuer"],
+        &["trust", "retire-issuer"],
+        &["trust", "deny"],
+        &["trust", "add-operator"],
+        &["trust", "remove-operator"],
+        &["trust", "refresh"],
+        &["status", "create"],
+        &["status", "revoke"],
+        &["status", "refresh"],
+    ] {
+        let mut a = cmd.to_vec();
+        a.push("--help");
+        let r = env.run(&a).ok();
+        assert!(
+            r.stdout.contains("'pkcs11:token="),
+            "attesta {} --help has no PKCS#11 example:\n{}",
+            cmd.join(" "),
+            r.stdout
+        );
+    }
+}
