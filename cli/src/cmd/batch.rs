@@ -494,17 +494,14 @@ Rows issued so far are recorded in {MANIFEST}; fix the key or the HSM, then run 
             // One Argon2id working area per worker: see KdfMemory.
             static KDF_MEMORY: std::cell::RefCell<KdfMemory> = std::cell::RefCell::default();
         }
-        let out = match KDF_MEMORY
-            .with_borrow_mut(|mem| issue_first_level_reusing(&self.key, &p.cf, &req, mem))
-        {
-            Err(IssueError::Sign(e)) => return self.not_signed(line, &e),
-            Ok(c) => {
-                self.sign_failures.store(0, Relaxed);
-                Ok(c)
-            }
-            Err(e) => Err(e.to_string()),
-        };
-        let out = out.and_then(|c| {
+        let issued = KDF_MEMORY
+            .with_borrow_mut(|mem| issue_first_level_reusing(&self.key, &p.cf, &req, mem));
+        match &issued {
+            Err(IssueError::Sign(e)) => return self.not_signed(line, e),
+            Ok(_) => self.sign_failures.store(0, Relaxed),
+            Err(_) => {}
+        }
+        let out = issued.map_err(|e| e.to_string()).and_then(|c| {
             let m = issue::meta(
                 &self.args.issuer,
                 &c,
