@@ -19,6 +19,8 @@ use crate::files;
 pub const PIN_ENV: &str = "ATTESTA_PKCS11_PIN";
 
 /// A private signing key: in a file (decrypted in memory) or in a token.
+// One per command, opened once and never moved about: its size is no cost.
+#[allow(clippy::large_enum_variant)]
 pub enum PrivateKey {
     /// A PKCS#8 file.
     File(SigningKey),
