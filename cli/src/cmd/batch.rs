@@ -33,8 +33,8 @@ use crate::cmd::issue::{self, DEFAULT_LIST_CAPACITY};
 use crate::cmd::status::IssuerList;
 use crate::files;
 use crate::output::Renderer;
-use attesta_core::lang::Lang;
 use crate::signing::PrivateKey;
+use attesta_core::lang::Lang;
 
 const MANIFEST: &str = "manifest.csv";
 const MANIFEST_HEADER: &str = "line,cti,file,status_idx";
