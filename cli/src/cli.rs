@@ -88,7 +88,8 @@ attesta status show inps-1.cwt"
 --invalidita 75 --handicap grave --deambulazione-ridotta --out holder.pdf\n  \
 attesta issue --key issuer.key --issuer INPS --batch rows.csv --out-dir out/ --format pdf\n  \
 ATTESTA_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so attesta issue --issuer INPS \\\n      \
---key 'pkcs11:token=attesta;object=issuer-2026?pin-source=/run/secrets/pin' --batch rows.csv --out-dir out/\n  \
+--key 'pkcs11:token=attesta;object=issuer-2026?pin-source=/run/secrets/pin' \\\n      \
+--batch rows.csv --out-dir out/\n  \
 attesta issue --level 2 --operator comune-bo --key issuer.key --issuer INPS --cf RSSMRA85T10A562S \\\n      \
 --invalidita 75.5 --credential holder.txt --trust trust.cwt --root root.key.pub --out token.pdf"
     )]
@@ -190,7 +191,8 @@ attesta trust add-issuer --root-key 'pkcs11:token=root;object=root-2026' --trust
     /// Retire an issuer key: codes it signed until now stay valid, later ones are refused.
     #[command(
         after_help = "Examples:\n  attesta trust retire-issuer --root-key root.key --trust trust.cwt --kid 1a2b3c4d\n  \
-attesta trust retire-issuer --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt --kid 1a2b3c4d"
+attesta trust retire-issuer --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt \\\n      \
+--kid 1a2b3c4d"
     )]
     RetireIssuer {
         #[command(flatten)]
@@ -202,7 +204,8 @@ attesta trust retire-issuer --root-key 'pkcs11:token=root;object=root-2026' --tr
     /// Revoke a key for ever: its codes are refused and it can never be trusted again.
     #[command(
         after_help = "Examples:\n  attesta trust deny --root-key root.key --trust trust.cwt --kid 1a2b3c4d\n  \
-attesta trust deny --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt --kid 1a2b3c4d"
+attesta trust deny --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt \\\n      \
+--kid 1a2b3c4d"
     )]
     Deny {
         #[command(flatten)]
@@ -233,7 +236,8 @@ attesta trust add-operator --root-key 'pkcs11:token=root;object=root-2026' --tru
     /// Withdraw an operator's accreditation.
     #[command(
         after_help = "Examples:\n  attesta trust remove-operator --root-key root.key --trust trust.cwt --operator comune-bo\n  \
-attesta trust remove-operator --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt --operator comune-bo"
+attesta trust remove-operator --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt \\\n      \
+--operator comune-bo"
     )]
     RemoveOperator {
         #[command(flatten)]
@@ -245,7 +249,8 @@ attesta trust remove-operator --root-key 'pkcs11:token=root;object=root-2026' --
     /// Re-sign the list unchanged with a new sequence and validity (lists expire: run it regularly).
     #[command(
         after_help = "Examples:\n  attesta trust refresh --root-key root.key --trust trust.cwt --valid-days 30\n  \
-attesta trust refresh --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt --valid-days 30"
+attesta trust refresh --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt \\\n      \
+--valid-days 30"
     )]
     Refresh {
         #[command(flatten)]
@@ -294,7 +299,8 @@ attesta status create --key 'pkcs11:token=attesta;object=issuer-2026' --list inp
     /// Revoke (or suspend) a credential and re-sign the list.
     #[command(
         after_help = "Examples:\n  attesta status revoke --key issuer.key --list inps-1.cwt --credential holder.png\n  \
-attesta status revoke --key 'pkcs11:token=attesta;object=issuer-2026' --list inps-1.cwt --credential holder.png"
+attesta status revoke --key 'pkcs11:token=attesta;object=issuer-2026' --list inps-1.cwt \\\n      \
+--credential holder.png"
     )]
     Revoke {
         /// Issuer private key that signs the list: a file, or a PKCS#11 URI (pkcs11:token=…;object=…).
