@@ -70,7 +70,8 @@ attesta keygen --pkcs11 'pkcs11:token=attesta;object=issuer-2026' --out issuer-2
     #[command(
         subcommand,
         after_help = "Examples:\n  attesta trust add-issuer --root-key root.key --trust trust.cwt --issuer INPS --key issuer.key.pub\n  \
-attesta trust add-issuer --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt --issuer INPS --key issuer-2026.pub\n  \
+attesta trust add-issuer --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt \\\n      \
+--issuer INPS --key issuer-2026.pub\n  \
 attesta trust show trust.cwt --root root.key.pub"
     )]
     Trust(TrustCommand),
