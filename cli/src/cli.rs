@@ -36,29 +36,42 @@ pub enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
-    /// Generate a key pair: Ed25519 for issuers and roots, X25519 with --operator.
+    /// Generate a key pair: Ed25519 for issuers and roots (in a file, or inside an HSM with --pkcs11), X25519 with --operator.
     #[command(after_help = "Examples:\n  attesta keygen --out issuer.key\n  \
-ATTESTA_PASSPHRASE=… attesta keygen --out root.key\n  attesta keygen --operator --out comune-bo.key")]
+ATTESTA_PASSPHRASE=… attesta keygen --out root.key\n  attesta keygen --operator --out comune-bo.key\n  \
+ATTESTA_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so \\\n      \
+attesta keygen --pkcs11 'pkcs11:token=attesta;object=issuer-2026' --out issuer-2026.pub")]
     Keygen {
         /// Private key file to write (mode 0600); the public key goes to FILE.pub.
-        #[arg(long, value_name = "FILE")]
-        out: PathBuf,
+        /// With --pkcs11: the public key file to write (default OBJECT.pub).
+        #[arg(long, value_name = "FILE", required_unless_present = "pkcs11")]
+        out: Option<PathBuf>,
         /// Overwrite existing files.
         #[arg(long)]
         force: bool,
         /// Make an operator sealing key (X25519, for second-level tokens) instead of a signing key.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "pkcs11")]
         operator: bool,
+        /// Generate the key inside a PKCS#11 token (HSM), named by an RFC 7512 URI; the private
+        /// key is sensitive and never extractable, only the public key is written. Module from
+        /// ATTESTA_PKCS11_MODULE or module-path=, PIN from pin-source=, ATTESTA_PKCS11_PIN or a prompt.
+        #[arg(long, value_name = "URI")]
+        pkcs11: Option<String>,
         #[command(flatten)]
         pass: PassphraseArgs,
     },
-    /// Inspect key files.
-    #[command(subcommand, after_help = "Example:\n  attesta key show issuer.key")]
+    /// Inspect key files and keys in an HSM.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  attesta key show issuer.key\n  attesta key show 'pkcs11:token=attesta;object=issuer-2026'"
+    )]
     Key(KeyCommand),
     /// Create and update signed trust lists (issuers, operators, denied keys).
     #[command(
         subcommand,
         after_help = "Examples:\n  attesta trust add-issuer --root-key root.key --trust trust.cwt --issuer INPS --key issuer.key.pub\n  \
+attesta trust add-issuer --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt \\\n      \
+--issuer INPS --key issuer-2026.pub\n  \
 attesta trust show trust.cwt --root root.key.pub"
     )]
     Trust(TrustCommand),
@@ -66,6 +79,7 @@ attesta trust show trust.cwt --root root.key.pub"
     #[command(
         subcommand,
         after_help = "Examples:\n  attesta status revoke --key issuer.key --list inps-1.cwt --credential holder.png\n  \
+attesta status refresh --key 'pkcs11:token=attesta;object=issuer-2026' --list inps-1.cwt\n  \
 attesta status show inps-1.cwt"
     )]
     Status(StatusCommand),
@@ -74,6 +88,9 @@ attesta status show inps-1.cwt"
         after_help = "Examples:\n  attesta issue --key issuer.key --issuer INPS --cf RSSMRA85T10A562S \\\n      \
 --invalidita 75 --handicap grave --deambulazione-ridotta --out holder.pdf\n  \
 attesta issue --key issuer.key --issuer INPS --batch rows.csv --out-dir out/ --format pdf\n  \
+ATTESTA_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so attesta issue --issuer INPS \\\n      \
+--key 'pkcs11:token=attesta;object=issuer-2026?pin-source=/run/secrets/pin' \\\n      \
+--batch rows.csv --out-dir out/\n  \
 attesta issue --level 2 --operator comune-bo --key issuer.key --issuer INPS --cf RSSMRA85T10A562S \\\n      \
 --invalidita 75.5 --credential holder.txt --trust trust.cwt --root root.key.pub --out token.pdf"
     )]
@@ -126,9 +143,12 @@ pub struct PassphraseArgs {
 #[derive(Subcommand, Debug)]
 pub enum KeyCommand {
     /// Print algorithm, kid and public key (never private material).
-    #[command(after_help = "Example:\n  attesta key show issuer.key")]
+    #[command(
+        after_help = "Examples:\n  attesta key show issuer.key\n  attesta key show 'pkcs11:token=attesta;object=issuer-2026'"
+    )]
     Show {
-        /// A private or public key file.
+        /// A private or public key file, or a PKCS#11 URI (pkcs11:token=…;object=…).
+        #[arg(value_name = "FILE|URI")]
         file: PathBuf,
         #[command(flatten)]
         pass: PassphraseArgs,
@@ -137,8 +157,9 @@ pub enum KeyCommand {
 
 #[derive(Args, Debug)]
 pub struct TrustEdit {
-    /// The root private key that signs the trust list.
-    #[arg(long, value_name = "ROOT")]
+    /// The root private key that signs the trust list: a file, or a PKCS#11 URI
+    /// (pkcs11:token=…;object=…) for a root key in an HSM.
+    #[arg(long, value_name = "ROOT|URI")]
     pub root_key: PathBuf,
     /// The trust list file (created if missing).
     #[arg(long, value_name = "FILE")]
@@ -154,7 +175,9 @@ pub struct TrustEdit {
 pub enum TrustCommand {
     /// Add an issuer key (creates the list if missing; otherwise re-signs with a higher sequence).
     #[command(
-        after_help = "Example:\n  attesta trust add-issuer --root-key root.key --trust trust.cwt --issuer INPS --key issuer.key.pub"
+        after_help = "Examples:\n  attesta trust add-issuer --root-key root.key --trust trust.cwt --issuer INPS --key issuer.key.pub\n  \
+attesta trust add-issuer --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt \\\n      \
+--issuer INPS --key issuer-2026.pub"
     )]
     AddIssuer {
         #[command(flatten)]
@@ -168,7 +191,9 @@ pub enum TrustCommand {
     },
     /// Retire an issuer key: codes it signed until now stay valid, later ones are refused.
     #[command(
-        after_help = "Example:\n  attesta trust retire-issuer --root-key root.key --trust trust.cwt --kid 1a2b3c4d"
+        after_help = "Examples:\n  attesta trust retire-issuer --root-key root.key --trust trust.cwt --kid 1a2b3c4d\n  \
+attesta trust retire-issuer --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt \\\n      \
+--kid 1a2b3c4d"
     )]
     RetireIssuer {
         #[command(flatten)]
@@ -179,7 +204,9 @@ pub enum TrustCommand {
     },
     /// Revoke a key for ever: its codes are refused and it can never be trusted again.
     #[command(
-        after_help = "Example:\n  attesta trust deny --root-key root.key --trust trust.cwt --kid 1a2b3c4d"
+        after_help = "Examples:\n  attesta trust deny --root-key root.key --trust trust.cwt --kid 1a2b3c4d\n  \
+attesta trust deny --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt \\\n      \
+--kid 1a2b3c4d"
     )]
     Deny {
         #[command(flatten)]
@@ -190,7 +217,9 @@ pub enum TrustCommand {
     },
     /// Accredit an operator for second-level tokens.
     #[command(
-        after_help = "Example:\n  attesta trust add-operator --root-key root.key --trust trust.cwt --operator comune-bo --key comune-bo.key.pub --name \"Comune di Bologna\""
+        after_help = "Examples:\n  attesta trust add-operator --root-key root.key --trust trust.cwt --operator comune-bo --key comune-bo.key.pub --name \"Comune di Bologna\"\n  \
+attesta trust add-operator --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt \\\n      \
+--operator comune-bo --key comune-bo.key.pub"
     )]
     AddOperator {
         #[command(flatten)]
@@ -207,7 +236,9 @@ pub enum TrustCommand {
     },
     /// Withdraw an operator's accreditation.
     #[command(
-        after_help = "Example:\n  attesta trust remove-operator --root-key root.key --trust trust.cwt --operator comune-bo"
+        after_help = "Examples:\n  attesta trust remove-operator --root-key root.key --trust trust.cwt --operator comune-bo\n  \
+attesta trust remove-operator --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt \\\n      \
+--operator comune-bo"
     )]
     RemoveOperator {
         #[command(flatten)]
@@ -218,7 +249,9 @@ pub enum TrustCommand {
     },
     /// Re-sign the list unchanged with a new sequence and validity (lists expire: run it regularly).
     #[command(
-        after_help = "Example:\n  attesta trust refresh --root-key root.key --trust trust.cwt --valid-days 30"
+        after_help = "Examples:\n  attesta trust refresh --root-key root.key --trust trust.cwt --valid-days 30\n  \
+attesta trust refresh --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt \\\n      \
+--valid-days 30"
     )]
     Refresh {
         #[command(flatten)]
@@ -242,11 +275,12 @@ pub enum TrustCommand {
 pub enum StatusCommand {
     /// Create an empty status list (`issue --status-list` also creates one when missing).
     #[command(
-        after_help = "Example:\n  attesta status create --key issuer.key --list inps-1.cwt --uri 1 --capacity 8388608"
+        after_help = "Examples:\n  attesta status create --key issuer.key --list inps-1.cwt --uri 1 --capacity 8388608\n  \
+attesta status create --key 'pkcs11:token=attesta;object=issuer-2026' --list inps-1.cwt --uri 1"
     )]
     Create {
-        /// Issuer private key that signs the list.
-        #[arg(long, value_name = "ISSUER")]
+        /// Issuer private key that signs the list: a file, or a PKCS#11 URI (pkcs11:token=…;object=…).
+        #[arg(long, value_name = "ISSUER|URI")]
         key: PathBuf,
         /// The list file.
         #[arg(long, value_name = "FILE")]
@@ -265,11 +299,13 @@ pub enum StatusCommand {
     },
     /// Revoke (or suspend) a credential and re-sign the list.
     #[command(
-        after_help = "Example:\n  attesta status revoke --key issuer.key --list inps-1.cwt --credential holder.png"
+        after_help = "Examples:\n  attesta status revoke --key issuer.key --list inps-1.cwt --credential holder.png\n  \
+attesta status revoke --key 'pkcs11:token=attesta;object=issuer-2026' --list inps-1.cwt \\\n      \
+--credential holder.png"
     )]
     Revoke {
-        /// Issuer private key that signs the list.
-        #[arg(long, value_name = "ISSUER")]
+        /// Issuer private key that signs the list: a file, or a PKCS#11 URI (pkcs11:token=…;object=…).
+        #[arg(long, value_name = "ISSUER|URI")]
         key: PathBuf,
         /// The list file.
         #[arg(long, value_name = "FILE")]
@@ -281,10 +317,13 @@ pub enum StatusCommand {
         pass: PassphraseArgs,
     },
     /// Re-sign a status list unchanged (verifiers refuse lists older than 30 days: run it daily).
-    #[command(after_help = "Example:\n  attesta status refresh --key issuer.key --list inps-1.cwt")]
+    #[command(
+        after_help = "Examples:\n  attesta status refresh --key issuer.key --list inps-1.cwt\n  \
+attesta status refresh --key 'pkcs11:token=attesta;object=issuer-2026' --list inps-1.cwt"
+    )]
     Refresh {
-        /// Issuer private key that signs the list.
-        #[arg(long, value_name = "ISSUER")]
+        /// Issuer private key that signs the list: a file, or a PKCS#11 URI (pkcs11:token=…;object=…).
+        #[arg(long, value_name = "ISSUER|URI")]
         key: PathBuf,
         /// The list file.
         #[arg(long, value_name = "FILE")]
@@ -381,8 +420,10 @@ pub struct FieldArgs {
 
 #[derive(Args, Debug)]
 pub struct IssueArgs {
-    /// Issuer private key.
-    #[arg(long, value_name = "FILE")]
+    /// Issuer private key: a file, or a PKCS#11 URI for a key in an HSM
+    /// (pkcs11:token=…;object=…; module from ATTESTA_PKCS11_MODULE or module-path=,
+    /// PIN from pin-source=, ATTESTA_PKCS11_PIN or a prompt).
+    #[arg(long, value_name = "FILE|URI")]
     pub key: PathBuf,
     /// Issuer id (printed on documents; put in the code with --include-iss).
     #[arg(long, value_name = "ID")]

@@ -8,6 +8,7 @@ mod cli;
 mod cmd;
 mod files;
 mod output;
+mod signing;
 
 use std::process::ExitCode;
 
@@ -23,8 +24,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             force,
             operator,
+            pkcs11,
             pass,
-        } => cmd::keys::keygen(&out, force, operator, &pass).map(|_| ExitCode::SUCCESS),
+        } => match pkcs11 {
+            Some(uri) => signing::keygen(&uri, out.as_deref(), force, &pass),
+            None => match out {
+                Some(out) => cmd::keys::keygen(&out, force, operator, &pass),
+                None => Err(anyhow::anyhow!("--out FILE is required")),
+            },
+        }
+        .map(|_| ExitCode::SUCCESS),
         Command::Key(KeyCommand::Show { file, pass }) => {
             cmd::keys::show(&file, &pass).map(|_| ExitCode::SUCCESS)
         }

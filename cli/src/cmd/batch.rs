@@ -16,10 +16,10 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
 use attesta_core::claims::StatusRef;
-use attesta_core::credential::issue_first_level_reusing;
+use attesta_core::credential::{IssueError, issue_first_level_reusing};
 use attesta_core::envelope::KdfMemory;
 use attesta_core::envelope::KdfParams;
-use attesta_core::keys::SigningKey;
+use attesta_core::signer::{SignError, Signer};
 use attesta_verify::status_list::IndexAllocator;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
@@ -33,11 +33,14 @@ use crate::cmd::issue::{self, DEFAULT_LIST_CAPACITY};
 use crate::cmd::status::IssuerList;
 use crate::files;
 use crate::output::Renderer;
+use crate::signing::PrivateKey;
 use attesta_core::lang::Lang;
 
 const MANIFEST: &str = "manifest.csv";
 const MANIFEST_HEADER: &str = "line,cti,file,status_idx";
 const ERRORS: &str = "errors.csv";
+/// Consecutive rows whose signature may fail before the batch stops.
+const MAX_SIGN_FAILURES_IN_A_ROW: u64 = 8;
 /// Status indices reserved, and persisted as taken, at a time.
 const INDEX_BLOCK: usize = 1000;
 
@@ -362,7 +365,7 @@ struct Indices {
 }
 
 impl Indices {
-    fn next(&mut self, key: &SigningKey) -> Result<StatusRef> {
+    fn next(&mut self, key: &dyn Signer) -> Result<StatusRef> {
         if self.block.is_empty() {
             while self.block.len() < INDEX_BLOCK {
                 match self.list.alloc.allocate() {
@@ -386,7 +389,7 @@ impl Indices {
     }
 
     /// Saves the indices actually used: the rest of the block goes back.
-    fn finish(&mut self, key: &SigningKey) -> Result<()> {
+    fn finish(&mut self, key: &dyn Signer) -> Result<()> {
         self.list.alloc = self.used.clone();
         self.block.clear();
         self.list.save(key)
@@ -437,7 +440,7 @@ struct Batch<'a> {
     args: &'a IssueArgs,
     lang: Lang,
     dir: &'a Path,
-    key: SigningKey,
+    key: PrivateKey,
     now: Timestamp,
     kdf: KdfParams,
     renderer: Renderer,
@@ -447,12 +450,35 @@ struct Batch<'a> {
     issued: AtomicU64,
     skipped: AtomicU64,
     rejected: AtomicU64,
+    /// Rows in a row whose signature failed (reset by each success).
+    sign_failures: AtomicU64,
 }
 
 impl Batch<'_> {
     fn reject(&self, line: u64, reason: &str) -> Result<()> {
         self.rejected.fetch_add(1, Relaxed);
         self.errors.add(line, reason)
+    }
+
+    /// A row whose signature failed even after the signer's own retries
+    /// (a PKCS#11 key reopens lost sessions first): it goes to errors.csv
+    /// and is issued by the next run with --resume, since it is not in the
+    /// manifest. Many in a row mean the key is gone, not the row: stop.
+    fn not_signed(&self, line: u64, e: &SignError) -> Result<()> {
+        let n = self.sign_failures.fetch_add(1, Relaxed) + 1;
+        if n >= MAX_SIGN_FAILURES_IN_A_ROW {
+            bail!(
+                "the signing key failed {n} rows in a row, so the batch stops instead of rejecting every row: {e}. \
+Rows issued so far are recorded in {MANIFEST}; fix the key or the HSM, then run the same command with --resume"
+            );
+        }
+        self.reject(
+            line,
+            &format!(
+                "not signed ({}): {e}; the row was not issued: run the batch again with --resume to issue it",
+                e.code()
+            ),
+        )
     }
 
     fn issue(&self, line: u64, p: &Parsed) -> Result<()> {
@@ -468,20 +494,24 @@ impl Batch<'_> {
             // One Argon2id working area per worker: see KdfMemory.
             static KDF_MEMORY: std::cell::RefCell<KdfMemory> = std::cell::RefCell::default();
         }
-        let out = KDF_MEMORY
-            .with_borrow_mut(|mem| issue_first_level_reusing(&self.key, &p.cf, &req, mem))
-            .map_err(|e| e.to_string())
-            .and_then(|c| {
-                let m = issue::meta(
-                    &self.args.issuer,
-                    &c,
-                    p,
-                    self.now,
-                    self.args.pdf_show_details,
-                );
-                let bytes = self.renderer.render(format, c.text(), &m);
-                Ok((c, bytes.map_err(|e| format!("{e:#}"))?))
-            });
+        let issued = KDF_MEMORY
+            .with_borrow_mut(|mem| issue_first_level_reusing(&self.key, &p.cf, &req, mem));
+        match &issued {
+            Err(IssueError::Sign(e)) => return self.not_signed(line, e),
+            Ok(_) => self.sign_failures.store(0, Relaxed),
+            Err(_) => {}
+        }
+        let out = issued.map_err(|e| e.to_string()).and_then(|c| {
+            let m = issue::meta(
+                &self.args.issuer,
+                &c,
+                p,
+                self.now,
+                self.args.pdf_show_details,
+            );
+            let bytes = self.renderer.render(format, c.text(), &m);
+            Ok((c, bytes.map_err(|e| format!("{e:#}"))?))
+        });
         let (cred, bytes) = match out {
             Ok(x) => x,
             Err(reason) => return self.reject(line, &reason),
@@ -553,7 +583,7 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
             dir.display()
         );
     }
-    let key = files::read_signing_key(&args.key, &args.pass)?;
+    let key = crate::signing::open(&args.key, &args.pass)?;
     let kdf = issue::kdf_params(args)?;
     let renderer = Renderer::new(args.format)?;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -595,6 +625,7 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
         issued: AtomicU64::new(0),
         skipped: AtomicU64::new(0),
         rejected: AtomicU64::new(0),
+        sign_failures: AtomicU64::new(0),
     };
 
     let pb = if args.quiet || !std::io::stderr().is_terminal() {
@@ -636,6 +667,9 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
         issued as f64 / secs.max(1e-9),
         dir.display()
     );
+    if let Some(n) = batch.key.sessions_reopened() {
+        eprintln!("signed in the HSM; lost sessions reopened: {n}");
+    }
     Ok(if rejected > 0 {
         ExitCode::from(3)
     } else {

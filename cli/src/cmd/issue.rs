@@ -6,7 +6,6 @@ use anyhow::{Context, Result, bail};
 use attesta_core::benefits::title;
 use attesta_core::credential::{FirstLevelRequest, IssuedCredential, issue_first_level};
 use attesta_core::envelope::KdfParams;
-use attesta_core::keys::SigningKey;
 use attesta_core::lang::{Lang, day_of};
 use attesta_core::qr::{EcLevel, QrSymbol};
 use attesta_pdf::Shows;
@@ -86,7 +85,7 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<std::process::ExitCode> {
     if out != "-" && std::path::Path::new(out).exists() {
         bail!("{out} already exists; choose another --out (outputs are never overwritten)");
     }
-    let key: SigningKey = files::read_signing_key(&args.key, &args.pass)?;
+    let key = crate::signing::open(&args.key, &args.pass)?;
     let now = Timestamp::now();
     let parsed = Fields::from(&args.fields)
         .parse(now, lang)

@@ -44,6 +44,9 @@ pub fn keygen(out: &Path, force: bool, operator: bool, pass: &PassphraseArgs) ->
 }
 
 pub fn show(file: &Path, pass: &PassphraseArgs) -> Result<()> {
+    if crate::signing::as_uri(file)?.is_some() {
+        return crate::signing::show(file, pass, print_public);
+    }
     let text = Zeroizing::new(files::read_text(file)?);
     if text.contains("-----BEGIN PUBLIC KEY-----") {
         if let Ok(k) = PublicKey::from_pem(&text) {
@@ -86,7 +89,7 @@ fn show_private(file: &Path, pass: &PassphraseArgs) -> Result<()> {
     }
 }
 
-fn print_public(k: &PublicKey, what: &str) {
+pub fn print_public(k: &PublicKey, what: &str) {
     println!("file:       {what}");
     println!("algorithm:  Ed25519 (COSE EdDSA)");
     println!("kid:        {}", k.kid());

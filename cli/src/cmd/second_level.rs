@@ -11,6 +11,7 @@ use attesta_core::model::{BlindnessClass, HandicapGrade, Percent, SecondLevelDet
 use attesta_core::operator_key::{OperatorPublicKey, OperatorSecretKey};
 use attesta_core::qr::{EcLevel, QrSymbol};
 use attesta_core::second_level::{DEFAULT_VALID_DAYS, SecondLevelRequest, issue_second_level};
+use attesta_core::signer::Signer;
 use attesta_verify::Verifier;
 use attesta_verify::report::Failure;
 use attesta_verify::trust::TrustList;
@@ -145,7 +146,7 @@ pub fn issue(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
                 trust.display()
             )
         })?;
-    let key = files::read_signing_key(&args.key, &args.pass)?;
+    let key = crate::signing::open(&args.key, &args.pass)?;
     let cf_text = args.fields.cf.as_deref().context("--cf is required")?;
     let cf = attesta_core::cf::CodiceFiscale::parse(cf_text)?;
     let input = args.credential.as_deref().context(

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use attesta_core::claims::StatusRef;
 use attesta_core::credential::{FirstLevelClaims, FirstLevelCode};
-use attesta_core::keys::SigningKey;
+use attesta_core::signer::Signer;
 use attesta_verify::status_list::{
     CredentialStatus, IndexAllocator, StatusBits, StatusList, StatusListToken,
 };
@@ -39,7 +39,7 @@ pub struct IssuerList {
 
 impl IssuerList {
     /// Opens the list at `path` (checking it is signed by `key`), or creates it.
-    pub fn open_or_create(path: &Path, key: &SigningKey, uri: &str, capacity: u64) -> Result<Self> {
+    pub fn open_or_create(path: &Path, key: &dyn Signer, uri: &str, capacity: u64) -> Result<Self> {
         if path.exists() {
             return Self::open(path, key);
         }
@@ -61,7 +61,7 @@ impl IssuerList {
     }
 
     /// Opens an existing list signed by `key`.
-    pub fn open(path: &Path, key: &SigningKey) -> Result<Self> {
+    pub fn open(path: &Path, key: &dyn Signer) -> Result<Self> {
         let bytes = files::read(path)?;
         let u = StatusListToken::parse_unverified(&bytes)
             .with_context(|| format!("{} is not a status list", path.display()))?;
@@ -107,23 +107,26 @@ impl IssuerList {
 
     /// Saves the allocation state first (so an index is never handed out
     /// twice), then re-signs the list with a fresh issue time.
-    pub fn save(&self, key: &SigningKey) -> Result<()> {
+    pub fn save(&self, key: &dyn Signer) -> Result<()> {
         files::write_private(&alloc_path(&self.path), &self.alloc.to_bytes())?;
         self.sign_and_write(key)
     }
 
-    fn sign_and_write(&self, key: &SigningKey) -> Result<()> {
+    fn sign_and_write(&self, key: &dyn Signer) -> Result<()> {
         let mut t = self.token.clone();
         t.issued_at = Timestamp::now();
         t.expires_at = Some(t.issued_at + LIST_VALIDITY);
         t.ttl = std::num::NonZeroU64::new(LIST_TTL_SECS);
-        files::atomic_write(&self.path, &t.sign(key))
+        let signed = t
+            .sign_with(key)
+            .with_context(|| format!("cannot sign the status list {}", self.path.display()))?;
+        files::atomic_write(&self.path, &signed)
     }
 }
 
 /// The credential's status reference, read from a code (signature checked
 /// against the issuer key).
-fn status_ref_of(input: &str, key: &SigningKey) -> Result<StatusRef> {
+fn status_ref_of(input: &str, key: &dyn Signer) -> Result<StatusRef> {
     let code = files::read_code(input)?;
     let parsed = FirstLevelCode::parse(&code.text)
         .with_context(|| format!("{} is not a first-level attestation", code.source))?;
@@ -162,7 +165,7 @@ pub fn run(cmd: &StatusCommand) -> Result<()> {
             if *force {
                 let _ = std::fs::remove_file(list);
             }
-            let key = files::read_signing_key(key, pass)?;
+            let key = crate::signing::open(key, pass)?;
             IssuerList::open_or_create(list, &key, uri, *capacity)?;
             Ok(())
         }
@@ -172,7 +175,7 @@ pub fn run(cmd: &StatusCommand) -> Result<()> {
             credential,
             pass,
         } => {
-            let key = files::read_signing_key(key, pass)?;
+            let key = crate::signing::open(key, pass)?;
             let mut l = IssuerList::open(list, &key)?;
             let s = status_ref_of(credential, &key)?;
             if s.uri != l.token.uri {
@@ -201,7 +204,7 @@ pub fn run(cmd: &StatusCommand) -> Result<()> {
             Ok(())
         }
         StatusCommand::Refresh { key, list, pass } => {
-            let key = files::read_signing_key(key, pass)?;
+            let key = crate::signing::open(key, pass)?;
             let l = IssuerList::open(list, &key)?;
             l.save(&key)?;
             eprintln!(

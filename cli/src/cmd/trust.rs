@@ -4,6 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use attesta_core::keys::Kid;
+use attesta_core::signer::Signer;
 use attesta_verify::trust::{OperatorEntry, TrustList};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
@@ -20,7 +21,7 @@ fn parse_kid(s: &str) -> Result<Kid> {
 /// Loads the list (checking the root's signature) or starts a new one,
 /// applies `change`, bumps the sequence and re-signs atomically.
 fn edit(e: &TrustEdit, change: impl FnOnce(&mut TrustList) -> Result<String>) -> Result<()> {
-    let root = files::read_signing_key(&e.root_key, &e.pass)?;
+    let root = crate::signing::open(&e.root_key, &e.pass)?;
     let mut list = if e.trust.exists() {
         let bytes = files::read(&e.trust)?;
         TrustList::verify_signature(&bytes, &root.public_key()).with_context(|| {
@@ -45,7 +46,10 @@ fn edit(e: &TrustEdit, change: impl FnOnce(&mut TrustList) -> Result<String>) ->
                 e.valid_days
             )
         })?;
-    files::atomic_write(&e.trust, &list.sign(&root, now, exp))?;
+    let signed = list
+        .sign_with(&root, now, exp)
+        .with_context(|| format!("cannot sign {}", e.trust.display()))?;
+    files::atomic_write(&e.trust, &signed)?;
     eprintln!(
         "{what}; {} signed as sequence {} (valid until {})",
         e.trust.display(),

@@ -172,6 +172,11 @@ pub fn attesta(dir: &Path) -> Command {
         .env_remove("ATTESTA_PASSPHRASE")
         .env_remove("ATTESTA_TRUST")
         .env_remove("ATTESTA_ROOT")
+        .env_remove("ATTESTA_PKCS11_MODULE")
+        .env_remove("ATTESTA_PKCS11_PIN")
+        .env_remove("ATTESTA_PKCS11_TEST_LOGOUT_EVERY")
+        .env_remove("ATTESTA_PKCS11_TEST_LOSE_SIGNATURE")
+        .env_remove("SOFTHSM2_CONF")
         .env_remove("RUST_BACKTRACE")
         .env_remove("RUST_LOG")
         // Messages in English unless a test asks for Italian (--lang it or

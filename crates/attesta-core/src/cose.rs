@@ -18,24 +18,38 @@ use coset::{
 use crate::cbor_guard::{self, CborLimits};
 use crate::error::FormatError;
 use crate::keys::{Kid, PublicKey, SigningKey};
+use crate::signer::{SignError, Signer};
+
+/// Signs `payload` with a key in memory: [`sign_with`] for a file key,
+/// which cannot fail.
+pub fn sign(key: &SigningKey, payload: Vec<u8>, typ: Option<&str>) -> Vec<u8> {
+    // SigningKey's `Signer::sign` always succeeds.
+    sign_with(key, payload, typ).unwrap_or_default()
+}
 
 /// Signs `payload` into a tagged COSE_Sign1 with `{alg: EdDSA, kid}` protected,
 /// plus an optional content type (`typ`, label 16) for documents that
-/// declare one (status lists, trust lists).
-pub fn sign(key: &SigningKey, payload: Vec<u8>, typ: Option<&str>) -> Vec<u8> {
+/// declare one (status lists, trust lists). Every attesta document is
+/// signed here, whatever holds the key: the bytes depend only on the key,
+/// the payload and `typ`.
+pub fn sign_with<S: Signer + ?Sized>(
+    signer: &S,
+    payload: Vec<u8>,
+    typ: Option<&str>,
+) -> Result<Vec<u8>, SignError> {
     let mut hb = HeaderBuilder::new()
         .algorithm(iana::Algorithm::EdDSA)
-        .key_id(key.kid().as_bytes().to_vec());
+        .key_id(signer.kid().as_bytes().to_vec());
     if let Some(t) = typ {
         hb = hb.value(16, ciborium::Value::Text(t.to_owned()));
     }
     let sign1 = CoseSign1Builder::new()
         .protected(hb.build())
         .payload(payload)
-        .create_signature(b"", |tbs| key.sign(tbs).to_vec())
+        .try_create_signature(b"", |tbs| signer.sign(tbs).map(|s| s.to_bytes().to_vec()))?
         .build();
     // Serialising a structure we just built from valid parts cannot fail.
-    sign1.to_tagged_vec().unwrap_or_default()
+    Ok(sign1.to_tagged_vec().unwrap_or_default())
 }
 
 /// A parsed COSE_Sign1 whose signature has not been checked yet.

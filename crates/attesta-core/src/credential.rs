@@ -48,8 +48,9 @@ use crate::claims::{self, ClaimSet, StatusRef};
 use crate::cose::{self, UnverifiedSign1, VerifiedPayload};
 use crate::envelope::{EnvelopeError, EnvelopeKey, EnvelopeLabel, KdfLimits, KdfParams};
 use crate::error::FormatError;
-use crate::keys::{Kid, SigningKey};
+use crate::keys::Kid;
 use crate::model::{Attestation, ModelError};
+use crate::signer::Signer;
 use crate::text::{self, CodeKind};
 
 /// Length of a credential id.
@@ -170,6 +171,9 @@ pub enum IssueError {
         "the operator's sealing key in the trust list is not a valid X25519 key; check the trust list"
     )]
     OperatorKey,
+    /// The signing key (a file, an HSM) could not sign.
+    #[error(transparent)]
+    Sign(#[from] crate::signer::SignError),
 }
 
 fn epoch() -> Date {
@@ -225,7 +229,7 @@ fn attestation_from_plaintext(b: &[u8]) -> Result<Attestation, FormatError> {
 
 /// Issues a first-level code with a fresh random cti.
 pub fn issue_first_level(
-    key: &SigningKey,
+    key: &(impl Signer + ?Sized),
     cf: &CodiceFiscale,
     req: &FirstLevelRequest,
 ) -> Result<IssuedCredential, IssueError> {
@@ -236,7 +240,7 @@ pub fn issue_first_level(
 /// and the envelope is deterministic, so this reproduces test vectors.
 /// Never reuse a cti for real credentials.
 pub fn issue_first_level_with_cti(
-    key: &SigningKey,
+    key: &(impl Signer + ?Sized),
     cf: &CodiceFiscale,
     req: &FirstLevelRequest,
     cti: Cti,
@@ -248,7 +252,7 @@ pub fn issue_first_level_with_cti(
 /// [`issue_first_level`] reusing the caller's Argon2id working memory: for
 /// batches, one [`crate::envelope::KdfMemory`] per thread keeps memory flat.
 pub fn issue_first_level_reusing(
-    key: &SigningKey,
+    key: &(impl Signer + ?Sized),
     cf: &CodiceFiscale,
     req: &FirstLevelRequest,
     memory: &mut crate::envelope::KdfMemory,
@@ -268,7 +272,7 @@ pub fn issue_first_level_reusing(
 /// Public so that benchmarks can measure it apart from Argon2id; `ekey`
 /// must come from [`EnvelopeKey::derive`] for the same cti and `req.kdf`.
 pub fn issue_first_level_with_key(
-    key: &SigningKey,
+    key: &(impl Signer + ?Sized),
     ekey: &EnvelopeKey,
     req: &FirstLevelRequest,
     cti: Cti,
@@ -293,7 +297,7 @@ pub fn issue_first_level_with_key(
         c.set_status(s);
     }
     c.set(claims::ATTESTA_ENVELOPE, envelope);
-    let cose = cose::sign(key, c.to_vec(), None);
+    let cose = cose::sign_with(key, c.to_vec(), None)?;
     Ok(IssuedCredential {
         text: text::encode(CodeKind::FirstLevel.prefix(), &cose),
         cti,
@@ -525,6 +529,7 @@ impl SealedAttestation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keys::SigningKey;
     use crate::model::{HandicapGrade, InvalidityAssessment};
 
     fn typical() -> FirstLevelRequest {

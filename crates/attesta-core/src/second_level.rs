@@ -64,9 +64,10 @@ use crate::credential::{
 };
 use crate::envelope::{EnvelopeKey, EnvelopeLabel, KdfLimits, KdfParams};
 use crate::error::FormatError;
-use crate::keys::{Kid, SigningKey};
+use crate::keys::Kid;
 use crate::model::{BlindnessClass, HandicapGrade, Percent, SecondLevelDetails};
 use crate::operator_key::{OperatorPublicKey, OperatorSecretKey};
+use crate::signer::Signer;
 use crate::text::{self, CodeKind};
 
 /// Default validity of a second-level token: 30 days. Short, because a
@@ -187,7 +188,7 @@ fn hpke_aad(cti: &Cti, aud: &str) -> Vec<u8> {
 
 /// Issues a second-level token with a fresh random cti.
 pub fn issue_second_level(
-    key: &SigningKey,
+    key: &(impl Signer + ?Sized),
     cf: &CodiceFiscale,
     req: &SecondLevelRequest,
 ) -> Result<IssuedCredential, IssueError> {
@@ -210,7 +211,7 @@ pub fn issue_second_level(
 /// and a reused cti breaks the inner envelope's uniqueness.
 #[doc(hidden)]
 pub fn issue_second_level_deterministic(
-    key: &SigningKey,
+    key: &(impl Signer + ?Sized),
     cf: &CodiceFiscale,
     req: &SecondLevelRequest,
     cti: Cti,
@@ -277,7 +278,7 @@ impl getrandom::rand_core::TryRng for SeededRng {
 impl getrandom::rand_core::TryCryptoRng for SeededRng {}
 
 fn issue_with_rng(
-    key: &SigningKey,
+    key: &(impl Signer + ?Sized),
     cf: &CodiceFiscale,
     req: &SecondLevelRequest,
     cti: Cti,
@@ -330,7 +331,7 @@ fn issue_with_rng(
             Value::Bytes(sealed),
         ]),
     );
-    let cose = cose::sign(key, c.to_vec(), None);
+    let cose = cose::sign_with(key, c.to_vec(), None)?;
     Ok(IssuedCredential::new(
         text::encode(CodeKind::SecondLevel.prefix(), &cose),
         cti,
@@ -491,6 +492,7 @@ impl SealedDetails {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keys::SigningKey;
     use jiff::SignedDuration;
 
     fn req(op: &OperatorSecretKey) -> SecondLevelRequest {

@@ -34,6 +34,7 @@ use attesta_core::claims::{self, ClaimSet, EXP, IAT, STATUS_LIST, SUB, StatusRef
 use attesta_core::cose::{self, UnverifiedSign1, VerifiedPayload};
 use attesta_core::error::FormatError;
 use attesta_core::keys::{Kid, SigningKey};
+use attesta_core::signer::{SignError, Signer};
 use ciborium::Value;
 use flate2::Compression;
 use flate2::read::ZlibDecoder;
@@ -471,6 +472,12 @@ impl StatusListToken {
     /// `.cwt` file). Times are written in whole seconds.
     pub fn sign(&self, key: &SigningKey) -> Vec<u8> {
         cose::sign(key, self.claims(), Some(MEDIA_TYPE))
+    }
+
+    /// [`StatusListToken::sign`] with any [`Signer`], e.g. an issuer key
+    /// in an HSM.
+    pub fn sign_with<S: Signer + ?Sized>(&self, key: &S) -> Result<Vec<u8>, SignError> {
+        cose::sign_with(key, self.claims(), Some(MEDIA_TYPE))
     }
 
     /// Parses a downloaded token without checking its signature, and checks

@@ -34,6 +34,7 @@ use attesta_core::cbor_guard::CborLimits;
 use attesta_core::claims::{self, ClaimSet};
 use attesta_core::cose::{self, UnverifiedSign1};
 use attesta_core::keys::{Kid, PublicKey, SigningKey};
+use attesta_core::signer::{SignError, Signer};
 use ciborium::Value;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -279,9 +280,21 @@ impl TrustList {
         self.operators.iter().find(|o| o.id == id)
     }
 
-    /// Signs the list with the root key, as it is: call
+    /// Signs the list with a root key in memory, as it is: call
     /// [`TrustList::next_version`] first when publishing an update.
     pub fn sign(&self, root: &SigningKey, issued_at: Timestamp, expires_at: Timestamp) -> Vec<u8> {
+        // SigningKey's `Signer::sign` always succeeds.
+        self.sign_with(root, issued_at, expires_at)
+            .unwrap_or_default()
+    }
+
+    /// [`TrustList::sign`] with any [`Signer`], e.g. a root key in an HSM.
+    pub fn sign_with<S: Signer + ?Sized>(
+        &self,
+        root: &S,
+        issued_at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<Vec<u8>, SignError> {
         let issuers = self
             .issuers
             .iter()
@@ -332,7 +345,7 @@ impl TrustList {
         c.set_time(claims::IAT, issued_at);
         c.set_time(claims::EXP, expires_at);
         c.set(claims::ATTESTA_TRUST_LIST, body);
-        cose::sign(root, c.to_vec(), Some(TRUST_LIST_TYP))
+        cose::sign_with(root, c.to_vec(), Some(TRUST_LIST_TYP))
     }
 
     /// Bumps the sequence number for a new version.
