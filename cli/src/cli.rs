@@ -22,7 +22,8 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
     /// Language of messages: it or en (default: from LC_ALL, LC_MESSAGES or
-    /// LANG, Italian when it starts with "it"; Italian when unset).
+    /// LANG: Italian when it starts with "it" or names no language, as C,
+    /// POSIX or unset do; English for any other language).
     #[arg(long, global = true, value_name = "it|en")]
     pub lang: Option<attesta_core::lang::Lang>,
 }

@@ -12,8 +12,14 @@ use tempfile::TempDir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_attesta");
 
+/// The binary, with English messages whatever the machine's locale (the
+/// assertions read English text; Italian batches are tested where asked).
 fn attesta() -> Command {
-    Command::new(BIN)
+    let mut c = Command::new(BIN);
+    c.env("LANG", "en_GB.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    c
 }
 
 /// A valid codice fiscale, different for each `i` below 2800.

@@ -39,12 +39,15 @@ impl Lang {
     pub const ALL: [Lang; 2] = [Lang::It, Lang::En];
 
     /// The language of a POSIX locale name (`it_IT.UTF-8`, `en_GB`, `C`):
-    /// Italian when it starts with `it`, English otherwise.
+    /// Italian when it starts with `it`; Italian too for the locales that
+    /// express no language (`C`, `C.UTF-8`, `POSIX`, empty), which is what
+    /// servers, containers and kiosks run with; English otherwise.
     pub fn from_locale(locale: &str) -> Lang {
-        if locale.trim().to_ascii_lowercase().starts_with("it") {
-            Lang::It
-        } else {
-            Lang::En
+        let l = locale.trim().to_ascii_lowercase();
+        let language = l.split(['.', '@', '_', '-']).next().unwrap_or("");
+        match language {
+            "it" | "" | "c" | "posix" => Lang::It,
+            _ => Lang::En,
         }
     }
 
@@ -131,9 +134,11 @@ mod tests {
             ("it", Lang::It),
             ("IT_ch", Lang::It),
             ("en_GB.UTF-8", Lang::En),
-            ("C", Lang::En),
-            ("", Lang::En),
-            ("POSIX", Lang::En),
+            ("C", Lang::It),
+            ("C.UTF-8", Lang::It),
+            ("", Lang::It),
+            ("POSIX", Lang::It),
+            ("de_DE.UTF-8", Lang::En),
         ] {
             assert_eq!(Lang::from_locale(l), want, "{l}");
         }
