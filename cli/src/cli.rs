@@ -276,8 +276,8 @@ attesta trust refresh --root-key 'pkcs11:token=root;object=root-2026' --trust tr
 pub enum StatusCommand {
     /// Create an empty status list (`issue --status-list` also creates one when missing).
     #[command(
-        after_help = "Examples:\n  attesta status create --key issuer.key --list inps-1.cwt --uri 1 --capacity 8388608\n  \
-attesta status create --key 'pkcs11:token=attesta;object=issuer-2026' --list inps-1.cwt --uri 1"
+        after_help = "Examples:\n  attesta status create --key issuer.key --list inps-1.cwt --capacity 8388608\n  \
+attesta status create --key 'pkcs11:token=attesta;object=issuer-2026' --list inps-1.cwt"
     )]
     Create {
         /// Issuer private key that signs the list: a file, or a PKCS#11 URI (pkcs11:token=…;object=…).
@@ -286,9 +286,10 @@ attesta status create --key 'pkcs11:token=attesta;object=issuer-2026' --list inp
         /// The list file.
         #[arg(long, value_name = "FILE")]
         list: PathBuf,
-        /// The list's short identifier, written into every code that uses it.
-        #[arg(long, default_value = "1")]
-        uri: String,
+        /// The list's short identifier, written into every code that uses it
+        /// (default: the key's kid, so that two keys never share a uri).
+        #[arg(long)]
+        uri: Option<String>,
         /// Number of entries.
         #[arg(long, default_value_t = 1_048_576)]
         capacity: u64,

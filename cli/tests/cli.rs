@@ -971,13 +971,17 @@ fn issue_with_status_list_creates_the_list_and_its_allocation_file() {
         d["claims"]["status (65535)"]["status_list"].clone()
     };
     let (ia, ib) = (idx("a.txt"), idx("b.txt"));
-    assert_eq!(ia["uri"], "1");
+    // The default uri is the key's kid: two keys never make lists with the
+    // same uri.
+    assert_eq!(ia["uri"], issuer_kid.as_str());
     assert!(ia["idx"].is_u64() && ib["idx"].is_u64(), "{ia} {ib}");
     assert_ne!(ia["idx"], ib["idx"]);
     // Verified against the list: revocation checked.
     let (code, v) = env.verify_json("a.txt", &["--cf", CF, "--status-list", "s.cwt"]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["revocation"]["status"], "checked");
+    assert_eq!(v["revocation"]["list_uri"], issuer_kid.as_str());
+    assert_eq!(v["revocation"]["list_kid"], issuer_kid.as_str());
 
     // A list signed by another issuer key is not reused.
     env.keygen("other.key");

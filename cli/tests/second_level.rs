@@ -200,8 +200,9 @@ fn a_tampered_token_is_refused() {
     let env = setup();
     let text = env.read_text("token.txt");
     let text = text.trim();
-    // Change one base45 character in the middle (the sealed part or the signature).
-    let mid = text.len() * 3 / 4;
+    // Change one base45 character near the end: the last 64 bytes (about
+    // 96 characters) are the signature, so the structure stays readable.
+    let mid = text.len() - 10;
     let c = text.as_bytes()[mid];
     let repl = if c == b'0' { '1' } else { '0' };
     let tampered = format!("{}{}{}", &text[..mid], repl, &text[mid + 1..]);

@@ -598,7 +598,7 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
         Some(p) => Some(IssuerList::open_or_create(
             p,
             &key,
-            "1",
+            &crate::cmd::status::default_list_uri(&key),
             DEFAULT_LIST_CAPACITY,
         )?),
         None => None,

@@ -91,7 +91,12 @@ pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
     let list_path = dir.join("status-1.cwt");
     let _ = std::fs::remove_file(&list_path);
     let _ = std::fs::remove_file(crate::cmd::status::alloc_path(&list_path));
-    let mut status = IssuerList::open_or_create(&list_path, &issuer, "1", 65_536)?;
+    let mut status = IssuerList::open_or_create(
+        &list_path,
+        &issuer,
+        &crate::cmd::status::default_list_uri(&issuer),
+        65_536,
+    )?;
     let fields = Fields {
         cf: Some(DEMO_CF.into()),
         invalidita: Some("75".into()),

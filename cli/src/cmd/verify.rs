@@ -274,23 +274,24 @@ fn revocation_text(r: &Revocation, lang: Lang) -> String {
     match r {
         Revocation::Checked {
             list_uri,
+            list_kid,
             list_issued_at,
         } => match lang {
             Lang::It => format!(
-                "controllata: non revocata (lista «{list_uri}» del {})",
+                "controllata: non revocata (lista «{list_uri}» della chiave {list_kid}, del {})",
                 day_time_of(*list_issued_at, lang)
             ),
             Lang::En => format!(
-                "checked: not revoked (list \"{list_uri}\" of {})",
+                "checked: not revoked (list \"{list_uri}\" of key {list_kid}, {})",
                 day_time_of(*list_issued_at, lang)
             ),
         },
-        Revocation::NotChecked { list_uri } => match lang {
+        Revocation::NotChecked { list_uri, list_kid } => match lang {
             Lang::It => format!(
-                "NON controllata: nessuna lista di revoca «{list_uri}» aggiornata (aggiungere --status-list FILE)"
+                "NON controllata: nessuna lista di revoca «{list_uri}» aggiornata della chiave {list_kid} (aggiungere --status-list FILE)"
             ),
             Lang::En => format!(
-                "NOT checked: no current status list \"{list_uri}\" loaded (add --status-list FILE)"
+                "NOT checked: no current status list \"{list_uri}\" of key {list_kid} loaded (add --status-list FILE)"
             ),
         },
         _ => lang

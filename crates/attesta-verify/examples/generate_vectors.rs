@@ -100,6 +100,8 @@ struct World {
     root: Key,
     other_root: Key,
     inps: Key,
+    /// INPS's second key, after a key rotation (issuer guide §2.5).
+    inps2: Key,
     asl: Key,
     stranger: Key,
     compromised: Key,
@@ -130,6 +132,10 @@ impl World {
             inps: Key {
                 role: "issuer INPS",
                 seed: [0x22; 32],
+            },
+            inps2: Key {
+                role: "issuer INPS, second key (after a rotation)",
+                seed: [0x23; 32],
             },
             asl: Key {
                 role: "issuer ASL-BO",
@@ -4087,22 +4093,36 @@ fn review_rules(w: &World) -> Vec<V> {
         ));
     }
     {
+        // Format review finding 7 made this `status_list_untrusted`; the
+        // security review of issue 12 reversed it: refusing every list of
+        // a retired key made its codes (valid for up to a year)
+        // impossible to revoke. Lists now answer only for credentials of
+        // the key that signed them, so a retired key can only revoke, or
+        // keep valid, its own codes. Same name and number, new answer.
         let mut c = cred("status-list-by-retired-key", deaf());
         c.status = status(17, "1");
         let mut v = V::negative_issued(
             w,
             "status-list-by-retired-key",
-            "The INPS key was retired on 2026-11-05; the code (issued 2026-11-01) is valid, \
-             but a status list it signed on 2026-11-14 is not: a retired key publishes no new \
-             lists.",
+            "The INPS key was retired on 2026-11-05; the code (issued 2026-11-01) stays valid, \
+             and the list \"1\" the retired key signed on 2026-11-14 revokes its entry 17: a \
+             retired key keeps signing the lists of its own codes (it can answer for nothing \
+             else), so those codes stay revocable. Revoked. (Until issue 12 this list was \
+             refused as status_list_untrusted.)",
             c,
-            "status_list_untrusted",
-            "status_list",
+            "revoked",
+            "check",
         );
         let mut list = base_list(w);
         list.issuers[0].valid_until = Some(ts("2026-11-05T00:00:00Z"));
         v.trust_lists = vec![sign_list(&list, &w.root, TL_IAT, TL_EXP)];
-        v.status_lists = vec![inps_list_1(w).sign()];
+        v.status_lists = vec![
+            SlSpec {
+                entries: &[(17, CredentialStatus::Revoked)],
+                ..inps_list_1(w)
+            }
+            .sign(),
+        ];
         out.push(v);
     }
     out
@@ -4384,6 +4404,197 @@ fn fuzz_regressions(w: &World) -> Vec<V> {
     out
 }
 
+// ---------------------------------------------------------------------------
+// Issue 12: the outside security review
+// ---------------------------------------------------------------------------
+
+/// The trust list after INPS rotated keys on 2026-11-05: the first key
+/// retired (codes it issued until then stay valid), the second valid from
+/// then, both under the id INPS.
+fn rotated_list(w: &World) -> TrustList {
+    let mut list = base_list(w);
+    list.issuers[0].valid_until = Some(ts("2026-11-05T00:00:00Z"));
+    list.issuers.push(issuer_entry(
+        INPS,
+        &w.inps2,
+        Some("2026-11-05T00:00:00Z"),
+        None,
+    ));
+    list
+}
+
+/// A list "1" of `signer` with entry 17 revoked or valid.
+fn list_17<'a>(signer: &'a Key, iat: &'a str, revoked: bool) -> SlSpec<'a> {
+    SlSpec {
+        signer,
+        uri: "1",
+        iat,
+        exp: None,
+        bits: StatusBits::One,
+        capacity: 1024,
+        entries: if revoked {
+            &[(17, CredentialStatus::Revoked)]
+        } else {
+            &[]
+        },
+    }
+}
+
+fn security_review(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    out.extend(revocation_per_key(w));
+    out
+}
+
+/// Finding 1: a status list answers only for credentials of the key that
+/// signed it.
+fn revocation_per_key(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    let rotated = sign_list(&rotated_list(w), &w.root, TL_IAT, TL_EXP);
+    let old_key_code = |name: &str| {
+        let mut c = cred(name, deaf());
+        c.status = status(17, "1");
+        c
+    };
+    let other_keys = vec![w.inps2];
+    // The review's reproduction, in both loading orders: the old key's
+    // list revokes entry 17, the new key's newer list "1" has it valid.
+    for (name, new_first) in [
+        ("rotation-old-key-revoked-lists-old-then-new", false),
+        ("rotation-old-key-revoked-lists-new-then-old", true),
+    ] {
+        let mut v = V::negative_issued(
+            w,
+            name,
+            &format!(
+                "Security review, finding 1. INPS rotated keys on 2026-11-05. The code \
+                 (old key, 2026-11-01) names entry 17 of list \"1\". The old key's list \
+                 \"1\" (2026-11-14) revokes it; the new key's list \"1\" (2026-11-14T12:00, \
+                 newer) has entry 17 valid. Loaded {}: only the list of the code's own key \
+                 answers, so the code is revoked (it was reported valid, revocation checked).",
+                if new_first {
+                    "new key's list first"
+                } else {
+                    "old key's list first"
+                }
+            ),
+            old_key_code(name),
+            "revoked",
+            "check",
+        );
+        v.other_keys = other_keys.clone();
+        v.trust_lists = vec![rotated.clone()];
+        let old = list_17(&w.inps, SL_IAT, true).sign();
+        let new = list_17(&w.inps2, "2026-11-14T12:00:00Z", false).sign();
+        v.status_lists = if new_first {
+            vec![new, old]
+        } else {
+            vec![old, new]
+        };
+        out.push(v);
+    }
+    {
+        let name = "rotation-old-key-only-new-keys-list";
+        let mut v = V::positive(
+            w,
+            name,
+            "Security review, finding 1. Only the new INPS key's list \"1\" is loaded (entry 17 \
+             revoked there); the code is the old key's, entry 17 of its own list \"1\". \
+             Another key's list never answers for it: valid, revocation not checked.",
+            old_key_code(name),
+        );
+        v.other_keys = other_keys.clone();
+        v.trust_lists = vec![rotated.clone()];
+        v.status_lists = vec![list_17(&w.inps2, SL_IAT, true).sign()];
+        out.push(v);
+    }
+    {
+        let name = "rotation-old-key-only-new-keys-list-required";
+        let mut v = V::negative_issued(
+            w,
+            name,
+            "Security review, finding 1. As rotation-old-key-only-new-keys-list (the new key's \
+             list \"1\" has entry 17 valid), with revocation required: the old key's list \
+             is missing, so revocation cannot be checked.",
+            old_key_code(name),
+            "revocation_not_checked",
+            "check",
+        );
+        v.other_keys = other_keys.clone();
+        v.trust_lists = vec![rotated.clone()];
+        v.status_lists = vec![list_17(&w.inps2, SL_IAT, false).sign()];
+        v.require_revocation = true;
+        out.push(v);
+    }
+    {
+        let name = "rotation-new-key-code-its-own-list";
+        let mut c = cred(name, deaf());
+        c.iat = ts("2026-11-10T00:00:00Z");
+        c.status = status(17, "1");
+        let mut v = V::positive(
+            w,
+            name,
+            "Security review, finding 1. A code of the new INPS key (2026-11-10), entry 17 of \
+             list \"1\". Both keys' lists \"1\" are loaded: the old key's revokes entry 17, \
+             the new key's has it valid. Only the new key's list answers: valid, checked.",
+            c.clone(),
+        );
+        v.issuer = w.inps2;
+        v.qr_text = c.issue(&w.inps2);
+        v.other_keys = vec![w.inps];
+        v.trust_lists = vec![rotated.clone()];
+        v.status_lists = vec![
+            list_17(&w.inps, SL_IAT, true).sign(),
+            list_17(&w.inps2, SL_IAT, false).sign(),
+        ];
+        v.set_revocation("checked");
+        out.push(v);
+    }
+    {
+        let name = "retired-key-list-answers-for-its-codes";
+        let mut v = V::positive(
+            w,
+            name,
+            "Security review, finding 1. The old INPS key, retired on 2026-11-05, signs its \
+             list \"1\" on 2026-11-14 (entry 17 valid). Retirement limits the iat of new \
+             codes, not the lists of the codes already issued: valid, revocation checked.",
+            old_key_code(name),
+        );
+        v.other_keys = other_keys.clone();
+        v.trust_lists = vec![rotated.clone()];
+        v.status_lists = vec![list_17(&w.inps, SL_IAT, false).sign()];
+        v.set_revocation("checked");
+        out.push(v);
+    }
+    {
+        let name = "default-uri-is-the-kid";
+        let uri = w.inps.kid().to_string();
+        let mut c = cred(name, deaf());
+        c.status = status(17, &uri);
+        let mut v = V::positive(
+            w,
+            name,
+            &format!(
+                "Security review, finding 1. The reference issuer now names each key's lists \
+                 after the key's kid (\"{uri}\" for INPS), so that no two keys share a uri. \
+                 The list \"{uri}\" is loaded: valid, revocation checked."
+            ),
+            c,
+        );
+        let uri_static: &'static str = Box::leak(uri.into_boxed_str());
+        v.status_lists = vec![
+            SlSpec {
+                uri: uri_static,
+                ..list_17(&w.inps, SL_IAT, false)
+            }
+            .sign(),
+        ];
+        v.set_revocation("checked");
+        out.push(v);
+    }
+    out
+}
+
 fn main() {
     let mut dir = PathBuf::from("test-vectors");
     let mut check = false;
@@ -4409,6 +4620,7 @@ fn main() {
         .chain(second_level_review(&w))
         .chain(fuzz_regressions(&w))
         .chain(issue13_facts(&w))
+        .chain(security_review(&w))
     {
         if v.is_positive() {
             pos.push(v);

@@ -62,8 +62,10 @@ fn main() -> Result<ExitCode, Box<dyn Error>> {
             return Ok(ExitCode::from(1));
         }
     };
-    if let Revocation::NotChecked { list_uri } = checked.revocation() {
-        println!("warning: revocation NOT checked (no current status list \"{list_uri}\")");
+    if let Revocation::NotChecked { list_uri, list_kid } = checked.revocation() {
+        println!(
+            "warning: revocation NOT checked (no current status list \"{list_uri}\" of key {list_kid})"
+        );
     }
 
     // Step 2, with the CF as the operator typed it (validated first).

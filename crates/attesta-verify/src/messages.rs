@@ -57,8 +57,8 @@ impl VerifyError {
             ).into(),
             E::StatusIndexOutOfRange { idx } if it => format!("la posizione di revoca del codice ({}) è fuori dalla lista di revoca caricata: la lista può essere vecchia; aggiornarla", lang::number(*idx, lang)),
             E::StatusIndexOutOfRange { idx } => format!("the code's revocation index {idx} is outside its status list; the list may be out of date: update it"),
-            E::RevocationNotChecked { list_uri } if it => format!("non è stato possibile controllare la revoca: manca una lista di revoca aggiornata «{list_uri}»; scaricarla dall'emittente"),
-            E::RevocationNotChecked { list_uri } => format!("revocation could not be checked: no current status list '{list_uri}' is loaded; download it from the issuer"),
+            E::RevocationNotChecked { list_uri, kid } if it => format!("non è stato possibile controllare la revoca: manca una lista di revoca aggiornata «{list_uri}» firmata dalla chiave del codice (kid {kid}); scaricare dall'emittente le liste di tutte le sue chiavi"),
+            E::RevocationNotChecked { list_uri, kid } => format!("revocation could not be checked: no current status list '{list_uri}' signed by the code's key (kid {kid}) is loaded; download the lists of every key of the issuer"),
             E::StatusList(e) => e.message(lang),
             E::StatusListUntrusted => lang.pick(
                 "la lista di revoca non è firmata da una chiave della lista di fiducia; scaricarla di nuovo dall'emittente",

@@ -118,13 +118,17 @@ pub enum RevocationReport {
     Checked {
         /// The list's uri.
         list_uri: String,
+        /// The kid of the key that signed the list and the credential.
+        list_kid: String,
         /// When the list was issued (RFC 3339).
         list_issued_at: String,
     },
-    /// Not checked: no list loaded for it.
+    /// Not checked: no list of the credential's key loaded for it.
     NotChecked {
         /// The list's uri.
         list_uri: String,
+        /// The kid of the key whose list is missing.
+        list_kid: String,
     },
     /// The code carries no status-list index.
     NotRevocable,
@@ -135,13 +139,16 @@ impl From<&Revocation> for RevocationReport {
         match r {
             Revocation::Checked {
                 list_uri,
+                list_kid,
                 list_issued_at,
             } => RevocationReport::Checked {
                 list_uri: list_uri.clone(),
+                list_kid: list_kid.to_string(),
                 list_issued_at: list_issued_at.to_string(),
             },
-            Revocation::NotChecked { list_uri } => RevocationReport::NotChecked {
+            Revocation::NotChecked { list_uri, list_kid } => RevocationReport::NotChecked {
                 list_uri: list_uri.clone(),
+                list_kid: list_kid.to_string(),
             },
             _ => RevocationReport::NotRevocable,
         }

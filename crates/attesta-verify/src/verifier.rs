@@ -67,6 +67,10 @@ impl Default for Policy {
 }
 
 /// Whether revocation was checked.
+///
+/// A credential's status is read only from a list signed by the very key
+/// that signed the credential: lists of the issuer's other keys (after a
+/// key rotation) never answer for it, whatever their uri.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Revocation {
@@ -74,6 +78,8 @@ pub enum Revocation {
     Checked {
         /// The list's uri.
         list_uri: String,
+        /// The kid of the key that signed both the list and the credential.
+        list_kid: Kid,
         /// When the list was issued.
         list_issued_at: Timestamp,
     },
@@ -81,6 +87,8 @@ pub enum Revocation {
     NotChecked {
         /// The list's uri the code refers to.
         list_uri: String,
+        /// The kid of the key whose list is needed (the credential's).
+        list_kid: Kid,
     },
     /// The code carries no status reference (its issuer does not revoke).
     NotRevocable,
@@ -136,6 +144,8 @@ pub enum VerifyError {
     RevocationNotChecked {
         /// The uri needed.
         list_uri: String,
+        /// The kid of the key whose list is needed.
+        kid: Kid,
     },
     /// A status list that cannot be used.
     StatusList(#[from] StatusListError),
@@ -225,8 +235,11 @@ fn shift(t: Timestamp, d: SignedDuration) -> Timestamp {
 }
 
 struct LoadedStatusList {
-    /// Every trust-list issuer whose key verifies the list (one, unless the
-    /// same key is listed under several ids).
+    /// The key whose signature verified: the list answers only for
+    /// credentials signed by this same key.
+    signer: attesta_core::keys::PublicKey,
+    /// Every trust-list issuer id under which that key is listed (for the
+    /// message when a list of another issuer is loaded).
     issuer_ids: Vec<String>,
     token: StatusListToken,
 }
@@ -298,22 +311,24 @@ impl Verifier {
         self.floor.map_or(at, |f| at.max(f))
     }
 
-    /// Loads a status list: signed by a trusted issuer key, and current at `now`.
+    /// Loads a status list: signed by a trusted, not denied, issuer key, and
+    /// current at `now`.
+    ///
+    /// The list will answer only for credentials signed by the same key.
+    /// A retired key (one whose validity window has closed) may still sign
+    /// lists: retirement limits the `iat` of new credentials, while the
+    /// key's earlier credentials stay valid and must stay revocable.
+    /// A compromised key is denied, and its lists are then refused.
     pub fn add_status_list(&mut self, bytes: &[u8], now: Timestamp) -> Result<(), VerifyError> {
         let u = StatusListToken::parse_unverified(bytes)?;
         let (signers, payload) = self
             .signers(&u)
             .map_err(|_| VerifyError::StatusListUntrusted)?;
         let token = StatusListToken::from_verified(&payload)?;
-        // A retired key may not publish new lists: only entries valid when
-        // the list was issued count as its signers.
-        let signers: Vec<&IssuerEntry> = signers
-            .into_iter()
-            .filter(|e| e.valid_at(token.issued_at))
-            .collect();
-        if signers.is_empty() {
+        let Some(first) = signers.first() else {
             return Err(VerifyError::StatusListUntrusted);
-        }
+        };
+        let signer = first.key;
         let now = self.effective_time(now);
         let stale = token
             .expires_at
@@ -325,8 +340,15 @@ impl Verifier {
                 issued: token.issued_at,
             });
         }
+        let mut issuer_ids: Vec<String> = Vec::new();
+        for e in signers.iter().filter(|e| e.key == signer) {
+            if !issuer_ids.contains(&e.id) {
+                issuer_ids.push(e.id.clone());
+            }
+        }
         self.status_lists.push(LoadedStatusList {
-            issuer_ids: signers.iter().map(|e| e.id.clone()).collect(),
+            signer,
+            issuer_ids,
             token,
         });
         Ok(())
@@ -453,13 +475,18 @@ impl Verifier {
             return Ok(Revocation::NotRevocable);
         };
         let same_uri = || self.status_lists.iter().filter(|l| l.token.uri == s.uri);
+        // Only a list signed by the credential's own key answers for it: an
+        // issuer's keys each keep their own lists, and after a rotation the
+        // new key's list "1" says nothing about the old key's entry 17.
         // With several copies of the list, the newest decides: an older copy
         // may predate the revocation.
         let Some(list) = same_uri()
-            .filter(|l| l.issuer_ids.contains(&issuer.id))
+            .filter(|l| l.signer == issuer.key)
             .max_by_key(|l| l.token.issued_at)
         else {
-            if let Some(other) = same_uri().next() {
+            // A list of another issuer under this uri is a misconfiguration
+            // worth naming (one issuer must never answer for another's codes).
+            if let Some(other) = same_uri().find(|l| !l.issuer_ids.contains(&issuer.id)) {
                 return Err(VerifyError::StatusListWrongIssuer {
                     uri: s.uri.clone(),
                     list_issuer: other.issuer_ids.join(", "),
@@ -469,9 +496,11 @@ impl Verifier {
             return match self.policy.revocation {
                 RevocationPolicy::ReportNotChecked => Ok(Revocation::NotChecked {
                     list_uri: s.uri.clone(),
+                    list_kid: issuer.kid(),
                 }),
                 RevocationPolicy::Require => Err(VerifyError::RevocationNotChecked {
                     list_uri: s.uri.clone(),
+                    kid: issuer.kid(),
                 }),
             };
         };
@@ -479,6 +508,7 @@ impl Verifier {
             None => Err(VerifyError::StatusIndexOutOfRange { idx: s.idx }),
             Some(CredentialStatus::Valid) => Ok(Revocation::Checked {
                 list_uri: s.uri.clone(),
+                list_kid: issuer.kid(),
                 list_issued_at: list.token.issued_at,
             }),
             Some(CredentialStatus::Suspended) => Err(VerifyError::Suspended),

@@ -75,6 +75,7 @@ fn every_failure() -> Vec<Failure> {
         e(VerifyError::StatusIndexOutOfRange { idx: 9 }),
         e(VerifyError::RevocationNotChecked {
             list_uri: "1".into(),
+            kid,
         }),
         e(VerifyError::StatusListUntrusted),
         e(VerifyError::StatusListWrongIssuer {
