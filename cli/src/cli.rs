@@ -204,17 +204,32 @@ attesta trust retire-issuer --root-key 'pkcs11:token=root;object=root-2026' --tr
         kid: String,
     },
     /// Revoke a key for ever: its codes are refused and it can never be trusted again.
+    ///
+    /// The denylist records the key's full fingerprint (SHA-256 of its public key),
+    /// so a key that merely shares its 4-byte kid is not touched. Every entry removed
+    /// is named; with --kid, more than one is removed only with --all-with-kid.
     #[command(
         after_help = "Examples:\n  attesta trust deny --root-key root.key --trust trust.cwt --kid 1a2b3c4d\n  \
+attesta trust deny --root-key root.key --trust trust.cwt --key leaked.key.pub\n  \
 attesta trust deny --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt \\\n      \
 --kid 1a2b3c4d"
     )]
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["kid", "key", "fingerprint"])))]
     Deny {
         #[command(flatten)]
         edit: TrustEdit,
-        /// Kid to deny.
+        /// Kid of the listed key to deny (see `attesta trust show`).
         #[arg(long)]
-        kid: String,
+        kid: Option<String>,
+        /// The public key file of the key to deny (it need not be in the list).
+        #[arg(long, value_name = "FILE.pub")]
+        key: Option<PathBuf>,
+        /// The full fingerprint of the key to deny (64 hex digits, `attesta key show`).
+        #[arg(long, value_name = "HEX")]
+        fingerprint: Option<String>,
+        /// With --kid: deny every listed key with that kid (kids can collide).
+        #[arg(long, requires = "kid")]
+        all_with_kid: bool,
     },
     /// Accredit an operator for second-level tokens.
     #[command(

@@ -197,3 +197,170 @@ fn default_status_list_uris_differ_between_keys() {
     assert_eq!(uri("a.cwt"), kid1.as_str());
     assert_eq!(uri("b.cwt"), kid2.as_str());
 }
+
+/// The seeds of test vector 026: two Ed25519 keys whose kids collide
+/// (`65987590`), found by a birthday search.
+const COLLIDING_SEEDS: [&str; 2] = [
+    "7f97dbcdfe999fda80ab4b374cf9d8d8f81e2c8ab8c8f9cd94aebbce951c0ecc",
+    "e44bd1440c18681341da1acc07a6a064dffa578b2c6740308164a6f67bfd44df",
+];
+
+fn write_seed_key(env: &Env, name: &str, seed_hex: &str) -> attesta_core::keys::SigningKey {
+    let seed: [u8; 32] = hex_bytes(seed_hex).try_into().unwrap();
+    let k = attesta_core::keys::SigningKey::from_seed(&seed);
+    env.write(name, k.to_pkcs8_pem(None).unwrap().as_bytes());
+    std::fs::set_permissions(
+        env.path(name),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    env.write(&format!("{name}.pub"), k.public_key().to_pem());
+    k
+}
+
+fn hex_bytes(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// Finding 2 (MEDIUM): a key made to share another issuer's 4-byte kid was
+/// accepted by `trust add-issuer`, and `trust deny --kid` then removed both
+/// keys and denied the kid for ever, killing every genuine code of the
+/// victim.
+#[test]
+fn finding_2_kid_collision_cannot_kill_another_issuers_key() {
+    let env = Env::new();
+    env.keygen("root.key");
+    let victim = write_seed_key(&env, "victim.key", COLLIDING_SEEDS[0]);
+    let evil = write_seed_key(&env, "evil.key", COLLIDING_SEEDS[1]);
+    let kid = victim.kid().to_string();
+    assert_eq!(kid, evil.kid().to_string());
+    trust(
+        &env,
+        &["add-issuer", "--issuer", ISSUER, "--key", "victim.key.pub"],
+    )
+    .ok();
+    // The colliding key is refused, under any issuer id.
+    let msg = trust(
+        &env,
+        &["add-issuer", "--issuer", "EVIL", "--key", "evil.key.pub"],
+    )
+    .usage_error(&[&kid, "generate a new key"]);
+    assert!(msg.contains("same kid"), "{msg}");
+
+    // A list written before this check may hold both keys: build one.
+    let root =
+        attesta_core::keys::SigningKey::from_pkcs8_pem(&env.read_text("root.key"), None).unwrap();
+    let mut list = attesta_verify::trust::TrustList::verify_signature(
+        &env.read("trust.cwt"),
+        &root.public_key(),
+    )
+    .unwrap();
+    list.issuers.push(attesta_verify::trust::IssuerEntry {
+        id: "EVIL".into(),
+        key: evil.public_key(),
+        valid_from: None,
+        valid_until: None,
+    });
+    list.next_version();
+    let now = jiff::Timestamp::now();
+    env.write(
+        "trust.cwt",
+        list.sign(&root, now, now + jiff::SignedDuration::from_hours(24)),
+    );
+    issue_with(&env, "victim.key", "genuine.txt", &[]);
+    issue_with(&env, "evil.key", "evil.txt", &[]);
+
+    // Denying by kid would hit both: refused, naming both entries.
+    let msg = trust(&env, &["deny", "--kid", &kid]).usage_error(&["--all-with-kid"]);
+    assert!(msg.contains("'INPS'") && msg.contains("'EVIL'"), "{msg}");
+    // Denying the evil key itself removes it alone, and says so.
+    let r = trust(&env, &["deny", "--key", "evil.key.pub"]).ok();
+    assert!(r.stderr.contains("removed issuer 'EVIL'"), "{}", r.stderr);
+    assert!(!r.stderr.contains("removed issuer 'INPS'"), "{}", r.stderr);
+
+    let (code, v) = env.verify_json("genuine.txt", &["--cf", CF]);
+    assert_eq!(code, 0, "the victim's codes must stay valid: {v}");
+    let (code, v) = env.verify_json("evil.txt", &["--cf", CF]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(reason(&v), "denied_kid", "{v}");
+    // The denylist holds the fingerprint; the victim is still listed.
+    let t = env
+        .run(&[
+            "trust",
+            "show",
+            "trust.cwt",
+            "--root",
+            "root.key.pub",
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        t["denied_keys"],
+        serde_json::json!([evil.public_key().fingerprint().to_string()])
+    );
+    assert_eq!(t["issuers"][0]["id"], ISSUER);
+    assert_eq!(t["issuers"].as_array().unwrap().len(), 1);
+    // And a new key with the victim's kid still cannot be added (it would be
+    // the denied key's kid too).
+    trust(
+        &env,
+        &["add-issuer", "--issuer", "EVIL2", "--key", "evil.key.pub"],
+    )
+    .usage_error(&["denylist", "generate a new key"]);
+}
+
+/// `trust deny --all-with-kid` is the explicit way to deny every key of a kid.
+#[test]
+fn trust_deny_all_with_kid_names_every_entry_it_removes() {
+    let env = Env::new();
+    env.keygen("root.key");
+    let a = write_seed_key(&env, "a.key", COLLIDING_SEEDS[0]);
+    let b = write_seed_key(&env, "b.key", COLLIDING_SEEDS[1]);
+    trust(
+        &env,
+        &["add-issuer", "--issuer", ISSUER, "--key", "a.key.pub"],
+    )
+    .ok();
+    let root =
+        attesta_core::keys::SigningKey::from_pkcs8_pem(&env.read_text("root.key"), None).unwrap();
+    let mut list = attesta_verify::trust::TrustList::verify_signature(
+        &env.read("trust.cwt"),
+        &root.public_key(),
+    )
+    .unwrap();
+    list.issuers.push(attesta_verify::trust::IssuerEntry {
+        id: "B".into(),
+        key: b.public_key(),
+        valid_from: None,
+        valid_until: None,
+    });
+    list.next_version();
+    let now = jiff::Timestamp::now();
+    env.write(
+        "trust.cwt",
+        list.sign(&root, now, now + jiff::SignedDuration::from_hours(24)),
+    );
+    let kid = a.kid().to_string();
+    let r = trust(&env, &["deny", "--kid", &kid, "--all-with-kid"]).ok();
+    assert!(r.stderr.contains("removed issuer 'INPS'"), "{}", r.stderr);
+    assert!(r.stderr.contains("removed issuer 'B'"), "{}", r.stderr);
+    let t = env
+        .run(&[
+            "trust",
+            "show",
+            "trust.cwt",
+            "--root",
+            "root.key.pub",
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(t["denied_keys"].as_array().unwrap().len(), 2, "{t}");
+    assert_eq!(t["issuers"].as_array().unwrap().len(), 0, "{t}");
+    // Unknown kid: nothing to deny by kid.
+    trust(&env, &["deny", "--kid", "00000000"]).usage_error(&["--fingerprint"]);
+}

@@ -93,5 +93,6 @@ pub fn print_public(k: &PublicKey, what: &str) {
     println!("file:       {what}");
     println!("algorithm:  Ed25519 (COSE EdDSA)");
     println!("kid:        {}", k.kid());
+    println!("fingerprint: {}", k.fingerprint());
     println!("public key: {}", hex::encode(k.to_bytes()));
 }

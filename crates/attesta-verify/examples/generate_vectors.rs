@@ -2073,7 +2073,7 @@ fn negatives(w: &World) -> Vec<V> {
     }
     {
         let mut list = base_list(w);
-        list.deny(w.inps.kid());
+        list.deny_kid(w.inps.kid());
         let mut v = neg(
             "denied-kid",
             "The trust list denies the INPS key's kid (and no longer lists it): codes it \
@@ -4443,6 +4443,102 @@ fn list_17<'a>(signer: &'a Key, iat: &'a str, revoked: bool) -> SlSpec<'a> {
 fn security_review(w: &World) -> Vec<V> {
     let mut out = Vec::new();
     out.extend(revocation_per_key(w));
+    out.extend(denial_per_key(w));
+    out
+}
+
+/// Finding 2: a denial names one key by its full fingerprint, so a key
+/// made to share a victim's kid cannot take the victim down with it.
+fn denial_per_key(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    // Key A is INPS's; key B (same kid, found by search) was slipped in by
+    // another issuer and is denied by fingerprint.
+    let mut list = base_list(w);
+    list.issuers[0] = issuer_entry(INPS, &w.col_a, None, None);
+    list.denied_keys
+        .insert(w.col_b.sk().public_key().fingerprint());
+    let trust = sign_list(&list, &w.root, TL_IAT, TL_EXP);
+    {
+        let name = "deny-by-fingerprint-spares-colliding-key";
+        let c = cred(name, deaf());
+        let mut v = V::positive(
+            w,
+            name,
+            "Security review, finding 2. INPS's key A and a key B made to share its kid \
+             65987590; the trust list denies B by its full fingerprint (denied_keys). A code \
+             signed by A is valid: denying one key never touches another with the same kid.",
+            c.clone(),
+        );
+        v.issuer = w.col_a;
+        v.qr_text = c.issue(&w.col_a);
+        v.other_keys = vec![w.col_b];
+        v.trust_lists = vec![trust.clone()];
+        out.push(v);
+    }
+    {
+        let name = "deny-by-fingerprint-refuses-denied-key";
+        let c = cred(name, deaf());
+        let mut v = V::negative(
+            w,
+            name,
+            "Security review, finding 2. As deny-by-fingerprint-spares-colliding-key, with a \
+             code signed by the denied key B: refused (denied_kid), although key A with the same \
+             kid is trusted.",
+            c.issue(&w.col_b),
+            "denied_kid",
+            "check",
+        );
+        v.issuer = w.col_b;
+        v.inputs = Some(c);
+        v.other_keys = vec![w.col_a];
+        v.trust_lists = vec![trust.clone()];
+        out.push(v);
+    }
+    let good = cred("trust-list-denied-key", deaf());
+    let good_text = good.issue(&w.inps);
+    let tl_vector = |name, desc: &str, lists: Vec<Vec<u8>>, code| {
+        let mut v = V::negative(w, name, desc, good_text.clone(), code, "trust_list");
+        v.inputs = Some(good.clone());
+        v.trust_lists = lists;
+        v.other_keys = vec![w.compromised];
+        v
+    };
+    let fp = w.compromised.sk().public_key().fingerprint();
+    {
+        let mut l1 = base_list(w);
+        l1.denied_keys.insert(fp);
+        let mut l2 = l1.clone();
+        l2.seq = 2;
+        l2.issuers
+            .push(issuer_entry("ROGUE", &w.compromised, None, None));
+        out.push(tl_vector(
+            "trust-list-denied-key-reinstated",
+            "Security review, finding 2. Sequence 1 denies the compromised key by fingerprint; \
+             sequence 2 (validly signed, still denying it) lists that key as an issuer again. \
+             A denied key never returns.",
+            vec![
+                sign_list(&l1, &w.root, "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"),
+                sign_list(&l2, &w.root, TL_IAT, TL_EXP),
+            ],
+            "trust_list_denied_key_reinstated",
+        ));
+    }
+    {
+        let mut l1 = base_list(w);
+        l1.denied_keys.insert(fp);
+        let mut l2 = base_list(w);
+        l2.seq = 2;
+        out.push(tl_vector(
+            "trust-list-denied-key-dropped",
+            "Security review, finding 2. Sequence 1 denies the compromised key by fingerprint; \
+             sequence 2 no longer does. Every later list must keep every denial.",
+            vec![
+                sign_list(&l1, &w.root, "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"),
+                sign_list(&l2, &w.root, TL_IAT, TL_EXP),
+            ],
+            "trust_list_denylist_shrunk",
+        ));
+    }
     out
 }
 

@@ -105,6 +105,8 @@ impl TrustError {
             E::Stale { issued, .. } => format!("la lista di fiducia non è aggiornata (emessa {issued}); scaricarne una nuova prima di verificare"),
             E::DeniedKidReinstated(k) => format!("la lista di fiducia considera valida la chiave {k}, revocata da una lista precedente; una chiave revocata non torna mai valida: non usare questa lista"),
             E::DenylistShrunk(k) => format!("la lista di fiducia non nega più la chiave {k}, revocata da una lista precedente; ogni lista deve mantenere le revoche: non usare questa lista"),
+            E::DeniedKeyReinstated(f) => format!("la lista di fiducia considera valida la chiave {} (impronta {f}), revocata da una lista precedente; una chiave revocata non torna mai valida: non usare questa lista", f.kid()),
+            E::DeniedKeyDropped(f) => format!("la lista di fiducia non nega più la chiave {} (impronta {f}), revocata da una lista precedente; ogni lista deve mantenere le revoche: non usare questa lista", f.kid()),
             _ => self.to_string(),
         }
     }

@@ -105,7 +105,7 @@ pub enum VerifyError {
     Format(#[from] FormatError),
     /// No trusted key has the code's kid.
     UnknownKid(Kid),
-    /// The kid was revoked.
+    /// The signing key was revoked (denied in the trust list).
     DeniedKid(Kid),
     /// No trusted key with the kid verifies the signature.
     BadSignature,
@@ -366,9 +366,15 @@ impl Verifier {
         if self.trust.denied.contains(&kid) {
             return Err(VerifyError::DeniedKid(kid));
         }
+        // Denied keys are left out; keys that merely share their kid are
+        // still tried.
         let candidates: Vec<&IssuerEntry> = self.trust.issuers_with_kid(kid).collect();
         if candidates.is_empty() {
-            return Err(VerifyError::UnknownKid(kid));
+            return Err(if self.trust.denies_kid(kid) {
+                VerifyError::DeniedKid(kid)
+            } else {
+                VerifyError::UnknownKid(kid)
+            });
         }
         let mut payload = None;
         let mut signers = Vec::new();
@@ -392,6 +398,10 @@ impl Verifier {
         }
         match payload {
             Some(p) => Ok((signers, p)),
+            // The denied key itself is gone from the list, so its signature
+            // cannot be checked; with its kid denied, that is the likely
+            // signer, and the answer is the same: do not accept.
+            None if self.trust.denies_kid(kid) => Err(VerifyError::DeniedKid(kid)),
             None => Err(VerifyError::BadSignature),
         }
     }

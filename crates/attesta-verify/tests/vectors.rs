@@ -95,6 +95,7 @@ const REQUIRED_CODES: &[&str] = &[
     "trust_list_stale",
     "trust_list_rollback",
     "trust_list_denied_kid_reinstated",
+    "trust_list_denied_key_reinstated",
     "trust_list_denylist_shrunk",
     "trust_list_malformed",
 ];

@@ -20,6 +20,7 @@ use jiff::Timestamp;
 fn every_failure() -> Vec<Failure> {
     let t = Timestamp::from_second(1_800_000_000).unwrap();
     let kid = Kid::from_slice(&[1, 2, 3, 4]).unwrap();
+    let fp = attesta_core::keys::KeyFingerprint::from_slice(&[7; 32]).unwrap();
     let cf_err = CodiceFiscale::parse("RSSMRA85T10A562T").unwrap_err();
     let f = |e: FormatError| Failure::Verify(VerifyError::Format(e));
     let mut v = vec![
@@ -107,6 +108,8 @@ fn every_failure() -> Vec<Failure> {
         })),
         e(VerifyError::Trust(TrustError::DeniedKidReinstated(kid))),
         e(VerifyError::Trust(TrustError::DenylistShrunk(kid))),
+        e(VerifyError::Trust(TrustError::DeniedKeyReinstated(fp))),
+        e(VerifyError::Trust(TrustError::DeniedKeyDropped(fp))),
         e(VerifyError::StatusList(StatusListError::WrongType {
             found: None,
         })),
