@@ -568,6 +568,13 @@ pub struct VerifyArgs {
     /// Operator private key, to open second-level tokens.
     #[arg(long, value_name = "FILE")]
     pub operator_key: Option<PathBuf>,
+    /// Least Argon2id memory accepted, in MiB (default 19, the issuing
+    /// default). Lower it only to verify codes issued for tests.
+    #[arg(long, hide = true, default_value_t = 19)]
+    pub min_kdf_memory_mib: u32,
+    /// Fewest Argon2id passes accepted (default 2).
+    #[arg(long, hide = true, default_value_t = 2)]
+    pub min_kdf_iterations: u32,
 }
 
 fn parse_shard(s: &str) -> Result<(u64, u64), String> {

@@ -622,7 +622,7 @@ fn verify_with_the_wrong_root_key_is_trust_list_bad_signature() {
     env.keygen("other-root.key");
     env.issue("a.txt", &[]);
     let r = env
-        .run(&[
+        .run(&with_fast_kdf_floor(&[
             "verify",
             "a.txt",
             "--cf",
@@ -634,12 +634,12 @@ fn verify_with_the_wrong_root_key_is_trust_list_bad_signature() {
             "--state",
             "state.json",
             "--json",
-        ])
+        ]))
         .code(4);
     assert_reason(&r.json(), "trust_list_bad_signature");
     // The issuer's key is not the root either.
     let r = env
-        .run(&[
+        .run(&with_fast_kdf_floor(&[
             "verify",
             "a.txt",
             "--cf",
@@ -650,7 +650,7 @@ fn verify_with_the_wrong_root_key_is_trust_list_bad_signature() {
             "issuer.key.pub",
             "--state",
             "state.json",
-        ])
+        ]))
         .code(4)
         .stdout_has("CANNOT VERIFY")
         .stdout_has("check the root key given with --root");
@@ -681,7 +681,7 @@ fn verify_refuses_a_rollback_to_an_older_trust_list() {
     assert_eq!(code, 0, "{v}");
     assert!(env.exists("state.json"), "--state was not written");
     let r = env
-        .run(&[
+        .run(&with_fast_kdf_floor(&[
             "verify",
             "a.txt",
             "--cf",
@@ -693,12 +693,12 @@ fn verify_refuses_a_rollback_to_an_older_trust_list() {
             "--state",
             "state.json",
             "--json",
-        ])
+        ]))
         .code(4);
     assert_reason(&r.json(), "trust_list_rollback");
     // With a fresh state the old list is still acceptable on its own.
     let r = env
-        .run(&[
+        .run(&with_fast_kdf_floor(&[
             "verify",
             "a.txt",
             "--cf",
@@ -710,7 +710,7 @@ fn verify_refuses_a_rollback_to_an_older_trust_list() {
             "--state",
             "fresh-state.json",
             "--json",
-        ])
+        ]))
         .ok();
     assert_valid(&r.json());
     // Nothing was written where the defaults would have put the state.
@@ -723,7 +723,7 @@ fn verify_without_state_flag_uses_attesta_state_dir() {
     let env = Env::new();
     let (root_kid, _) = env.setup();
     env.issue("a.txt", &[]);
-    env.run(&[
+    env.run(&with_fast_kdf_floor(&[
         "verify",
         "a.txt",
         "--cf",
@@ -732,7 +732,7 @@ fn verify_without_state_flag_uses_attesta_state_dir() {
         "trust.cwt",
         "--root",
         "root.key.pub",
-    ])
+    ]))
     .ok();
     assert!(
         env.exists(&format!("state-dir/verifier-{root_kid}.json")),
@@ -1538,7 +1538,7 @@ fn verify_missing_files_are_cannot_verify_or_usage_errors() {
             .contains("missing.txt does not exist"),
         "{v}"
     );
-    env.run(&[
+    env.run(&with_fast_kdf_floor(&[
         "verify",
         "a.txt",
         "--cf",
@@ -1549,7 +1549,7 @@ fn verify_missing_files_are_cannot_verify_or_usage_errors() {
         "root.key.pub",
         "--state",
         "state.json",
-    ])
+    ]))
     .code(4)
     .stdout_has("missing.cwt does not exist")
     .stdout_has("list_unreadable");

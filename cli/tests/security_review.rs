@@ -364,3 +364,54 @@ fn trust_deny_all_with_kid_names_every_entry_it_removes() {
     // Unknown kid: nothing to deny by kid.
     trust(&env, &["deny", "--kid", "00000000"]).usage_error(&["--fingerprint"]);
 }
+
+/// Finding 4 (LOW): a code with envelope KDF [1 MiB, t=1, p=1] verified as
+/// valid, and guessing its CF cost 2.8 ms a try. Without the hidden test
+/// flags, `verify` applies the default floor (19 MiB, 2 passes).
+#[test]
+fn finding_4_code_with_a_weak_kdf_is_refused() {
+    let env = Env::new();
+    env.setup();
+    env.issue("weak.txt", &[]);
+    for extra in [&["--cf", CF][..], &[][..]] {
+        let mut a = vec![
+            "verify",
+            "weak.txt",
+            "--trust",
+            "trust.cwt",
+            "--root",
+            "root.key.pub",
+            "--state",
+            "state.json",
+            "--json",
+        ];
+        a.extend(extra);
+        let r = env.run(&a).code(1);
+        let v = r.json();
+        assert_eq!(reason(&v), "kdf_below_floor", "{v}");
+        assert!(
+            v["message"]
+                .as_str()
+                .unwrap()
+                .contains("19 MiB and 2 passes"),
+            "{v}"
+        );
+    }
+    // A code at the default parameters passes the same floor.
+    let mut a = issue_args(CF, "strong.txt", &[]);
+    a.retain(|x| !FAST_KDF.contains(x));
+    env.run(&a).ok();
+    env.run(&[
+        "verify",
+        "strong.txt",
+        "--cf",
+        CF,
+        "--trust",
+        "trust.cwt",
+        "--root",
+        "root.key.pub",
+        "--state",
+        "state.json",
+    ])
+    .ok();
+}

@@ -160,6 +160,8 @@ pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
         require_revocation: false,
         state: Some(dir.join("verifier-state.json")),
         operator_key: None,
+        min_kdf_memory_mib: KdfParams::DEFAULT.memory_mib(),
+        min_kdf_iterations: KdfParams::DEFAULT.iterations(),
     };
 
     step(
@@ -306,6 +308,8 @@ fn second_level(
         require_revocation: false,
         state: Some(dir.join("verifier-state.json")),
         operator_key: Some(op.to_owned()),
+        min_kdf_memory_mib: KdfParams::DEFAULT.memory_mib(),
+        min_kdf_iterations: KdfParams::DEFAULT.iterations(),
     };
     println!("    opened by comune-bo (the addressee):");
     let right = verify::evaluate(&verify_as(&keys[0]))?;

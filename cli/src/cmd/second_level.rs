@@ -162,10 +162,16 @@ pub fn issue(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
         )
     })?;
     let l1 = FirstLevelClaims::from_verified(&payload)?;
-    // The CF must open the first-level credential too: details go only with their own holder's code.
+    // The CF must open the first-level credential too: details go only with
+    // their own holder's code. The issuer checks its own code here, so the
+    // verifiers' floor on KDF cost does not apply (the caps do).
     let first = l1
         .envelope()
-        .open(&cf, l1.cti(), &attesta_core::envelope::KdfLimits::default())
+        .open(
+            &cf,
+            l1.cti(),
+            &attesta_core::envelope::KdfLimits::default().without_floor(),
+        )
         .with_context(|| format!("the codice fiscale does not match {}", code.source))?;
     let details = details(args)?;
     // Details that contradict the first level would give the operator two

@@ -192,6 +192,8 @@ pub fn evaluate(args: &VerifyArgs) -> Result<std::result::Result<Outcome, Failed
     if args.require_revocation {
         policy.revocation = RevocationPolicy::Require;
     }
+    policy.kdf_limits.min_memory_mib = args.min_kdf_memory_mib;
+    policy.kdf_limits.min_iterations = args.min_kdf_iterations;
     let code = files::read_code(&args.input);
     let outcome = (|| -> Result<std::result::Result<Outcome, Failed>> {
         let mut verifier = match Verifier::new(&trust, &root, &mut state, policy, at) {

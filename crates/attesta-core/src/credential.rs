@@ -31,7 +31,9 @@
 //! let code = FirstLevelCode::parse(issued.text())?;
 //! let payload = code.sign1().verify(&key.public_key()).expect("signature");
 //! let claims = attesta_core::credential::FirstLevelClaims::from_verified(&payload)?;
-//! let att = claims.envelope().open(&cf, claims.cti(), &KdfLimits::default())?;
+//! // Test parameters are below the verifier's floor: lower it, for tests only.
+//! let limits = KdfLimits::default().without_floor();
+//! let att = claims.envelope().open(&cf, claims.cti(), &limits)?;
 //! assert_eq!(att.invalidity(), Some(InvalidityAssessment::From67));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -46,7 +48,9 @@ use crate::cbor_guard::CborLimits;
 use crate::cf::CodiceFiscale;
 use crate::claims::{self, ClaimSet, StatusRef};
 use crate::cose::{self, UnverifiedSign1, VerifiedPayload};
-use crate::envelope::{EnvelopeError, EnvelopeKey, EnvelopeLabel, KdfLimits, KdfParams};
+use crate::envelope::{
+    EnvelopeError, EnvelopeKey, EnvelopeLabel, KdfLimits, KdfParams, KdfVerdict,
+};
 use crate::error::FormatError;
 use crate::keys::Kid;
 use crate::model::{Attestation, ModelError};
@@ -422,6 +426,18 @@ pub enum OpenError {
         /// Lanes.
         p: u32,
     },
+    /// The KDF parameters are below the floor; the KDF was not run.
+    #[error(
+        "the code's key derivation ({m} MiB, {t} passes) is below the minimum this verifier accepts; its content would be too cheap to guess: do not accept it"
+    )]
+    KdfBelowFloor {
+        /// Memory in MiB.
+        m: u32,
+        /// Passes.
+        t: u32,
+        /// Lanes.
+        p: u32,
+    },
     /// The CF does not open the envelope.
     #[error("the code does not belong to this codice fiscale")]
     CfMismatch,
@@ -474,12 +490,11 @@ pub(crate) fn open_envelope(
     limits: &KdfLimits,
     label: EnvelopeLabel,
 ) -> Result<zeroize::Zeroizing<Vec<u8>>, OpenError> {
-    if !limits.allows(kdf) {
-        return Err(OpenError::KdfParamsOutOfBounds {
-            m: kdf.memory_mib(),
-            t: kdf.iterations(),
-            p: kdf.parallelism(),
-        });
+    let (m, t, p) = (kdf.memory_mib(), kdf.iterations(), kdf.parallelism());
+    match limits.judge(kdf) {
+        KdfVerdict::Allowed => {}
+        KdfVerdict::AboveCaps => return Err(OpenError::KdfParamsOutOfBounds { m, t, p }),
+        KdfVerdict::BelowFloor => return Err(OpenError::KdfBelowFloor { m, t, p }),
     }
     let key = EnvelopeKey::derive(cf, cti.as_bytes(), kdf, label)
         .map_err(|_| OpenError::Content(FormatError::MalformedClaims("kdf")))?;
@@ -575,22 +590,31 @@ mod tests {
         assert_eq!(claims.cti(), &c.cti());
         assert_eq!(claims.status(), req.status.as_ref());
         assert_eq!(claims.expires_at(), req.expires_at);
+        let test_limits = KdfLimits::default().without_floor();
         let att = claims
             .envelope()
-            .open(&cf, claims.cti(), &KdfLimits::default())
+            .open(&cf, claims.cti(), &test_limits)
             .unwrap();
         assert_eq!(att, req.attestation);
         let other = CodiceFiscale::parse("MRTMTT25D09F205Z").unwrap();
         assert_eq!(
             claims
                 .envelope()
-                .open(&other, claims.cti(), &KdfLimits::default())
+                .open(&other, claims.cti(), &test_limits)
                 .err(),
             Some(OpenError::CfMismatch)
         );
+        // The default floor refuses the test parameters before any KDF runs.
+        assert_eq!(
+            claims
+                .envelope()
+                .open(&cf, claims.cti(), &KdfLimits::default())
+                .err(),
+            Some(OpenError::KdfBelowFloor { m: 1, t: 1, p: 1 })
+        );
         let tight = KdfLimits {
             max_memory_mib: 0,
-            ..KdfLimits::default()
+            ..test_limits
         };
         assert!(matches!(
             claims.envelope().open(&cf, claims.cti(), &tight),

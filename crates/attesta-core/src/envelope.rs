@@ -116,8 +116,21 @@ impl Default for KdfParams {
     }
 }
 
-/// Upper bounds a verifier puts on the KDF parameters of a code before
-/// running the KDF, so that a crafted code cannot exhaust memory or time.
+/// Bounds a verifier puts on the KDF parameters of a code before running
+/// the KDF: caps, so that a crafted code cannot exhaust memory or time,
+/// and a floor, so that a code whose envelope is cheap to guess is not
+/// accepted (the CF is not a secret: the KDF cost is what protects it).
+///
+/// ```
+/// use attesta_core::envelope::{KdfLimits, KdfParams, KdfVerdict};
+/// let l = KdfLimits::default();
+/// assert_eq!(l.judge(&KdfParams::DEFAULT), KdfVerdict::Allowed);
+/// assert_eq!(l.judge(&KdfParams::INSECURE_TEST), KdfVerdict::BelowFloor);
+/// assert_eq!(l.judge(&KdfParams::new(65, 2, 1)?), KdfVerdict::AboveCaps);
+/// // Tests of everything but the KDF lower the floor explicitly:
+/// assert_eq!(l.without_floor().judge(&KdfParams::INSECURE_TEST), KdfVerdict::Allowed);
+/// # Ok::<(), attesta_core::envelope::EnvelopeError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KdfLimits {
     /// Most memory, in MiB.
@@ -126,24 +139,72 @@ pub struct KdfLimits {
     pub max_iterations: u32,
     /// Most lanes.
     pub max_parallelism: u32,
+    /// Least memory, in MiB (the floor).
+    pub min_memory_mib: u32,
+    /// Fewest passes (the floor).
+    pub min_iterations: u32,
 }
 
 impl Default for KdfLimits {
-    /// 64 MiB, 8 passes, 4 lanes: room for issuers to raise the cost about
-    /// 3× above the default, while a phone can still open any code.
+    /// Caps 64 MiB, 8 passes, 4 lanes: room for issuers to raise the cost
+    /// about 3× above the default, while a phone can still open any code.
+    /// Floor: the issuing default, 19 MiB and 2 passes
+    /// ([`KdfParams::DEFAULT`]); below it a CF guess costs less than the
+    /// threat model assumes (at 1 MiB and 1 pass, about 3 ms).
     fn default() -> Self {
         KdfLimits {
             max_memory_mib: 64,
             max_iterations: 8,
             max_parallelism: 4,
+            min_memory_mib: KdfParams::DEFAULT.m_mib,
+            min_iterations: KdfParams::DEFAULT.t,
         }
     }
 }
 
+/// What [`KdfLimits::judge`] says of a code's parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KdfVerdict {
+    /// Within the caps and at or above the floor.
+    Allowed,
+    /// Above a cap: running the KDF would cost too much.
+    AboveCaps,
+    /// Below the floor: the envelope is too cheap to guess.
+    BelowFloor,
+}
+
 impl KdfLimits {
-    /// Whether `p` is within the limits.
+    /// Whether `p` is within the caps and at or above the floor.
     pub fn allows(&self, p: &KdfParams) -> bool {
-        p.m_mib <= self.max_memory_mib && p.t <= self.max_iterations && p.p <= self.max_parallelism
+        self.judge(p) == KdfVerdict::Allowed
+    }
+
+    /// Compares `p` with the caps first, then with the floor.
+    pub fn judge(&self, p: &KdfParams) -> KdfVerdict {
+        if p.m_mib > self.max_memory_mib || p.t > self.max_iterations || p.p > self.max_parallelism
+        {
+            KdfVerdict::AboveCaps
+        } else if p.m_mib < self.min_memory_mib || p.t < self.min_iterations {
+            KdfVerdict::BelowFloor
+        } else {
+            KdfVerdict::Allowed
+        }
+    }
+
+    /// Whether `p` is below the floor (whatever the caps say).
+    pub fn below_floor(&self, p: &KdfParams) -> bool {
+        p.m_mib < self.min_memory_mib || p.t < self.min_iterations
+    }
+
+    /// The same caps with no floor. **Only** for tests and benchmarks of
+    /// codes issued with [`KdfParams::INSECURE_TEST`]; a verifier of real
+    /// codes keeps the default floor.
+    pub fn without_floor(self) -> Self {
+        KdfLimits {
+            min_memory_mib: 1,
+            min_iterations: 1,
+            ..self
+        }
     }
 }
 
@@ -329,5 +390,23 @@ mod tests {
         assert!(KdfParams::new(u32::MAX, 1, 1).is_err());
         assert!(KdfLimits::default().allows(&KdfParams::DEFAULT));
         assert!(!KdfLimits::default().allows(&KdfParams::new(65, 1, 1).unwrap()));
+        // The floor is the default: one MiB or one pass less is refused.
+        let l = KdfLimits::default();
+        assert_eq!(
+            l.judge(&KdfParams::new(18, 2, 1).unwrap()),
+            KdfVerdict::BelowFloor
+        );
+        assert_eq!(
+            l.judge(&KdfParams::new(46, 1, 1).unwrap()),
+            KdfVerdict::BelowFloor
+        );
+        assert_eq!(
+            l.judge(&KdfParams::new(19, 3, 2).unwrap()),
+            KdfVerdict::Allowed
+        );
+        assert_eq!(
+            l.judge(&KdfParams::new(64, 8, 4).unwrap()),
+            KdfVerdict::Allowed
+        );
     }
 }

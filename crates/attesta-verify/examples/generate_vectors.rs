@@ -545,6 +545,8 @@ struct V {
     trust_lists: Vec<Vec<u8>>,
     status_lists: Vec<Vec<u8>>,
     require_revocation: bool,
+    /// `policy.kdf_floor` (m MiB, t): absent, vectors run without a floor.
+    kdf_floor: Option<(u32, u32)>,
     inputs: Option<Cred>,
     qr_text: String,
     verify_at: Timestamp,
@@ -570,6 +572,7 @@ impl V {
             trust_lists: vec![default_trust(w)],
             status_lists: vec![],
             require_revocation: false,
+            kdf_floor: None,
             qr_text: c.issue(&w.inps),
             verify_at: ts(VERIFY_AT),
             cf_for_verify: c.cf.clone(),
@@ -601,6 +604,7 @@ impl V {
             trust_lists: vec![default_trust(w)],
             status_lists: vec![],
             require_revocation: false,
+            kdf_floor: None,
             inputs: None,
             qr_text,
             verify_at: ts(VERIFY_AT),
@@ -679,7 +683,16 @@ struct OtherKeyOut {
 
 #[derive(Serialize)]
 struct PolicyOut {
-    revocation: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revocation: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kdf_floor: Option<FloorOut>,
+}
+
+#[derive(Serialize)]
+struct FloorOut {
+    m_mib: u32,
+    t: u32,
 }
 
 #[derive(Serialize)]
@@ -966,8 +979,9 @@ fn render(v: &V) -> VectorOut {
             .collect(),
         trust_lists_hex: v.trust_lists.iter().map(hex::encode).collect(),
         status_lists_hex: v.status_lists.iter().map(hex::encode).collect(),
-        policy: v.require_revocation.then_some(PolicyOut {
-            revocation: "require",
+        policy: (v.require_revocation || v.kdf_floor.is_some()).then(|| PolicyOut {
+            revocation: v.require_revocation.then_some("require"),
+            kdf_floor: v.kdf_floor.map(|(m_mib, t)| FloorOut { m_mib, t }),
         }),
         operator_secret_hex: l2.map(|l| hex::encode(l.operator.secret)),
         operator_public_hex: l2.map(|l| l.operator.public_hex()),
@@ -3176,6 +3190,7 @@ impl V {
             trust_lists: vec![l2_trust(w)],
             status_lists: vec![],
             require_revocation: false,
+            kdf_floor: None,
             inputs: None,
             qr_text,
             verify_at: ts(VERIFY_AT),
@@ -4444,6 +4459,76 @@ fn security_review(w: &World) -> Vec<V> {
     let mut out = Vec::new();
     out.extend(revocation_per_key(w));
     out.extend(denial_per_key(w));
+    out.extend(kdf_floor(w));
+    out
+}
+
+/// The floor every verifier applies in production: the issuing default.
+const FLOOR: (u32, u32) = (19, 2);
+
+/// Finding 4: KDF parameters below the default are refused.
+fn kdf_floor(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    for (name, m, t, desc) in [
+        (
+            "kdf-below-floor-test-parameters",
+            1,
+            1,
+            "Security review, finding 4. A genuine code whose envelope uses Argon2id with \
+             1 MiB and 1 pass (a CF guess costs about 3 ms), verified with the default floor \
+             (19 MiB, 2 passes): refused in step 1, before any CF is asked for.",
+        ),
+        (
+            "kdf-below-floor-18-mib",
+            18,
+            2,
+            "Security review, finding 4. KDF 18 MiB and 2 passes: one MiB under the floor.",
+        ),
+        (
+            "kdf-below-floor-one-pass",
+            46,
+            1,
+            "Security review, finding 4. KDF 46 MiB and 1 pass (OWASP's other setting of \
+             similar cost): the floor asks for at least 2 passes as well as 19 MiB.",
+        ),
+    ] {
+        let mut c = cred(name, deaf());
+        c.kdf = KdfParams::new(m, t, 1).expect("kdf");
+        let mut v = V::negative_issued(w, name, desc, c, "kdf_below_floor", "check");
+        v.kdf_floor = Some(FLOOR);
+        out.push(v);
+    }
+    {
+        let name = "kdf-at-floor";
+        let mut c = cred(name, deaf());
+        c.kdf = KdfParams::DEFAULT;
+        let mut v = V::positive(
+            w,
+            name,
+            "Security review, finding 4. A code at the default KDF (19 MiB, 2 passes, 1 lane), \
+             verified with the floor: valid.",
+            c,
+        );
+        v.kdf_floor = Some(FLOOR);
+        out.push(v);
+    }
+    {
+        let name = "l2-kdf-below-floor";
+        let t = tok(w, name, typical_details());
+        let mut v = V::token_refused(
+            w,
+            name,
+            "Security review, finding 4. A second-level token whose inner CF layer uses \
+             1 MiB and 1 pass, opened with the default floor: refused before any key \
+             derivation (the floor is checked where the parameters are known, inside the \
+             operator's sealed layer).",
+            t,
+            "kdf_below_floor",
+            "open",
+        );
+        v.kdf_floor = Some(FLOOR);
+        out.push(v);
+    }
     out
 }
 

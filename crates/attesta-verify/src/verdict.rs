@@ -131,7 +131,8 @@ impl VerifyError {
             | E::CfMismatch
             | E::WrongAudience { .. }
             | E::NotForThisOperator
-            | E::KdfParamsOutOfBounds { .. } => Verdict::NotValid,
+            | E::KdfParamsOutOfBounds { .. }
+            | E::KdfBelowFloor { .. } => Verdict::NotValid,
             E::StatusIndexOutOfRange { .. }
             | E::RevocationNotChecked { .. }
             | E::StatusListUntrusted

@@ -38,6 +38,11 @@ pub enum RevocationPolicy {
 }
 
 /// Verification policy. The defaults are documented in docs/verifier-guide.md.
+///
+/// `kdf_limits` holds the caps on a code's KDF parameters and their floor
+/// (the issuing default, 19 MiB and 2 passes): first-level codes below
+/// the floor are refused in step 1 (`kdf_below_floor`), the inner layer of
+/// second-level tokens when it is opened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Policy {
     /// Tolerance for clock differences between issuer and verifier,
@@ -182,6 +187,17 @@ pub enum VerifyError {
     OperatorNotAccredited,
     /// The operator key does not open the token.
     NotForThisOperator,
+    /// KDF parameters below the floor: the envelope is too cheap to guess.
+    KdfBelowFloor {
+        /// Memory.
+        m: u32,
+        /// Passes.
+        t: u32,
+        /// The floor's memory.
+        min_m: u32,
+        /// The floor's passes.
+        min_t: u32,
+    },
     /// KDF parameters beyond limits.
     KdfParamsOutOfBounds {
         /// Memory.
@@ -217,6 +233,7 @@ impl VerifyError {
             VerifyError::CfMalformed(_) => "cf_malformed",
             VerifyError::CfMismatch => "cf_mismatch",
             VerifyError::KdfParamsOutOfBounds { .. } => "kdf_params_out_of_bounds",
+            VerifyError::KdfBelowFloor { .. } => "kdf_below_floor",
             VerifyError::WrongAudience { .. } => "wrong_audience",
             VerifyError::OperatorNotAccredited => "operator_not_accredited",
             VerifyError::NotForThisOperator => "not_for_this_operator",
@@ -258,7 +275,7 @@ struct LoadedStatusList {
 /// # let cf = CodiceFiscale::parse("RSSMRA85T10A562S")?;
 /// # let code = issue_first_level(&issuer, &cf, &FirstLevelRequest {
 /// #     attestation: Attestation::builder().deafness(true).build()?, issued_at: now, not_before: None,
-/// #     expires_at: now + 24.hours(), status: None, issuer: None, kdf: KdfParams::INSECURE_TEST })?;
+/// #     expires_at: now + 24.hours(), status: None, issuer: None, kdf: KdfParams::DEFAULT })?;
 /// let mut state = TrustState::default(); // persisted by the application
 /// let verifier = Verifier::new(&trust_bytes, &root.public_key(), &mut state, Policy::default(), now)?;
 ///
@@ -449,6 +466,19 @@ impl Verifier {
             now,
         )?;
         let revocation = self.check_revocation(claims.status(), issuer)?;
+        // The envelope's cost is part of the code's validity: below the
+        // floor, anyone who can guess the CF reads the content cheaply.
+        // Checked here, without the CF, so the operator learns it at once.
+        let kdf = claims.envelope().kdf();
+        let limits = &self.policy.kdf_limits;
+        if limits.below_floor(kdf) {
+            return Err(VerifyError::KdfBelowFloor {
+                m: kdf.memory_mib(),
+                t: kdf.iterations(),
+                min_m: limits.min_memory_mib,
+                min_t: limits.min_iterations,
+            });
+        }
         Ok(CheckedCredential {
             issuer: issuer.clone(),
             claims,
@@ -616,7 +646,7 @@ impl CheckedToken {
                 self.claims.audience(),
                 &self.kdf_limits,
             )
-            .map_err(open_error)?;
+            .map_err(|e| open_error(e, &self.kdf_limits))?;
         Ok(VerifiedDetails {
             checked: self.clone(),
             details,
@@ -671,8 +701,14 @@ impl VerifiedDetails {
     }
 }
 
-fn open_error(e: OpenError) -> VerifyError {
+fn open_error(e: OpenError, limits: &KdfLimits) -> VerifyError {
     match e {
+        OpenError::KdfBelowFloor { m, t, .. } => VerifyError::KdfBelowFloor {
+            m,
+            t,
+            min_m: limits.min_memory_mib,
+            min_t: limits.min_iterations,
+        },
         OpenError::CfMismatch => VerifyError::CfMismatch,
         OpenError::NotForThisOperator => VerifyError::NotForThisOperator,
         OpenError::KdfParamsOutOfBounds { m, t, p } => {
@@ -707,7 +743,7 @@ impl CheckedCredential {
             .claims
             .envelope()
             .open(cf, self.claims.cti(), &self.kdf_limits)
-            .map_err(open_error)?;
+            .map_err(|e| open_error(e, &self.kdf_limits))?;
         Ok(VerifiedAttestation {
             checked: self.clone(),
             attestation,
@@ -787,7 +823,10 @@ mod tests {
             &trust,
             &root.public_key(),
             &mut TrustState::default(),
-            Policy::default(),
+            Policy {
+                kdf_limits: KdfLimits::default().without_floor(),
+                ..Policy::default()
+            },
             now,
         )
         .unwrap();

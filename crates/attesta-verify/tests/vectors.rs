@@ -85,6 +85,7 @@ const REQUIRED_CODES: &[&str] = &[
     "cf_malformed",
     "cf_mismatch",
     "kdf_params_out_of_bounds",
+    "kdf_below_floor",
     // second-level tokens
     "wrong_audience",
     "operator_not_accredited",
@@ -148,7 +149,16 @@ struct OtherKey {
 
 #[derive(Deserialize)]
 struct PolicyJson {
-    revocation: String,
+    #[serde(default)]
+    revocation: Option<String>,
+    #[serde(default)]
+    kdf_floor: Option<Floor>,
+}
+
+#[derive(Deserialize)]
+struct Floor {
+    m_mib: u32,
+    t: u32,
 }
 
 #[derive(Deserialize)]
@@ -277,12 +287,21 @@ impl Stage {
 fn verifier(v: &Vector, root: &SigningKey) -> Result<Verifier, (Stage, VerifyError)> {
     let at = time(&v.verify_at, "verify_at").expect("checked by the caller");
     let mut policy = Policy::default();
+    // Vectors run without a KDF floor unless they give one: most use the
+    // cheap test parameters to run fast (test-vectors/README.md).
+    policy.kdf_limits = policy.kdf_limits.without_floor();
     if let Some(p) = &v.policy {
-        policy.revocation = match p.revocation.as_str() {
-            "require" => RevocationPolicy::Require,
-            "report_not_checked" => RevocationPolicy::ReportNotChecked,
-            other => panic!("unknown policy.revocation {other:?}"),
-        };
+        if let Some(r) = &p.revocation {
+            policy.revocation = match r.as_str() {
+                "require" => RevocationPolicy::Require,
+                "report_not_checked" => RevocationPolicy::ReportNotChecked,
+                other => panic!("unknown policy.revocation {other:?}"),
+            };
+        }
+        if let Some(f) = &p.kdf_floor {
+            policy.kdf_limits.min_memory_mib = f.m_mib;
+            policy.kdf_limits.min_iterations = f.t;
+        }
     }
     let root = root.public_key();
     let lists: Vec<Vec<u8>> = v

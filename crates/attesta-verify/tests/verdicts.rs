@@ -96,6 +96,12 @@ fn every_failure() -> Vec<Failure> {
         e(VerifyError::OperatorNotAccredited),
         e(VerifyError::NotForThisOperator),
         e(VerifyError::KdfParamsOutOfBounds { m: 99, t: 1, p: 1 }),
+        e(VerifyError::KdfBelowFloor {
+            m: 1,
+            t: 1,
+            min_m: 19,
+            min_t: 2,
+        }),
         e(VerifyError::Trust(TrustError::Malformed("x".into()))),
         e(VerifyError::Trust(TrustError::BadSignature)),
         e(VerifyError::Trust(TrustError::Rollback {
