@@ -88,6 +88,8 @@ attesta status show inps-1.cwt"
     #[command(
         after_help = "Examples:\n  attesta issue --key issuer.key --issuer INPS --cf RSSMRA85T10A562S \\\n      \
 --invalidita 75 --handicap grave --deambulazione-ridotta --out holder.pdf\n  \
+attesta issue --key issuer.key --issuer INPS --cf RSSMRA85T10A562S --invalidita 75 \\\n      \
+--con-segreto --out holder.pdf   # also writes holder.pdf.segreto\n  \
 attesta issue --key issuer.key --issuer INPS --batch rows.csv --out-dir out/ --format pdf\n  \
 ATTESTA_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so attesta issue --issuer INPS \\\n      \
 --key 'pkcs11:token=attesta;object=issuer-2026?pin-source=/run/secrets/pin' \\\n      \
@@ -111,9 +113,11 @@ attesta issue --level 2 --operator comune-bo --key issuer.key --issuer INPS --cf
     #[command(
         after_help = "Exit codes: 0 valid (VALIDO), 1 not valid (NON VALIDO: forged, altered, revoked, expired, \
 not yet valid, untrusted or denied key, another codice fiscale), 4 cannot verify (NON VERIFICABILE: no readable code, \
-not an attesta code, codice fiscale mistyped, trust or status list too old or missing, file unreadable), 2 usage error.\n\n\
-Example:\n  attesta verify photo.jpg --cf RSSMRA85T10A562S --trust trust.cwt --root root.key.pub \\\n      \
---status-list inps-1.cwt"
+not an attesta code, codice fiscale mistyped, holder's secret missing or mistyped, trust or status list too old or missing, \
+file unreadable), 2 usage error.\n\n\
+Examples:\n  attesta verify photo.jpg --cf RSSMRA85T10A562S --trust trust.cwt --root root.key.pub \\\n      \
+--status-list inps-1.cwt\n  \
+attesta verify photo.jpg --cf RSSMRA85T10A562S --segreto ABCD-EFGH-J --trust trust.cwt --root root.key.pub"
     )]
     Verify(Box<VerifyArgs>),
     /// Print a shell completion script.
@@ -525,6 +529,19 @@ pub struct IssueArgs {
     /// Print the statuses in clear on the PDF (the holder's choice; off by default).
     #[arg(long)]
     pub pdf_show_details: bool,
+    /// Give the holder a secret (40 bits, e.g. ABCD-EFGH-J) that the code opens with,
+    /// together with the codice fiscale: written to OUT.segreto (mode 0600) beside the
+    /// output and printed on the PDF apart from the QR code. In batches every row gets
+    /// one, beside its output (or set a `con-segreto` column per row).
+    #[arg(long)]
+    pub con_segreto: bool,
+    /// Level 2: the holder's secret of the first-level code (--credential), when it has one.
+    #[arg(long, value_name = "CODE")]
+    pub segreto: Option<String>,
+    /// Write outputs readable by group and others (0644) even when they carry statuses
+    /// in clear or the holder's secret (default 0600 for those). OUT.segreto stays 0600.
+    #[arg(long)]
+    pub readable_outputs: bool,
     /// Argon2id memory in MiB (default 19).
     #[arg(long, hide = true, default_value_t = 19)]
     pub kdf_memory_mib: u32,
@@ -542,6 +559,9 @@ pub struct VerifyArgs {
     /// The holder's codice fiscale, as typed.
     #[arg(long)]
     pub cf: Option<String>,
+    /// The holder's secret, for codes issued with one (printed apart from the QR code).
+    #[arg(long, value_name = "CODE")]
+    pub segreto: Option<String>,
     /// Trust list file.
     #[arg(long, value_name = "FILE")]
     pub trust: PathBuf,

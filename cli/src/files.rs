@@ -90,6 +90,14 @@ fn open_new(p: &Path, _mode: Option<u32>) -> std::io::Result<File> {
     OpenOptions::new().write(true).create_new(true).open(p)
 }
 
+/// Writes an issued output atomically: mode 0600 when it carries
+/// something private (statuses in clear, the holder's secret) unless the
+/// issuer asked for readable outputs, else the default mode (0644 under
+/// the usual umask).
+pub fn write_output(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
+    atomic_write_mode(path, bytes, private.then_some(0o600))
+}
+
 /// Writes a private key file with mode 0600, atomically.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     atomic_write_mode(path, bytes, Some(0o600))

@@ -97,11 +97,22 @@ fn assert_no_private_material(r: &Run, pem: &str) {
 #[test]
 fn demo_runs_the_whole_flow_and_writes_its_files() {
     let env = Env::new();
-    env.run(&["demo", "--dir", "demo"])
+    let r = env
+        .run(&["demo", "--dir", "demo"])
         .ok()
         .stdout_has("demo OK")
         .stdout_has("VALID")
-        .stdout_has("cf_mismatch");
+        .stdout_has("secret_required")
+        .stdout_has("cf_or_secret_mismatch");
+    // The demo's code has a holder's secret: printed, and in its file.
+    let secret = env.read_text("demo/attestazione.pdf.segreto");
+    let secret = secret.trim().to_owned();
+    assert!(
+        r.stdout.contains(&format!("holder's secret: {secret}")),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(mode(&env, "demo/attestazione.pdf.segreto"), 0o600);
     for f in [
         "attestazione.pdf",
         "attestazione.png",
@@ -124,6 +135,8 @@ fn demo_runs_the_whole_flow_and_writes_its_files() {
         "demo/attestazione.png",
         "--cf",
         CF,
+        "--segreto",
+        &secret,
         "--trust",
         "demo/trust.cwt",
         "--root",

@@ -415,3 +415,191 @@ fn finding_4_code_with_a_weak_kdf_is_refused() {
     ])
     .ok();
 }
+
+fn file_mode(env: &Env, name: &str) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(env.path(name))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// Finding 3 (MEDIUM, privacy): the codice fiscale is not a secret; with a
+/// photo of a code and the holder's name, birth year and town there are
+/// 732 candidate CFs, tried in under a minute. A code issued with
+/// `--con-segreto` cannot be opened with the CF alone: the verifier asks
+/// for the holder's secret, which is not in the QR code.
+#[test]
+fn finding_3_photo_and_cf_are_useless_without_the_holders_secret() {
+    let env = Env::new();
+    env.setup();
+    env.issue("holder.pdf", &["--con-segreto"])
+        .stderr_has("holder.pdf.segreto");
+    // OUT.segreto beside the output, 0600; the PDF carries the secret too.
+    let secret = env.read_text("holder.pdf.segreto");
+    let secret = secret.trim();
+    assert_eq!(secret.len(), 11, "{secret:?}");
+    assert_eq!(file_mode(&env, "holder.pdf.segreto"), 0o600);
+    assert_eq!(file_mode(&env, "holder.pdf"), 0o600);
+    // A PNG output: the secret goes only to its .segreto file.
+    env.issue("holder.png", &["--con-segreto"]);
+    let png_secret = env.read_text("holder.png.segreto");
+    assert_eq!(file_mode(&env, "holder.png.segreto"), 0o600);
+
+    // The CF alone: the verifier asks for the secret (before any KDF).
+    // Cannot verify (exit 4) until the operator has the secret.
+    let (code, v) = env.verify_json("holder.png", &["--cf", CF]);
+    assert_eq!(
+        (code, v["verdict"].as_str()),
+        (4, Some("cannot_verify")),
+        "{v}"
+    );
+    assert_eq!(reason(&v), "secret_required", "{v}");
+    // Without --cf the step-1 answer says a secret is needed.
+    let (_, v) = env.verify_json("holder.png", &[]);
+    assert_eq!(reason(&v), "cf_not_checked");
+    assert_eq!(v["secret_required"], true, "{v}");
+    // The right CF and secret, as printed or typed loosely.
+    let (code, v) = env.verify_json("holder.png", &["--cf", CF, "--segreto", png_secret.trim()]);
+    assert_eq!(code, 0, "{v}");
+    let loose = png_secret.trim().to_lowercase().replace('-', " ");
+    let (code, v) = env.verify_json("holder.png", &["--cf", CF, "--segreto", &loose]);
+    assert_eq!(code, 0, "{v}");
+    // A typo in the secret is reported as a typo.
+    let mut typo: Vec<char> = png_secret.trim().chars().collect();
+    typo[0] = if typo[0] == 'A' { 'B' } else { 'A' };
+    let typo: String = typo.into_iter().collect();
+    let (code, v) = env.verify_json("holder.png", &["--cf", CF, "--segreto", &typo]);
+    assert_eq!((code, reason(&v)), (4, "secret_malformed"), "{v}");
+    // Another holder's secret, or another CF: does not open (not valid).
+    let (code, v) = env.verify_json("holder.png", &["--cf", CF, "--segreto", secret]);
+    assert_eq!((code, reason(&v)), (1, "cf_or_secret_mismatch"), "{v}");
+    let (code, v) = env.verify_json(
+        "holder.png",
+        &["--cf", OTHER_CF, "--segreto", png_secret.trim()],
+    );
+    assert_eq!((code, reason(&v)), (1, "cf_or_secret_mismatch"), "{v}");
+
+    // --con-segreto needs a file output, and never overwrites.
+    env.run(&issue_args(CF, "-", &["--con-segreto"]))
+        .usage_error(&["--con-segreto", "--out"]);
+    std::fs::remove_file(env.path("holder.png")).unwrap();
+    env.run(&issue_args(CF, "holder.png", &["--con-segreto"]))
+        .usage_error(&["holder.png.segreto already exists"]);
+    // A code without a secret ignores --segreto, with a note.
+    env.issue("plain.txt", &[]);
+    let r = env.run(&verify_args(
+        "plain.txt",
+        &["--cf", CF, "--segreto", secret],
+    ));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("not needed"), "{}", r.stderr);
+}
+
+/// A batch with `--con-segreto` writes one secret per row beside each
+/// output; a `con-segreto` column chooses per row.
+#[test]
+fn batch_writes_one_secret_per_row_beside_each_output() {
+    let env = Env::new();
+    env.setup();
+    env.write(
+        "rows.csv",
+        format!("cf,invalidita,con-segreto\n{CF},75,si\n{OTHER_CF},80,\n"),
+    );
+    let mut a = vec![
+        "issue",
+        "--key",
+        "issuer.key",
+        "--issuer",
+        ISSUER,
+        "--batch",
+        "rows.csv",
+        "--out-dir",
+        "out",
+        "--format",
+        "txt",
+        "--quiet",
+    ];
+    a.extend(FAST_KDF);
+    env.run(&a).ok();
+    assert!(env.exists("out/000000002.txt.segreto"));
+    assert!(!env.exists("out/000000003.txt.segreto"));
+    assert_eq!(file_mode(&env, "out/000000002.txt.segreto"), 0o600);
+    let s = env.read_text("out/000000002.txt.segreto");
+    let (code, v) = env.verify_json("out/000000002.txt", &["--cf", CF, "--segreto", s.trim()]);
+    assert_eq!(code, 0, "{v}");
+    let (code, v) = env.verify_json("out/000000003.txt", &["--cf", OTHER_CF]);
+    assert_eq!(code, 0, "{v}");
+
+    // --con-segreto: every row.
+    a[8] = "out2";
+    a.push("--con-segreto");
+    env.run(&a).ok();
+    for line in [2, 3] {
+        let name = format!("out2/{line:09}.txt.segreto");
+        assert!(env.exists(&name), "{name}");
+        assert_eq!(file_mode(&env, &name), 0o600);
+    }
+    let s = env.read_text("out2/000000003.txt.segreto");
+    let (code, v) = env.verify_json(
+        "out2/000000003.txt",
+        &["--cf", OTHER_CF, "--segreto", s.trim()],
+    );
+    assert_eq!(code, 0, "{v}");
+}
+
+/// A second-level token for a code with a holder's secret: the issuer opens
+/// the first-level code to check the CF, which needs the secret too.
+#[test]
+fn second_level_for_a_code_with_a_secret_needs_the_secret() {
+    let env = Env::new();
+    env.setup();
+    env.run(&["keygen", "--operator", "--out", "op.key"]).ok();
+    trust(
+        &env,
+        &[
+            "add-operator",
+            "--operator",
+            "comune-bo",
+            "--key",
+            "op.key.pub",
+        ],
+    )
+    .ok();
+    env.issue("l1.txt", &["--con-segreto"]);
+    let secret = env.read_text("l1.txt.segreto");
+    let token = |out: &str, extra: &[&str]| {
+        let mut a = vec![
+            "issue",
+            "--level",
+            "2",
+            "--operator",
+            "comune-bo",
+            "--key",
+            "issuer.key",
+            "--issuer",
+            ISSUER,
+            "--cf",
+            CF,
+            "--invalidita",
+            "75.5",
+            "--credential",
+            "l1.txt",
+            "--trust",
+            "trust.cwt",
+            "--root",
+            "root.key.pub",
+            "--out",
+            out,
+        ];
+        a.extend(FAST_KDF);
+        a.extend(extra);
+        env.run(&a)
+    };
+    token("t1.txt", &[]).usage_error(&["holder's secret", "--segreto"]);
+    token("t2.txt", &["--segreto", "0410-6105-X"]).usage_error(&["do not open"]);
+    token("t3.txt", &["--segreto", secret.trim()]).ok();
+    let (code, v) = env.verify_json("t3.txt", &["--cf", CF, "--operator-key", "op.key"]);
+    assert_eq!(code, 0, "{v}");
+}

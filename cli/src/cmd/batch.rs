@@ -19,6 +19,7 @@ use attesta_core::claims::StatusRef;
 use attesta_core::credential::{IssueError, issue_first_level_reusing};
 use attesta_core::envelope::KdfMemory;
 use attesta_core::envelope::KdfParams;
+use attesta_core::secret::HolderSecret;
 use attesta_core::signer::{SignError, Signer};
 use attesta_verify::status_list::IndexAllocator;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -490,12 +491,16 @@ Rows issued so far are recorded in {MANIFEST}; fix the key or the HSM, then run 
         let iss = self.args.include_iss.then(|| self.args.issuer.clone());
         let req = issue::request(p, self.now, status, iss, self.kdf);
         let format = self.args.format;
+        let secret = (self.args.con_segreto || p.with_secret)
+            .then(HolderSecret::generate)
+            .transpose()?;
         thread_local! {
             // One Argon2id working area per worker: see KdfMemory.
             static KDF_MEMORY: std::cell::RefCell<KdfMemory> = std::cell::RefCell::default();
         }
-        let issued = KDF_MEMORY
-            .with_borrow_mut(|mem| issue_first_level_reusing(&self.key, &p.cf, &req, mem));
+        let issued = KDF_MEMORY.with_borrow_mut(|mem| {
+            issue_first_level_reusing(&self.key, &p.cf, secret.as_ref(), &req, mem)
+        });
         match &issued {
             Err(IssueError::Sign(e)) => return self.not_signed(line, e),
             Ok(_) => self.sign_failures.store(0, Relaxed),
@@ -508,16 +513,20 @@ Rows issued so far are recorded in {MANIFEST}; fix the key or the HSM, then run 
                 p,
                 self.now,
                 self.args.pdf_show_details,
+                secret.as_ref(),
             );
             let bytes = self.renderer.render(format, c.text(), &m);
-            Ok((c, bytes.map_err(|e| format!("{e:#}"))?))
+            let private = m.is_private(format) && !self.args.readable_outputs;
+            Ok((c, bytes.map_err(|e| format!("{e:#}"))?, private))
         });
-        let (cred, bytes) = match out {
+        let (cred, bytes, private) = match out {
             Ok(x) => x,
             Err(reason) => return self.reject(line, &reason),
         };
         let name = format!("{line:09}.{}", format.ext());
-        files::atomic_write(&self.dir.join(&name), &bytes)?;
+        // The secret goes beside the output (NAME.segreto), written first:
+        // a manifest line always names a complete output and its secret.
+        issue::write_with_secret(&self.dir.join(&name), &bytes, private, secret.as_ref())?;
         // Recorded only once the file is in place: a manifest line always
         // names a complete output.
         let rec = format!("{line},{},{name},{idx}\n", cred.cti());

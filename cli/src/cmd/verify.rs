@@ -109,6 +109,10 @@ fn flag_hint(reason: &str, lang: Lang) -> Option<&'static str> {
             "indicare la lista aggiornata con --trust FILE",
             "give the current list with --trust FILE",
         ),
+        "secret_required" | "secret_malformed" | "cf_or_secret_mismatch" => lang.pick(
+            "dare il codice segreto del titolare con --segreto CODICE",
+            "give the holder's secret with --segreto CODE",
+        ),
         "trust_list_bad_signature" => lang.pick(
             "controllare la chiave radice data con --root",
             "check the root key given with --root",
@@ -249,10 +253,15 @@ pub fn evaluate(args: &VerifyArgs) -> Result<std::result::Result<Outcome, Failed
             Ok(c) => c,
             Err(e) => return Ok(Err(e.into())),
         };
+        if args.segreto.is_some() && !checked.requires_secret() {
+            eprintln!(
+                "note: this code was issued without a holder's secret; --segreto is not needed and was not used"
+            );
+        }
         Ok(match &args.cf {
             None => Ok(Outcome::CfNotChecked(Box::new(checked))),
             Some(cf) => checked
-                .open_str(cf)
+                .open_with_secret_str(cf, args.segreto.as_deref())
                 .map(|v| Outcome::Verified(Box::new(v)))
                 .map_err(Failed::from),
         })
@@ -399,7 +408,18 @@ pub fn report(
                 if let Some(h) = flag_hint("cf_not_checked", lang) {
                     writeln!(out, "  {h}")?;
                 }
-                print_checked(&mut out, &c, lang)
+                print_checked(&mut out, &c, lang)?;
+                if c.requires_secret() {
+                    writeln!(
+                        out,
+                        "  {}",
+                        lang.pick(
+                            "Segreto del titolare: richiesto (--segreto CODICE)",
+                            "Holder's secret: required (--segreto CODE)"
+                        )
+                    )?;
+                }
+                Ok(())
             })();
             (r.verdict, text)
         }
@@ -417,6 +437,16 @@ pub fn report(
                     r.message
                 )?;
                 print_checked(&mut out, v.checked(), lang)?;
+                if v.checked().requires_secret() {
+                    writeln!(
+                        out,
+                        "  {}",
+                        lang.pick(
+                            "Segreto del titolare: verificato",
+                            "Holder's secret: checked"
+                        )
+                    )?;
+                }
                 writeln!(out, "  {}:", lang.pick("Stato", "Status"))?;
                 for s in statuses(a, lang) {
                     writeln!(out, "   • {s}")?;

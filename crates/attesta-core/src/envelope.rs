@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! ikm   = Argon2id(password = CF (16 or 11 ASCII chars, uppercase),
-//!                  salt = label || cti, m = m_mib·1024 KiB, t, p, out = 32)
+//!                  salt = label || cti, m = m_mib·1024 KiB, t, p, out = 32,
+//!                  secret K = the holder's secret (5 bytes) when the code has one)
 //! key   = HKDF-SHA256(salt = none, ikm, info = label, L = 32)
 //! ct    = ChaCha20-Poly1305(key, nonce = 0^96, aad = cti, plaintext)
 //! ```
@@ -13,9 +14,10 @@
 //! first-level envelope from the inner layer of the second level.
 //!
 //! Argon2id makes each CF guess cost memory and time; the CF is not a
-//! secret, so this stops casual reading and bulk harvesting, not a person
-//! who already knows the holder's name, birth date and place
-//! (docs/threat-model.md).
+//! secret, so this stops bulk harvesting, not a person who already knows
+//! who the holder is (name, birth year and town leave 732 candidates, under
+//! a minute: docs/threat-model.md §3.1). The optional holder's secret
+//! ([`crate::secret`]) closes that gap for holders who want it.
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::ChaCha20Poly1305;
@@ -25,6 +27,7 @@ use sha2::Sha256;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::cf::CodiceFiscale;
+use crate::secret::HolderSecret;
 
 /// Which envelope a key is for (domain separation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -224,7 +227,12 @@ impl Drop for KdfMemory {
 }
 
 /// The symmetric key of one envelope. Zeroized on drop.
-pub struct EnvelopeKey(Zeroizing<[u8; 32]>);
+pub struct EnvelopeKey {
+    key: Zeroizing<[u8; 32]>,
+    /// Whether a holder's secret went into the derivation (the credential
+    /// must then say so, in its signed envelope).
+    with_secret: bool,
+}
 
 impl EnvelopeKey {
     /// Runs the KDF: the expensive step (tens of milliseconds at default parameters).
@@ -246,9 +254,30 @@ impl EnvelopeKey {
         label: EnvelopeLabel,
         memory: &mut KdfMemory,
     ) -> Result<Self, EnvelopeError> {
+        Self::derive_with_secret(cf, None, cti, params, label, memory)
+    }
+
+    /// The key from the CF and, when the holder has one, the holder's
+    /// secret, which is Argon2id's secret input `K` (RFC 9106 §3.1): with
+    /// it, knowing the CF is not enough, and each guess of the secret costs
+    /// a whole derivation.
+    pub fn derive_with_secret(
+        cf: &CodiceFiscale,
+        secret: Option<&HolderSecret>,
+        cti: &[u8],
+        params: &KdfParams,
+        label: EnvelopeLabel,
+        memory: &mut KdfMemory,
+    ) -> Result<Self, EnvelopeError> {
         let ap = params.argon2_params()?;
         memory.0.resize(ap.block_count(), argon2::Block::default());
-        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, ap);
+        let argon = match secret {
+            None => Argon2::new(Algorithm::Argon2id, Version::V0x13, ap),
+            Some(s) => {
+                Argon2::new_with_secret(s.expose_secret(), Algorithm::Argon2id, Version::V0x13, ap)
+                    .map_err(|_| EnvelopeError::BadKdfParams)?
+            }
+        };
         let mut salt = Vec::with_capacity(label.bytes().len() + cti.len());
         salt.extend_from_slice(label.bytes());
         salt.extend_from_slice(cti);
@@ -265,14 +294,22 @@ impl EnvelopeKey {
         Hkdf::<Sha256>::new(None, ikm.as_ref())
             .expand(label.bytes(), key.as_mut())
             .map_err(|_| EnvelopeError::BadKdfParams)?;
-        Ok(EnvelopeKey(key))
+        Ok(EnvelopeKey {
+            key,
+            with_secret: secret.is_some(),
+        })
+    }
+
+    /// Whether a holder's secret went into this key.
+    pub fn with_secret(&self) -> bool {
+        self.with_secret
     }
 
     fn cipher(&self) -> ChaCha20Poly1305 {
         // Borrowed, not copied: a `Key::from(*self.0)` temporary would leave
         // the key on the stack. The cipher wipes its own copy on drop
         // (chacha20poly1305's `zeroize` feature).
-        let key: &chacha20poly1305::Key = (&*self.0).into();
+        let key: &chacha20poly1305::Key = (&*self.key).into();
         ChaCha20Poly1305::new(key)
     }
 
@@ -362,6 +399,45 @@ mod tests {
     }
 
     #[test]
+    fn the_secret_changes_the_key() {
+        let cti = [1u8; 8];
+        let p = KdfParams::INSECURE_TEST;
+        let c = cf("RSSMRA85T10A562S");
+        let mut mem = KdfMemory::default();
+        let s1 = HolderSecret::from_bytes([1, 2, 3, 4, 5]);
+        let s2 = HolderSecret::from_bytes([1, 2, 3, 4, 6]);
+        let k = EnvelopeKey::derive_with_secret(
+            &c,
+            Some(&s1),
+            &cti,
+            &p,
+            EnvelopeLabel::FirstLevel,
+            &mut mem,
+        )
+        .unwrap();
+        assert!(k.with_secret());
+        let ct = k.seal(&cti, b"hello");
+        for other in [
+            EnvelopeKey::derive(&c, &cti, &p, EnvelopeLabel::FirstLevel).unwrap(),
+            EnvelopeKey::derive_with_secret(
+                &c,
+                Some(&s2),
+                &cti,
+                &p,
+                EnvelopeLabel::FirstLevel,
+                &mut mem,
+            )
+            .unwrap(),
+        ] {
+            assert_eq!(
+                other.open(&cti, &ct).err(),
+                Some(EnvelopeError::DoesNotOpen)
+            );
+        }
+        assert_eq!(&k.open(&cti, &ct).unwrap()[..], b"hello");
+    }
+
+    #[test]
     fn reused_memory_gives_the_same_key() {
         let cti = [1u8; 8];
         let c = cf("RSSMRA85T10A562S");
@@ -374,7 +450,7 @@ mod tests {
             let a = EnvelopeKey::derive(&c, &cti, &p, EnvelopeLabel::FirstLevel).unwrap();
             let b = EnvelopeKey::derive_reusing(&c, &cti, &p, EnvelopeLabel::FirstLevel, &mut mem)
                 .unwrap();
-            assert_eq!(*a.0, *b.0);
+            assert_eq!(*a.key, *b.key);
         }
     }
 

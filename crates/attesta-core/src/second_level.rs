@@ -297,7 +297,7 @@ fn issue_with_rng(
     )?;
     let inner_ct = ekey.seal(cti.as_bytes(), &details_to_cbor(&req.details));
     let mut inner = Vec::new();
-    let _ = ciborium::into_writer(&envelope_to_value(&req.kdf, inner_ct), &mut inner);
+    let _ = ciborium::into_writer(&envelope_to_value(&req.kdf, inner_ct, false), &mut inner);
     let pk = req
         .operator_key
         .hpke()
@@ -485,7 +485,15 @@ impl SealedDetails {
         let v: Value = ciborium::from_reader(inner.as_slice())
             .map_err(|_| FormatError::MalformedClaims("inner envelope"))?;
         let (kdf, ct) = envelope_from_value(&v)?;
-        let pt = open_envelope(&kdf, &ct, cf, cti, limits, EnvelopeLabel::SecondLevelInner)?;
+        let pt = open_envelope(
+            &kdf,
+            &ct,
+            cf,
+            None,
+            cti,
+            limits,
+            EnvelopeLabel::SecondLevelInner,
+        )?;
         Ok(details_from_cbor(&pt)?)
     }
 }

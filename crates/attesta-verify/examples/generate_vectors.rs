@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 use attesta_core::cbor_guard::CborLimits;
 use attesta_core::cf::{CodiceFiscale, personal_check_char, temporary_check_digit};
 use attesta_core::claims::{self, ClaimSet, StatusRef};
-use attesta_core::credential::{Cti, FirstLevelRequest, issue_first_level_with_cti};
-use attesta_core::envelope::{EnvelopeKey, EnvelopeLabel, KdfParams};
+use attesta_core::credential::{Cti, FirstLevelRequest, issue_first_level_with_cti_and_secret};
+use attesta_core::envelope::{EnvelopeKey, EnvelopeLabel, KdfMemory, KdfParams};
 use attesta_core::inspect::inspect;
 use attesta_core::keys::{Kid, SigningKey};
 use attesta_core::model::{
@@ -33,6 +33,7 @@ use attesta_core::model::{
 };
 use attesta_core::operator_key::{OperatorPublicKey, OperatorSecretKey};
 use attesta_core::second_level::{SecondLevelRequest, issue_second_level_deterministic};
+use attesta_core::secret::HolderSecret;
 use attesta_verify::status_list::{CredentialStatus, StatusBits, StatusList, StatusListToken};
 use attesta_verify::trust::{IssuerEntry, OperatorEntry, TrustList};
 use ciborium::Value;
@@ -255,6 +256,8 @@ struct Cred {
     iss: Option<String>,
     cti: Cti,
     kdf: KdfParams,
+    /// The holder's secret, when the code has one.
+    secret: Option<[u8; 5]>,
 }
 
 fn cti_for(name: &str) -> Cti {
@@ -273,7 +276,18 @@ fn cred(name: &str, att: Attestation) -> Cred {
         iss: None,
         cti: cti_for(name),
         kdf: KdfParams::INSECURE_TEST,
+        secret: None,
     }
+}
+
+/// A holder's secret derived from the vector's name.
+fn secret_for(name: &str) -> [u8; 5] {
+    let h = sha256(format!("attesta test vector secret {name}").as_bytes());
+    h[..5].try_into().expect("5 bytes")
+}
+
+fn secret_text(b: [u8; 5]) -> String {
+    HolderSecret::from_bytes(b).to_text().as_str().to_owned()
 }
 
 fn status(idx: u64, uri: &str) -> Option<StatusRef> {
@@ -302,14 +316,30 @@ impl Cred {
 
     /// Issued by the library.
     fn issue(&self, key: &Key) -> String {
-        issue_first_level_with_cti(&key.sk(), &self.holder(), &self.request(), self.cti)
-            .expect("issue")
-            .text()
-            .to_owned()
+        let secret = self.secret.map(HolderSecret::from_bytes);
+        issue_first_level_with_cti_and_secret(
+            &key.sk(),
+            &self.holder(),
+            secret.as_ref(),
+            &self.request(),
+            self.cti,
+        )
+        .expect("issue")
+        .text()
+        .to_owned()
     }
 
     fn ekey(&self, label: EnvelopeLabel, cti: &[u8]) -> EnvelopeKey {
-        EnvelopeKey::derive(&self.holder(), cti, &self.kdf, label).expect("kdf")
+        let secret = self.secret.map(HolderSecret::from_bytes);
+        EnvelopeKey::derive_with_secret(
+            &self.holder(),
+            secret.as_ref(),
+            cti,
+            &self.kdf,
+            label,
+            &mut KdfMemory::default(),
+        )
+        .expect("kdf")
     }
 
     /// The envelope claim value around a given plaintext, sealed as the issuer would.
@@ -551,6 +581,8 @@ struct V {
     qr_text: String,
     verify_at: Timestamp,
     cf_for_verify: String,
+    /// The holder's secret the operator types, if any.
+    secret_for_verify: Option<String>,
     outcome: Outcome,
     annotated: Option<Annotated>,
     /// Second-level vectors only (`kind: "second_level"`).
@@ -576,6 +608,7 @@ impl V {
             qr_text: c.issue(&w.inps),
             verify_at: ts(VERIFY_AT),
             cf_for_verify: c.cf.clone(),
+            secret_for_verify: c.secret.map(secret_text),
             outcome: Outcome::Valid {
                 attestation: c.att.clone(),
                 issuer_id: INPS,
@@ -609,6 +642,7 @@ impl V {
             qr_text,
             verify_at: ts(VERIFY_AT),
             cf_for_verify: CF.to_owned(),
+            secret_for_verify: None,
             outcome: Outcome::Invalid {
                 code,
                 stage,
@@ -630,6 +664,7 @@ impl V {
     ) -> V {
         let mut v = V::negative(w, name, description, c.issue(&w.inps), code, stage);
         v.cf_for_verify = c.cf.clone();
+        v.secret_for_verify = c.secret.map(secret_text);
         v.inputs = Some(c);
         v
     }
@@ -720,6 +755,8 @@ struct FirstInputsOut {
     iss: Option<String>,
     cti_hex: String,
     kdf: KdfOut,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    holder_secret: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -838,6 +875,8 @@ struct VectorOut {
     qr_text: String,
     verify_at: String,
     cf_for_verify: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret_for_verify: Option<String>,
     expected: ExpectedOut,
     #[serde(skip_serializing_if = "Option::is_none")]
     annotated: Option<Annotated>,
@@ -931,6 +970,7 @@ fn render(v: &V) -> VectorOut {
             iss: c.iss.clone(),
             cti_hex: c.cti.to_string(),
             kdf: kdf_out(&c.kdf),
+            holder_secret: c.secret.map(secret_text),
         })
     });
     let token_inputs = l2.and_then(|l| l.inputs.as_ref()).map(|t| {
@@ -990,6 +1030,7 @@ fn render(v: &V) -> VectorOut {
         qr_text: v.qr_text.clone(),
         verify_at: v.verify_at.to_string(),
         cf_for_verify: v.cf_for_verify.clone(),
+        secret_for_verify: v.secret_for_verify.clone(),
         expected,
         annotated: v.annotated.clone(),
     }
@@ -3195,6 +3236,7 @@ impl V {
             qr_text,
             verify_at: ts(VERIFY_AT),
             cf_for_verify: inputs.as_ref().map_or(CF, |t| t.cf.as_str()).to_owned(),
+            secret_for_verify: None,
             outcome,
             annotated: None,
             l2: Some(L2 {
@@ -4460,6 +4502,154 @@ fn security_review(w: &World) -> Vec<V> {
     out.extend(revocation_per_key(w));
     out.extend(denial_per_key(w));
     out.extend(kdf_floor(w));
+    out.extend(holder_secret(w));
+    out
+}
+
+/// Finding 3: codes that open only with the CF and the holder's secret.
+fn holder_secret(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    let with_secret = |name: &str| {
+        let mut c = cred(name, typical());
+        c.secret = Some(secret_for(name));
+        c
+    };
+    {
+        let name = "holder-secret";
+        let c = with_secret(name);
+        let desc = format!(
+            "Security review, finding 3. The holder asked for a secret: the envelope ends with \
+             the member 1 and its key is derived with the 5-byte secret as Argon2id's secret \
+             input. With the CF and the secret {} (as printed): valid.",
+            secret_text(c.secret.expect("secret"))
+        );
+        out.push(V::positive(w, name, &desc, c));
+    }
+    {
+        let name = "holder-secret-default-kdf";
+        let mut c = with_secret(name);
+        c.kdf = KdfParams::DEFAULT;
+        let desc = format!(
+            "Security review, finding 3. A code with a holder's secret ({}) at the default KDF \
+             (19 MiB, 2 passes), verified with the floor: the example docs/format.md \
+             appendix B checks with an independent implementation.",
+            secret_text(c.secret.expect("secret"))
+        );
+        let mut v = V::positive(w, name, &desc, c);
+        v.kdf_floor = Some(FLOOR);
+        out.push(v);
+    }
+    {
+        let name = "holder-secret-typed-loosely";
+        let mut c = with_secret(name);
+        c.secret = Some([1, 2, 3, 4, 5]);
+        let mut v = V::positive(
+            w,
+            name,
+            "Security review, finding 3. The secret 0410-6105-X typed as \"o4lo 61o5 x\": \
+             lower case, spaces instead of hyphens, and the look-alikes O for 0 and L for 1 \
+             (Crockford's base32) are read as the printed secret: valid.",
+            c,
+        );
+        v.secret_for_verify = Some("o4lo 61o5 x".into());
+        out.push(v);
+    }
+    {
+        let name = "holder-secret-given-for-code-without-one";
+        let mut v = V::positive(
+            w,
+            name,
+            "Security review, finding 3. A code without a holder's secret, opened with the CF \
+             and a (well-formed) secret: the secret is not used, the code opens with the CF.",
+            cred(name, typical()),
+        );
+        v.secret_for_verify = Some(secret_text(secret_for(name)));
+        out.push(v);
+    }
+    let refused = |name: &'static str, desc: &str, secret: Option<String>, cf: &str, code| {
+        let c = with_secret(name);
+        let mut v = V::negative_issued(w, name, desc, c, code, "open");
+        v.secret_for_verify = secret;
+        v.cf_for_verify = cf.to_owned();
+        v
+    };
+    out.push(refused(
+        "holder-secret-not-given",
+        "Security review, finding 3. A code with a holder's secret, opened with the right CF \
+         and no secret: the code says (in its signed envelope) that the secret is needed, so \
+         the verifier asks for it before any key derivation.",
+        None,
+        CF,
+        "secret_required",
+    ));
+    {
+        let name = "holder-secret-check-character-wrong";
+        let mut typo: Vec<char> = secret_text(secret_for(name)).chars().collect();
+        typo[0] = if typo[0] == 'A' { 'B' } else { 'A' };
+        let typo: String = typo.into_iter().collect();
+        out.push(refused(
+            name,
+            &format!(
+                "Security review, finding 3. The secret {} typed with its first character \
+                 changed ({typo}): the check character catches the typo before any key \
+                 derivation.",
+                secret_text(secret_for(name))
+            ),
+            Some(typo),
+            CF,
+            "secret_malformed",
+        ));
+    }
+    out.push(refused(
+        "holder-secret-too-short",
+        "Security review, finding 3. A secret of 8 characters (the check character left out): \
+         not a secret.",
+        Some(secret_text(secret_for("holder-secret-too-short"))[..9].to_owned()),
+        CF,
+        "secret_malformed",
+    ));
+    out.push(refused(
+        "holder-secret-wrong",
+        "Security review, finding 3. The right CF and a well-formed secret that is not the \
+         holder's: the key derivation runs and the envelope does not open.",
+        Some(secret_text([0x42; 5])),
+        CF,
+        "cf_or_secret_mismatch",
+    ));
+    {
+        let name = "holder-secret-wrong-cf";
+        out.push(refused(
+            name,
+            "Security review, finding 3. The holder's secret with another person's CF: the \
+             envelope does not open.",
+            Some(secret_text(secret_for(name))),
+            OTHER_CF,
+            "cf_or_secret_mismatch",
+        ));
+    }
+    {
+        let name = "holder-secret-unknown-kind";
+        let c = with_secret(name);
+        let Value::Array(mut env) = c.envelope_with(&plaintext_of(&c.att)) else {
+            panic!("envelope")
+        };
+        env.push(int(2));
+        let text = at1(&std_cose(
+            &w.inps,
+            c.claims_with(Value::Array(env)).to_vec(),
+        ));
+        let mut v = V::negative(
+            w,
+            name,
+            "Security review, finding 3. A signed envelope with a fifth member 2: version 1 \
+             knows one kind of holder's secret (1), so the key cannot be derived: malformed.",
+            text,
+            "malformed_claims",
+            "check",
+        );
+        v.secret_for_verify = Some(secret_text(secret_for(name)));
+        out.push(v);
+    }
     out
 }
 

@@ -74,6 +74,15 @@ impl VerifyError {
                 "il codice non appartiene a questo codice fiscale; confrontare il codice fiscale inserito con la tessera sanitaria del titolare",
                 "the code does not belong to this codice fiscale; check the code typed against the holder's card (tessera sanitaria)",
             ).into(),
+            E::SecretRequired => lang.pick(
+                "questo codice è protetto anche dal codice segreto del titolare: chiederlo al titolare (9 lettere e cifre, per esempio ABCD-EFGH-J, stampato a parte rispetto al codice QR) e inserirlo insieme al codice fiscale",
+                "this code is also protected by the holder's secret: ask the holder for it (9 letters and digits, e.g. ABCD-EFGH-J, printed apart from the QR code) and enter it with the codice fiscale",
+            ).into(),
+            E::SecretMalformed(e) => e.message(lang),
+            E::CfOrSecretMismatch => lang.pick(
+                "il codice non si apre con questo codice fiscale e questo codice segreto: controllarli entrambi con il titolare (il codice fiscale sulla tessera sanitaria, il codice segreto sul foglio del titolare)",
+                "the code does not open with this codice fiscale and this secret: check both with the holder (the codice fiscale against the holder's card, the secret against the holder's sheet)",
+            ).into(),
             E::WrongAudience { audience } if it => format!("questo codice è indirizzato all'operatore «{audience}», non a voi; il titolare deve chiederne uno per la vostra organizzazione"),
             E::WrongAudience { audience } => format!("this token is addressed to operator '{audience}', not to you; the holder must request a token for your organisation"),
             E::OperatorNotAccredited => lang.pick(

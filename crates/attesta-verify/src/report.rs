@@ -225,6 +225,10 @@ pub struct VerificationReport {
     /// Revocation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revocation: Option<RevocationReport>,
+    /// Whether the code opens only with the holder's secret as well as the
+    /// codice fiscale (level 1, once its signature checked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_required: Option<bool>,
     /// The attestation (level 1, valid).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attestation: Option<Attestation>,
@@ -270,6 +274,7 @@ impl VerificationReport {
             expires_at: None,
             checked_at: None,
             revocation: None,
+            secret_required: None,
             attestation: None,
             statuses_only: None,
             statuses: None,
@@ -296,6 +301,7 @@ impl VerificationReport {
         self.expires_at = ts(cl.expires_at());
         self.checked_at = ts(c.checked_at());
         self.revocation = Some(c.revocation().into());
+        self.secret_required = Some(c.requires_secret());
         self
     }
 

@@ -139,7 +139,13 @@ impl VerifyError {
             | E::StatusListWrongIssuer { .. }
             | E::StatusListStale { .. }
             | E::OperatorNotAccredited
-            | E::CfMalformed(_) => Verdict::CannotVerify,
+            | E::CfMalformed(_)
+            // The holder's secret is missing or mistyped: ask for it again;
+            // nothing is said against the holder.
+            | E::SecretRequired
+            | E::SecretMalformed(_) => Verdict::CannotVerify,
+            // The codice fiscale and the secret do not open the code.
+            E::CfOrSecretMismatch => Verdict::NotValid,
             E::StatusList(e) => e.verdict(),
             E::Trust(e) => e.verdict(),
         }

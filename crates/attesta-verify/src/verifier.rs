@@ -4,7 +4,9 @@
 //!    issuer key valid at issuance, validity dates, revocation.
 //! 2. [`CheckedCredential::open`], with the holder's CF: the CF is
 //!    validated, then it opens the envelope; a wrong CF is
-//!    [`VerifyError::CfMismatch`].
+//!    [`VerifyError::CfMismatch`]. A code the holder asked to protect with
+//!    a secret ([`CheckedCredential::requires_secret`]) opens with
+//!    [`CheckedCredential::open_with_secret_str`] and the CF together.
 //!
 //! Results can only be built here: [`CheckedCredential`] and
 //! [`VerifiedAttestation`] have private fields and no public constructor,
@@ -21,6 +23,7 @@ use attesta_core::model::Attestation;
 use attesta_core::model::SecondLevelDetails;
 use attesta_core::operator_key::OperatorSecretKey;
 use attesta_core::second_level::{SecondLevelClaims, SecondLevelCode};
+use attesta_core::secret::{HolderSecret, SecretError};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::status_list::{CredentialStatus, StatusListError, StatusListToken};
@@ -178,6 +181,13 @@ pub enum VerifyError {
     CfMalformed(CfError),
     /// The CF does not open the code.
     CfMismatch,
+    /// The code is protected by the holder's secret, and none was given.
+    SecretRequired,
+    /// The holder's secret typed is not well formed (its check character
+    /// catches typos before any key derivation).
+    SecretMalformed(SecretError),
+    /// The CF and the holder's secret together do not open the code.
+    CfOrSecretMismatch,
     /// A second-level token addressed to another operator.
     WrongAudience {
         /// The token's audience.
@@ -232,6 +242,9 @@ impl VerifyError {
             VerifyError::Trust(e) => e.code(),
             VerifyError::CfMalformed(_) => "cf_malformed",
             VerifyError::CfMismatch => "cf_mismatch",
+            VerifyError::SecretRequired => "secret_required",
+            VerifyError::SecretMalformed(_) => "secret_malformed",
+            VerifyError::CfOrSecretMismatch => "cf_or_secret_mismatch",
             VerifyError::KdfParamsOutOfBounds { .. } => "kdf_params_out_of_bounds",
             VerifyError::KdfBelowFloor { .. } => "kdf_below_floor",
             VerifyError::WrongAudience { .. } => "wrong_audience",
@@ -710,6 +723,8 @@ fn open_error(e: OpenError, limits: &KdfLimits) -> VerifyError {
             min_t: limits.min_iterations,
         },
         OpenError::CfMismatch => VerifyError::CfMismatch,
+        OpenError::SecretRequired => VerifyError::SecretRequired,
+        OpenError::CfOrSecretMismatch => VerifyError::CfOrSecretMismatch,
         OpenError::NotForThisOperator => VerifyError::NotForThisOperator,
         OpenError::KdfParamsOutOfBounds { m, t, p } => {
             VerifyError::KdfParamsOutOfBounds { m, t, p }
@@ -731,23 +746,66 @@ pub struct CheckedCredential {
 
 impl CheckedCredential {
     /// Step 2: opens the envelope with the holder's CF (given as typed;
-    /// it is validated first so that a typo is reported as a typo).
+    /// it is validated first so that a typo is reported as a typo). A code
+    /// protected by the holder's secret is [`VerifyError::SecretRequired`]:
+    /// see [`CheckedCredential::requires_secret`] and
+    /// [`CheckedCredential::open_with_secret_str`].
     pub fn open_str(&self, cf: &str) -> Result<VerifiedAttestation, VerifyError> {
+        self.open_with_secret_str(cf, None)
+    }
+
+    /// Step 2 with the holder's secret as typed, for a code that needs one
+    /// (a secret given for a code that has none is not used). The CF is
+    /// validated first, then the secret's check character, so that typos
+    /// are reported as typos before any key derivation.
+    ///
+    /// ```no_run
+    /// # fn f(checked: attesta_verify::CheckedCredential) -> Result<(), attesta_verify::VerifyError> {
+    /// let secret = checked.requires_secret().then_some("0410-6105-X");
+    /// let verified = checked.open_with_secret_str("RSSMRA85T10A562S", secret)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn open_with_secret_str(
+        &self,
+        cf: &str,
+        secret: Option<&str>,
+    ) -> Result<VerifiedAttestation, VerifyError> {
         let cf = CodiceFiscale::parse(cf).map_err(VerifyError::CfMalformed)?;
-        self.open(&cf)
+        let secret = match (self.requires_secret(), secret) {
+            (true, None) => return Err(VerifyError::SecretRequired),
+            (true, Some(s)) => Some(HolderSecret::parse(s).map_err(VerifyError::SecretMalformed)?),
+            (false, _) => None,
+        };
+        self.open_with_secret(&cf, secret.as_ref())
     }
 
     /// Step 2 with a validated CF.
     pub fn open(&self, cf: &CodiceFiscale) -> Result<VerifiedAttestation, VerifyError> {
+        self.open_with_secret(cf, None)
+    }
+
+    /// Step 2 with a validated CF and, for a code that needs one, the
+    /// holder's secret.
+    pub fn open_with_secret(
+        &self,
+        cf: &CodiceFiscale,
+        secret: Option<&HolderSecret>,
+    ) -> Result<VerifiedAttestation, VerifyError> {
         let attestation = self
             .claims
             .envelope()
-            .open(cf, self.claims.cti(), &self.kdf_limits)
+            .open_with_secret(cf, secret, self.claims.cti(), &self.kdf_limits)
             .map_err(|e| open_error(e, &self.kdf_limits))?;
         Ok(VerifiedAttestation {
             checked: self.clone(),
             attestation,
         })
+    }
+
+    /// Whether the code opens only with the holder's secret as well as the
+    /// CF: ask the holder for it before step 2.
+    pub fn requires_secret(&self) -> bool {
+        self.claims.envelope().requires_secret()
     }
 
     /// The issuer id from the trust list.

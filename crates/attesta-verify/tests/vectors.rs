@@ -18,13 +18,14 @@ use std::path::{Path, PathBuf};
 
 use attesta_core::cf::CodiceFiscale;
 use attesta_core::claims::StatusRef;
-use attesta_core::credential::{Cti, FirstLevelRequest, issue_first_level_with_cti};
+use attesta_core::credential::{Cti, FirstLevelRequest, issue_first_level_with_cti_and_secret};
 use attesta_core::envelope::{EnvelopeKey, EnvelopeLabel, KdfParams};
 use attesta_core::inspect::inspect;
 use attesta_core::keys::SigningKey;
 use attesta_core::model::{Attestation, SecondLevelDetails};
 use attesta_core::operator_key::{OperatorPublicKey, OperatorSecretKey};
 use attesta_core::second_level::{SecondLevelRequest, issue_second_level_deterministic};
+use attesta_core::secret::HolderSecret;
 use attesta_verify::trust::TrustState;
 use attesta_verify::verifier::{Revocation, RevocationPolicy};
 use attesta_verify::{Policy, VerifiedAttestation, VerifiedDetails, Verifier, VerifyError};
@@ -84,6 +85,9 @@ const REQUIRED_CODES: &[&str] = &[
     "status_list_stale",
     "cf_malformed",
     "cf_mismatch",
+    "secret_required",
+    "secret_malformed",
+    "cf_or_secret_mismatch",
     "kdf_params_out_of_bounds",
     "kdf_below_floor",
     // second-level tokens
@@ -126,6 +130,9 @@ struct Vector {
     qr_text: String,
     verify_at: String,
     cf_for_verify: String,
+    /// The holder's secret the operator types, when given.
+    #[serde(default)]
+    secret_for_verify: Option<String>,
     expected: Json,
     #[serde(default)]
     annotated: Option<Annotated>,
@@ -179,6 +186,9 @@ struct Inputs {
     iss: Option<String>,
     cti_hex: String,
     kdf: Kdf,
+    /// The holder's secret the code was issued with, as printed.
+    #[serde(default)]
+    holder_secret: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -335,7 +345,7 @@ fn verify(v: &Vector, root: &SigningKey) -> Result<VerifiedAttestation, (Stage, 
         .check(&v.qr_text, at)
         .map_err(|e| (Stage::Check, e))?;
     checked
-        .open_str(&v.cf_for_verify)
+        .open_with_secret_str(&v.cf_for_verify, v.secret_for_verify.as_deref())
         .map_err(|e| (Stage::Open, e))
 }
 
@@ -401,7 +411,13 @@ fn check_reissue(v: &Vector, inputs: Option<&Inputs>, issuer: &SigningKey) -> R<
         issuer: i.iss.clone(),
         kdf: kdf_params(&i.kdf)?,
     };
-    let issued = issue_first_level_with_cti(issuer, &cf, &req, cti)
+    let secret = i
+        .holder_secret
+        .as_deref()
+        .map(HolderSecret::parse)
+        .transpose()
+        .map_err(|e| format!("inputs.holder_secret: {e}"))?;
+    let issued = issue_first_level_with_cti_and_secret(issuer, &cf, secret.as_ref(), &req, cti)
         .map_err(|e| format!("re-issuing from inputs failed: {e}"))?;
     ensure(issued.text() == v.qr_text, || {
         format!(

@@ -90,6 +90,14 @@ fn every_failure() -> Vec<Failure> {
         }),
         e(VerifyError::CfMalformed(cf_err)),
         e(VerifyError::CfMismatch),
+        e(VerifyError::SecretRequired),
+        e(VerifyError::SecretMalformed(
+            attesta_core::secret::SecretError::CheckCharacter,
+        )),
+        e(VerifyError::SecretMalformed(
+            attesta_core::secret::SecretError::Malformed,
+        )),
+        e(VerifyError::CfOrSecretMismatch),
         e(VerifyError::WrongAudience {
             audience: "x".into(),
         }),
