@@ -582,9 +582,14 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub require_revocation: bool,
     /// Verifier state (accepted trust-list sequence, denied keys), kept between runs.
-    /// Default: $ATTESTA_STATE_DIR, $XDG_STATE_HOME/attesta or ~/.local/state/attesta.
+    /// Default: $ATTESTA_STATE_DIR, $XDG_STATE_HOME/attesta or ~/.local/state/attesta;
+    /// when none is set, give --state FILE or --no-state.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+    /// Verify without a state: rollback and denylist protection across runs is off
+    /// (a warning says so). For one-off checks where no state can be kept.
+    #[arg(long, conflicts_with = "state")]
+    pub no_state: bool,
     /// Operator private key, to open second-level tokens.
     #[arg(long, value_name = "FILE")]
     pub operator_key: Option<PathBuf>,

@@ -603,3 +603,76 @@ fn second_level_for_a_code_with_a_secret_needs_the_secret() {
     let (code, v) = env.verify_json("t3.txt", &["--cf", CF, "--operator-key", "op.key"]);
     assert_eq!(code, 0, "{v}");
 }
+
+/// Finding 5 (LOW): with no state path (no ATTESTA_STATE_DIR,
+/// XDG_STATE_HOME or HOME, as in many services and containers), rollback
+/// and denylist protection vanished silently: an old trust list re-admitted
+/// a denied key. Now `verify` refuses (exit 2) until told where the state
+/// goes, or that there is none.
+#[test]
+fn finding_5_verify_without_a_state_path_is_a_usage_error() {
+    let env = Env::new();
+    env.setup();
+    env.issue("a.txt", &[]);
+    let base = with_fast_kdf_floor(&[
+        "verify",
+        "a.txt",
+        "--cf",
+        CF,
+        "--trust",
+        "trust.cwt",
+        "--root",
+        "root.key.pub",
+    ]);
+    let no_state_env = |args: &[&str]| {
+        let mut c = env.cmd();
+        c.env_remove("ATTESTA_STATE_DIR")
+            .env_remove("XDG_STATE_HOME")
+            .env_remove("HOME")
+            .args(args);
+        let o = c.output().unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, _, err) = no_state_env(&base);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("--state FILE") && err.contains("--no-state"),
+        "{err}"
+    );
+    // An empty HOME is no place either.
+    let mut c = env.cmd();
+    c.env_remove("ATTESTA_STATE_DIR")
+        .env("HOME", "")
+        .args(&base);
+    assert_eq!(c.output().unwrap().status.code(), Some(2));
+    // With --json the usage error is one JSON object too.
+    let mut json = base.clone();
+    json.push("--json");
+    let (code, out, _) = no_state_env(&json);
+    assert_eq!(code, Some(2));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["reason"], "usage_error", "{v}");
+    // --no-state verifies, says the protection is off, and writes nothing.
+    let mut ns = base.clone();
+    ns.push("--no-state");
+    let (code, _, err) = no_state_env(&ns);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("rollback and denylist protection is off"),
+        "{err}"
+    );
+    assert!(!env.exists("state-dir") && !env.exists("home"));
+    // --state FILE works without any of the variables.
+    let mut st = base.clone();
+    st.extend(["--state", "s.json"]);
+    let (code, _, err) = no_state_env(&st);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(env.exists("s.json"));
+    // --state and --no-state exclude each other.
+    ns.extend(["--state", "s.json"]);
+    assert_eq!(no_state_env(&ns).0, Some(2));
+}

@@ -19,18 +19,39 @@ use serde_json::json;
 use crate::cli::VerifyArgs;
 use crate::files;
 
-/// Where the verifier keeps its trust state for a given root key.
+/// Where the verifier keeps its trust state for a given root key: the
+/// explicit path, else the first of `$ATTESTA_STATE_DIR`,
+/// `$XDG_STATE_HOME/attesta`, `$HOME/.local/state/attesta` that is set
+/// (an empty variable counts as unset). `None` when none is.
 pub fn state_path(explicit: Option<&Path>, root_kid: &str) -> Option<PathBuf> {
     if let Some(p) = explicit {
         return Some(p.to_owned());
     }
-    let dir = std::env::var_os("ATTESTA_STATE_DIR")
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let dir = var("ATTESTA_STATE_DIR")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("XDG_STATE_HOME").map(|d| PathBuf::from(d).join("attesta")))
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state/attesta"))
-        })?;
+        .or_else(|| var("XDG_STATE_HOME").map(|d| PathBuf::from(d).join("attesta")))
+        .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".local/state/attesta")))?;
     Some(dir.join(format!("verifier-{root_kid}.json")))
+}
+
+/// The state path to use, or a usage error: without a state the verifier
+/// forgets the trust lists and denials it saw, so an older list could
+/// re-admit a revoked key. That is never silent (security review, finding
+/// 5): `--no-state` says it on every run.
+fn resolve_state(args: &VerifyArgs, root_kid: &str) -> Result<Option<PathBuf>> {
+    if args.no_state {
+        eprintln!(
+            "warning: --no-state: rollback and denylist protection is off for this run (an older trust list, or one that re-admits a revoked key, would not be noticed); keep a state with --state FILE"
+        );
+        return Ok(None);
+    }
+    match state_path(args.state.as_deref(), root_kid) {
+        Some(p) => Ok(Some(p)),
+        None => bail!(
+            "no place to keep the verifier state (none of ATTESTA_STATE_DIR, XDG_STATE_HOME and HOME is set); pass --state FILE to keep it (it protects against rollback to older trust lists and remembers revoked keys), or --no-state to verify without that protection"
+        ),
+    }
 }
 
 fn load_state(p: Option<&Path>) -> Result<TrustState> {
@@ -190,7 +211,7 @@ pub fn evaluate(args: &VerifyArgs) -> Result<std::result::Result<Outcome, Failed
         Ok(t) => t,
         Err(f) => return Ok(Err(f)),
     };
-    let sp = state_path(args.state.as_deref(), &root.kid().to_string());
+    let sp = resolve_state(args, &root.kid().to_string())?;
     let mut state = load_state(sp.as_deref())?;
     let mut policy = Policy::default();
     if args.require_revocation {
