@@ -98,6 +98,57 @@ pub fn write_output(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
     atomic_write_mode(path, bytes, private.then_some(0o600))
 }
 
+/// Refuses `path` if it is a symbolic link (or cannot be examined for
+/// another reason than not existing): a link planted in an output
+/// directory would make attesta write, or append, somewhere else.
+pub fn refuse_symlink(path: &Path) -> Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => bail!(
+            "{} is a symbolic link; attesta does not follow links where it writes (one could send its output elsewhere): remove it, or choose another directory",
+            path.display()
+        ),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot examine {}", path.display())),
+    }
+}
+
+/// Opens a file with `opts` without following a symbolic link at `path`
+/// (`O_NOFOLLOW`), creating it with mode 0600: for the files a batch
+/// appends to. The check and the open are one system call, so a link
+/// planted in between is refused too.
+pub fn open_no_follow(path: &Path, opts: &mut OpenOptions) -> Result<File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NOFOLLOW).mode(0o600);
+    }
+    opts.open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            return anyhow::anyhow!(
+                "{} is a symbolic link; attesta does not follow links where it writes (one could send its output elsewhere): remove it, or choose another directory",
+                path.display()
+            );
+        }
+        anyhow::Error::new(e).context(format!("cannot open {}", path.display()))
+    })
+}
+
+/// Creates `dir` (and its parents) with mode 0700 if it does not exist:
+/// outputs may carry statuses in clear or holders' secrets.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+        .with_context(|| format!("cannot create {}", dir.display()))
+}
+
 /// Writes a private key file with mode 0600, atomically.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     atomic_write_mode(path, bytes, Some(0o600))

@@ -26,10 +26,11 @@ pub struct DocMeta {
 }
 
 impl DocMeta {
-    /// Whether the rendered output carries something private (statuses in
-    /// clear, or the holder's secret on a PDF): it is then written 0600.
+    /// Whether the rendered output carries something private: statuses in
+    /// clear or the holder's secret, which only PDFs print. It is then
+    /// written 0600.
     pub fn is_private(&self, format: OutFormat) -> bool {
-        self.details.is_some() || (format == OutFormat::Pdf && self.holder_secret.is_some())
+        format == OutFormat::Pdf && (self.details.is_some() || self.holder_secret.is_some())
     }
 }
 

@@ -676,3 +676,109 @@ fn finding_5_verify_without_a_state_path_is_a_usage_error() {
     ns.extend(["--state", "s.json"]);
     assert_eq!(no_state_env(&ns).0, Some(2));
 }
+
+fn batch_cmd<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec![
+        "issue",
+        "--key",
+        "issuer.key",
+        "--issuer",
+        ISSUER,
+        "--batch",
+        "rows.csv",
+        "--out-dir",
+        out,
+        "--quiet",
+    ];
+    a.extend(FAST_KDF);
+    if !extra.contains(&"--format") {
+        a.extend(["--format", "txt"]);
+    }
+    a.extend(extra);
+    a
+}
+
+/// Finding 6 (LOW): the batch `manifest.csv` followed a symbolic link
+/// planted in `--out-dir` (opened create+append without O_NOFOLLOW), so a
+/// batch could append to any file the issuer can write.
+#[test]
+fn finding_6_planted_symlinks_in_the_out_dir_are_refused() {
+    use std::os::unix::fs::symlink;
+    let env = Env::new();
+    env.setup();
+    env.write("rows.csv", format!("cf,invalidita\n{CF},75\n"));
+    env.write("victim.txt", "do not touch\n");
+    for name in ["manifest.csv", "errors.csv"] {
+        let dir = format!("out-{name}");
+        std::fs::create_dir(env.path(&dir)).unwrap();
+        symlink(env.path("victim.txt"), env.path(&format!("{dir}/{name}"))).unwrap();
+        let msg = env
+            .run(&batch_cmd(&dir, &[]))
+            .usage_error(&["symbolic link", name]);
+        assert!(msg.contains("remove it"), "{msg}");
+        // With --resume too (the manifest is read, then appended to).
+        env.run(&batch_cmd(&dir, &["--resume"]))
+            .usage_error(&["symbolic link"]);
+        assert_eq!(env.read_text("victim.txt"), "do not touch\n");
+    }
+    // A dangling link would have been created through: refused as well.
+    std::fs::create_dir(env.path("out-dangling")).unwrap();
+    symlink(
+        env.path("new-file.csv"),
+        env.path("out-dangling/manifest.csv"),
+    )
+    .unwrap();
+    env.run(&batch_cmd("out-dangling", &[]))
+        .usage_error(&["symbolic link"]);
+    assert!(!env.exists("new-file.csv"));
+}
+
+/// Finding 6, second part: outputs were created 0644 even when
+/// `--pdf-show-details` put health statuses in them. Now the output
+/// directory is created 0700, outputs with statuses (or a holder's secret)
+/// are 0600, and `--readable-outputs` is the issuer's explicit choice.
+#[test]
+fn finding_6_outputs_with_details_are_private() {
+    let env = Env::new();
+    env.setup();
+    env.write("rows.csv", format!("cf,invalidita\n{CF},75\n"));
+    env.run(&batch_cmd(
+        "out",
+        &["--pdf-show-details", "--format", "pdf"],
+    ))
+    .ok();
+    assert_eq!(file_mode(&env, "out"), 0o700);
+    assert_eq!(file_mode(&env, "out/000000002.pdf"), 0o600);
+    assert_eq!(file_mode(&env, "out/manifest.csv"), 0o600);
+    assert_eq!(file_mode(&env, "out/errors.csv"), 0o600);
+    // PDFs with details, single issue.
+    env.issue("details.pdf", &["--pdf-show-details"]);
+    assert_eq!(file_mode(&env, "details.pdf"), 0o600);
+    env.issue("plain.pdf", &[]);
+    assert_eq!(
+        file_mode(&env, "plain.pdf") & 0o044,
+        0o044,
+        "readable without details"
+    );
+    // The issuer may ask for readable outputs; the secret file stays 0600.
+    env.issue(
+        "open.pdf",
+        &["--pdf-show-details", "--con-segreto", "--readable-outputs"],
+    );
+    assert_eq!(file_mode(&env, "open.pdf") & 0o044, 0o044);
+    assert_eq!(file_mode(&env, "open.pdf.segreto"), 0o600);
+    env.run(&batch_cmd(
+        "out2",
+        &[
+            "--pdf-show-details",
+            "--readable-outputs",
+            "--format",
+            "pdf",
+        ],
+    ))
+    .ok();
+    assert_eq!(file_mode(&env, "out2/000000002.pdf") & 0o044, 0o044);
+    // Text outputs never show statuses: not private.
+    env.run(&batch_cmd("out3", &["--pdf-show-details"])).ok();
+    assert_eq!(file_mode(&env, "out3/000000002.txt") & 0o044, 0o044);
+}

@@ -326,8 +326,9 @@ fn open_manifest(
     let path = dir.join(MANIFEST);
     let mut done = LineSet::default();
     let mut len = 0;
+    files::refuse_symlink(&path)?;
     if path.exists() {
-        let f = File::open(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let f = files::open_no_follow(&path, OpenOptions::new().read(true))?;
         len = read_manifest(BufReader::new(f), |line, idx| {
             if line > max_line {
                 bail!(
@@ -343,11 +344,9 @@ fn open_manifest(
             Ok(())
         })?;
     }
-    let mut f = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    // Appended to for the whole run: never through a symbolic link (security
+    // review, finding 6: a link planted in --out-dir redirected the writes).
+    let mut f = files::open_no_follow(&path, OpenOptions::new().create(true).append(true))?;
     f.set_len(len)?;
     if len == 0 {
         f.write_all(format!("{MANIFEST_HEADER}\n").as_bytes())?;
@@ -406,9 +405,10 @@ struct ErrorLog {
 
 impl ErrorLog {
     fn create(dir: &Path) -> Result<Self> {
+        files::refuse_symlink(&dir.join(ERRORS))?;
         let tmp = files::tmp_name(&dir.join(ERRORS));
-        let f =
-            File::create_new(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+        // Reasons may quote what a row held (a mistyped codice fiscale): 0600.
+        let f = files::open_no_follow(&tmp, OpenOptions::new().write(true).create_new(true))?;
         let mut w = csv::Writer::from_writer(f);
         w.write_record(["line", "reason"])?;
         Ok(ErrorLog {
@@ -427,6 +427,8 @@ impl ErrorLog {
         let mut w = self.w.lock().unwrap();
         w.flush()?;
         w.get_ref().sync_all()?;
+        // A link planted during the run is refused, not replaced silently.
+        files::refuse_symlink(&dir.join(ERRORS))?;
         fs::rename(&self.tmp, dir.join(ERRORS)).context("cannot write errors.csv")
     }
 }
@@ -586,6 +588,7 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
         strict_columns: args.strict_columns,
     };
     let (rows, size) = open_rows(input, &opts)?;
+    files::refuse_symlink(&dir.join(MANIFEST))?;
     if !args.resume && dir.join(MANIFEST).exists() {
         bail!(
             "{} already holds a batch ({MANIFEST}); use --resume to continue, or choose an empty directory",
@@ -599,7 +602,7 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
         .num_threads(args.jobs.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    files::create_private_dir(dir)?;
     if args.resume {
         files::remove_stale_tmp(dir)?;
     }
