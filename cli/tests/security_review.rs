@@ -782,3 +782,30 @@ fn finding_6_outputs_with_details_are_private() {
     env.run(&batch_cmd("out3", &["--pdf-show-details"])).ok();
     assert_eq!(file_mode(&env, "out3/000000002.txt") & 0o044, 0o044);
 }
+
+/// Finding 7 (unverified in the review, closed): a trust list or status
+/// list dated in the future was accepted; the trust list then moved the
+/// verifier's clock floor ahead and made every code look expired.
+#[test]
+fn finding_7_lists_from_the_future_are_refused() {
+    let env = Env::new();
+    env.setup();
+    env.issue("a.txt", &["--status-list", "s.cwt"]);
+    // The device clock is a day behind the lists: both are refused, and
+    // the refused trust list leaves the state (and its clock floor) alone.
+    let yesterday = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24)).to_string();
+    let r = env.run(&verify_args("a.txt", &["--cf", CF, "--at", &yesterday]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!env.exists("state.json"));
+    // A status list signed "tomorrow" by a skewed issuer clock is refused
+    // by a verifier whose clock is right.
+    let issuer =
+        attesta_core::keys::SigningKey::from_pkcs8_pem(&env.read_text("issuer.key"), None).unwrap();
+    let sl = attesta_verify::status_list::StatusList::new(1024, Default::default()).unwrap();
+    let tomorrow = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24);
+    let token = attesta_verify::status_list::StatusListToken::new("x", tomorrow, sl).sign(&issuer);
+    env.write("future.cwt", token);
+    let (code, v) = env.verify_json("a.txt", &["--cf", CF, "--status-list", "future.cwt"]);
+    assert_eq!((code, v["verdict"].as_str()), (4, Some("cannot_verify")), "{v}");
+    assert_eq!(reason(&v), "status_list_issued_in_future", "{v}");
+}

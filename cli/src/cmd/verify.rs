@@ -10,7 +10,7 @@ use attesta_core::benefits::{benefits_for, statuses};
 use attesta_core::lang::{Lang, day_of, day_time_of};
 use attesta_core::text::CodeKind;
 use attesta_verify::report::{Failure, VerificationReport};
-use attesta_verify::trust::TrustState;
+use attesta_verify::trust::{TrustError, TrustState};
 use attesta_verify::verifier::{RevocationPolicy, VerifiedAttestation, VerifiedDetails};
 use attesta_verify::{CheckedCredential, Policy, Revocation, Verdict, Verifier, VerifyError};
 use jiff::Timestamp;
@@ -223,6 +223,15 @@ pub fn evaluate(args: &VerifyArgs) -> Result<std::result::Result<Outcome, Failed
     let outcome = (|| -> Result<std::result::Result<Outcome, Failed>> {
         let mut verifier = match Verifier::new(&trust, &root, &mut state, policy, at) {
             Ok(v) => v,
+            Err(VerifyError::Trust(TrustError::IssuedInFuture { issued, .. }))
+                if args.at.is_some() =>
+            {
+                // An audit question about a time before the list existed.
+                bail!(
+                    "--at {at} is before the newest trust list given (issued {issued}); \
+                     to audit an earlier time, use a new --state file and the trust list in force then"
+                );
+            }
             Err(e) => return Ok(Err(e.into())),
         };
         let effective = verifier.effective_time(at);

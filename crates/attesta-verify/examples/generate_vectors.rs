@@ -2238,15 +2238,23 @@ fn negatives(w: &World) -> Vec<V> {
     {
         let mut c = cred("clock-floor", deaf());
         c.exp = ts("2026-11-18T00:00:00Z");
+        // Until the security review (issue 12, finding 7) this list was
+        // accepted and moved the clock floor to 2026-11-20, so the code came
+        // out `expired`: a list from the future could lock verifiers out.
+        // Same name and number, new answer; the clock floor itself is
+        // exercised by lists accepted in earlier runs (unit tests of
+        // `TrustState`, `attesta verify --at`).
         let mut v = V::negative_issued(
             w,
             "expired-by-clock-floor",
-            "The device clock says 2026-11-15, but the accepted trust list was issued \
-             2026-11-20: checks use the later time (the clock floor), when the code (exp \
-             2026-11-18) has expired.",
+            "The device clock says 2026-11-15, but the trust list says it was issued \
+             2026-11-20, beyond the 5-minute skew: refused, so that a list from the future \
+             cannot move the clock floor ahead and make codes (this one expires 2026-11-18) \
+             look expired. (Until issue 12 the list was accepted and the code came out \
+             expired.)",
             c,
-            "expired",
-            "check",
+            "trust_list_issued_in_future",
+            "trust_list",
         );
         v.trust_lists = vec![sign_list(
             &base_list(w),
@@ -4503,6 +4511,66 @@ fn security_review(w: &World) -> Vec<V> {
     out.extend(denial_per_key(w));
     out.extend(kdf_floor(w));
     out.extend(holder_secret(w));
+    out.extend(future_lists(w));
+    out
+}
+
+/// Finding 7: lists dated after the verification time (beyond the skew).
+fn future_lists(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    let with_17 = |name: &str| {
+        let mut c = cred(name, deaf());
+        c.status = status(17, "1");
+        c
+    };
+    {
+        let name = "status-list-issued-in-future";
+        let mut v = V::negative_issued(
+            w,
+            name,
+            "Security review, finding 7. INPS's list \"1\" says it was issued 2026-11-15 at \
+             00:06, six minutes after the verification time (the skew is 5): refused, like a \
+             code from the future.",
+            with_17(name),
+            "status_list_issued_in_future",
+            "status_list",
+        );
+        v.status_lists = vec![list_17(&w.inps, "2026-11-15T00:06:00Z", false).sign()];
+        out.push(v);
+    }
+    {
+        let name = "status-list-issued-within-skew";
+        let mut v = V::positive(
+            w,
+            name,
+            "Security review, finding 7. INPS's list \"1\" issued 4 minutes after the \
+             verification time, within the 5-minute skew: loaded; valid, revocation checked.",
+            with_17(name),
+        );
+        v.status_lists = vec![list_17(&w.inps, "2026-11-15T00:04:00Z", false).sign()];
+        v.set_revocation("checked");
+        out.push(v);
+    }
+    {
+        let name = "trust-list-issued-in-future";
+        let mut v = V::negative_issued(
+            w,
+            name,
+            "Security review, finding 7. A validly signed trust list dated a year ahead \
+             (2027-11-14): accepted, it would become the clock floor and every code would look \
+             expired for a year. Refused.",
+            cred(name, deaf()),
+            "trust_list_issued_in_future",
+            "trust_list",
+        );
+        v.trust_lists = vec![sign_list(
+            &base_list(w),
+            &w.root,
+            "2027-11-14T00:00:00Z",
+            "2027-12-14T00:00:00Z",
+        )];
+        out.push(v);
+    }
     out
 }
 

@@ -68,6 +68,8 @@ impl VerifyError {
             E::StatusListWrongIssuer { uri, list_issuer, code_issuer } => format!("the status list '{uri}' belongs to issuer '{list_issuer}', not to this code's issuer '{code_issuer}'; load the right issuer's list"),
             E::StatusListStale { uri, issued } if it => format!("la lista di revoca «{uri}» non è aggiornata (emessa il {}); scaricarne una nuova", lang::day_of(*issued, lang)),
             E::StatusListStale { uri, issued } => format!("the status list '{uri}' is out of date (issued {}); download a fresh one", lang::day_of(*issued, lang)),
+            E::StatusListIssuedInFuture { uri, issued } if it => format!("la lista di revoca «{uri}» risulta emessa il {}, dopo l'ora di questo dispositivo; controllare la data e l'ora del dispositivo e, se sono giuste, non usare questa lista", lang::day_time_of(*issued, lang)),
+            E::StatusListIssuedInFuture { uri, issued } => format!("the status list '{uri}' says it was issued {}, after this device's time; check the device's date and time, and if it is right do not use this list", lang::day_time_of(*issued, lang)),
             E::Trust(e) => e.message(lang),
             E::CfMalformed(e) => e.message(lang),
             E::CfMismatch => lang.pick(
@@ -113,6 +115,7 @@ impl TrustError {
             E::Malformed(_) => "il file della lista di fiducia è malformato; scaricarlo di nuovo dall'emittente".into(),
             E::BadSignature => "la lista di fiducia non è firmata dalla chiave radice indicata; controllare di avere la chiave radice giusta e una lista integra".into(),
             E::Rollback { found, accepted } => format!("la lista di fiducia ha il numero di sequenza {found}, più vecchio del {accepted} già accettato (ritorno a una lista precedente); scaricare la lista in vigore"),
+            E::IssuedInFuture { issued, .. } => format!("la lista di fiducia risulta emessa {issued}, dopo l'ora di questo dispositivo; controllare la data e l'ora del dispositivo e, se sono giuste, non usare questa lista (porterebbe avanti il limite minimo dell'orologio del verificatore e farebbe apparire scaduti tutti i codici)"),
             E::Stale { issued, .. } => format!("la lista di fiducia non è aggiornata (emessa {issued}); scaricarne una nuova prima di verificare"),
             E::DeniedKidReinstated(k) => format!("la lista di fiducia considera valida la chiave {k}, revocata da una lista precedente; una chiave revocata non torna mai valida: non usare questa lista"),
             E::DenylistShrunk(k) => format!("la lista di fiducia non nega più la chiave {k}, revocata da una lista precedente; ogni lista deve mantenere le revoche: non usare questa lista"),

@@ -144,6 +144,16 @@ pub enum TrustError {
         /// The highest accepted.
         accepted: u64,
     },
+    /// Issued after the verification time (beyond the clock skew).
+    #[error(
+        "the trust list says it was issued {issued}, after this device's time ({now}); check the device's date and time, and if it is right do not use this list (a list from the future would move this verifier's clock floor ahead and make every code look expired)"
+    )]
+    IssuedInFuture {
+        /// Its `iat`.
+        issued: String,
+        /// The verification time used.
+        now: String,
+    },
     /// Past its expiry or the maximum age.
     #[error(
         "the trust list is out of date (issued {issued}, {why}); download a fresh one before verifying"
@@ -206,6 +216,7 @@ impl TrustError {
             TrustError::BadSignature => "trust_list_bad_signature",
             TrustError::Rollback { .. } => "trust_list_rollback",
             TrustError::Stale { .. } => "trust_list_stale",
+            TrustError::IssuedInFuture { .. } => "trust_list_issued_in_future",
             TrustError::DeniedKidReinstated(_) => "trust_list_denied_kid_reinstated",
             TrustError::DeniedKeyReinstated(_) => "trust_list_denied_key_reinstated",
             TrustError::DenylistShrunk(_) | TrustError::DeniedKeyDropped(_) => {
@@ -559,19 +570,25 @@ impl TrustList {
     }
 }
 
-/// How old a trust list may be.
+/// How old, or how new, a trust list may be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TrustPolicy {
     /// Refuse lists issued longer ago than this, whatever their `exp`.
     /// Default 30 days: a verifier that has not synced for a month no
     /// longer knows which keys were revoked.
     pub max_age: SignedDuration,
+    /// Refuse lists whose `iat` is later than the verification time by
+    /// more than this. Default 5 minutes, the clock skew of codes: an
+    /// accepted list's `iat` becomes the clock floor, so a list from the
+    /// future would make every code look expired until that date.
+    pub clock_skew: SignedDuration,
 }
 
 impl Default for TrustPolicy {
     fn default() -> Self {
         TrustPolicy {
             max_age: SignedDuration::from_hours(24 * 30),
+            clock_skew: SignedDuration::from_mins(5),
         }
     }
 }
@@ -616,6 +633,17 @@ impl TrustState {
         }
         let issued = list.issued_at.unwrap_or(Timestamp::UNIX_EPOCH);
         let now = self.clock_floor().map_or(now, |f| now.max(f));
+        // Security review, finding 7: a list dated in the future would
+        // become the clock floor and lock the verifier out until then.
+        if now
+            .checked_add(policy.clock_skew)
+            .is_ok_and(|limit| issued > limit)
+        {
+            return Err(TrustError::IssuedInFuture {
+                issued: issued.to_string(),
+                now: now.to_string(),
+            });
+        }
         if let Some(exp) = list.expires_at
             && now > exp
         {
@@ -779,6 +807,24 @@ mod tests {
         .unwrap();
         assert_eq!(back.denied_keys, list.denied_keys);
         assert!(back.denied.is_empty());
+    }
+
+    #[test]
+    fn trust_list_from_the_future_is_refused() {
+        let root = SigningKey::from_seed(&[1; 32]);
+        let list = TrustList::default();
+        let p = TrustPolicy::default();
+        let ahead = signed(&list, &root, now() + 6.minutes());
+        let mut st = TrustState::default();
+        assert!(matches!(
+            st.accept(&ahead, &root.public_key(), now(), &p),
+            Err(TrustError::IssuedInFuture { .. })
+        ));
+        // Nothing was remembered: the clock floor did not move.
+        assert_eq!(st, TrustState::default());
+        // Within the skew it is accepted.
+        let near = signed(&list, &root, now() + 4.minutes());
+        st.accept(&near, &root.public_key(), now(), &p).unwrap();
     }
 
     #[test]

@@ -138,6 +138,7 @@ impl VerifyError {
             | E::StatusListUntrusted
             | E::StatusListWrongIssuer { .. }
             | E::StatusListStale { .. }
+            | E::StatusListIssuedInFuture { .. }
             | E::OperatorNotAccredited
             | E::CfMalformed(_)
             // The holder's secret is missing or mistyped: ask for it again;

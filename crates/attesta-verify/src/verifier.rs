@@ -49,7 +49,9 @@ pub enum RevocationPolicy {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Policy {
     /// Tolerance for clock differences between issuer and verifier,
-    /// applied to `iat`, `nbf` and `exp`. Default ±5 minutes.
+    /// applied to `iat`, `nbf` and `exp` of codes and to the `iat` and
+    /// `exp` of status lists. Default ±5 minutes. (Trust lists have their
+    /// own, [`TrustPolicy::clock_skew`].)
     pub clock_skew: SignedDuration,
     /// Trust-list age limits.
     pub trust: TrustPolicy,
@@ -168,6 +170,13 @@ pub enum VerifyError {
         /// The code's signer.
         code_issuer: String,
     },
+    /// A status list issued after the verification time (beyond the skew).
+    StatusListIssuedInFuture {
+        /// uri.
+        uri: String,
+        /// Its `iat`.
+        issued: Timestamp,
+    },
     /// A status list past its expiry or maximum age.
     StatusListStale {
         /// uri.
@@ -239,6 +248,7 @@ impl VerifyError {
             VerifyError::StatusListUntrusted => "status_list_untrusted",
             VerifyError::StatusListWrongIssuer { .. } => "status_list_wrong_issuer",
             VerifyError::StatusListStale { .. } => "status_list_stale",
+            VerifyError::StatusListIssuedInFuture { .. } => "status_list_issued_in_future",
             VerifyError::Trust(e) => e.code(),
             VerifyError::CfMalformed(_) => "cf_malformed",
             VerifyError::CfMismatch => "cf_mismatch",
@@ -360,6 +370,15 @@ impl Verifier {
         };
         let signer = first.key;
         let now = self.effective_time(now);
+        // Security review, finding 7: a list "issued" in the future is not
+        // a list anybody could have fetched yet; it would also outlive its
+        // maximum age.
+        if shift(now, self.policy.clock_skew) < token.issued_at {
+            return Err(VerifyError::StatusListIssuedInFuture {
+                uri: token.uri.clone(),
+                issued: token.issued_at,
+            });
+        }
         let stale = token
             .expires_at
             .is_some_and(|e| now > shift(e, self.policy.clock_skew))

@@ -88,6 +88,10 @@ fn every_failure() -> Vec<Failure> {
             uri: "1".into(),
             issued: t,
         }),
+        e(VerifyError::StatusListIssuedInFuture {
+            uri: "1".into(),
+            issued: t,
+        }),
         e(VerifyError::CfMalformed(cf_err)),
         e(VerifyError::CfMismatch),
         e(VerifyError::SecretRequired),
@@ -119,6 +123,10 @@ fn every_failure() -> Vec<Failure> {
         e(VerifyError::Trust(TrustError::Stale {
             issued: "x".into(),
             why: "y".into(),
+        })),
+        e(VerifyError::Trust(TrustError::IssuedInFuture {
+            issued: "x".into(),
+            now: "y".into(),
         })),
         e(VerifyError::Trust(TrustError::DeniedKidReinstated(kid))),
         e(VerifyError::Trust(TrustError::DenylistShrunk(kid))),
