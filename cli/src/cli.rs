@@ -39,7 +39,9 @@ pub enum Command {
     },
     /// Generate a key pair: Ed25519 for issuers and roots (in a file, or inside an HSM with --pkcs11), X25519 with --operator.
     #[command(after_help = "Examples:\n  attesta keygen --out issuer.key\n  \
-ATTESTA_PASSPHRASE=… attesta keygen --out root.key\n  attesta keygen --operator --out comune-bo.key\n  \
+attesta keygen --out root.key                            # asks for a passphrase, twice\n  \
+attesta keygen --out root.key --passphrase-file root.pass   # root.pass: mode 0600\n  \
+attesta keygen --operator --out comune-bo.key\n  \
 ATTESTA_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so \\\n      \
 attesta keygen --pkcs11 'pkcs11:token=attesta;object=issuer-2026' --out issuer-2026.pub")]
     Keygen {
@@ -137,10 +139,10 @@ attesta verify photo.jpg --cf RSSMRA85T10A562S --segreto ABCD-EFGH-J --trust tru
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct PassphraseArgs {
-    /// Read the key passphrase from this file (first line).
+    /// Read the key passphrase from this file (first line; mode 0600, like keys).
     #[arg(long, value_name = "F")]
     pub passphrase_file: Option<PathBuf>,
-    /// Read private keys even if other users can read them.
+    /// Read private keys and passphrase files even if other users can read them.
     #[arg(long)]
     pub insecure_permissions: bool,
 }

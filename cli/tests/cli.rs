@@ -251,7 +251,7 @@ fn passphrase_from_the_environment_encrypts_the_key() {
 #[test]
 fn passphrase_file_protects_and_unlocks_the_key() {
     let env = Env::new();
-    env.write("pass.txt", "s3cret phrase\nignored second line\n");
+    env.write_secret("pass.txt", "s3cret phrase\nignored second line\n");
     env.run(&["keygen", "--out", "k.key", "--passphrase-file", "pass.txt"])
         .ok();
     assert!(env.read_text("k.key").contains("ENCRYPTED PRIVATE KEY"));
@@ -261,7 +261,7 @@ fn passphrase_file_protects_and_unlocks_the_key() {
         .ok()
         .stdout_has("Ed25519");
     // Only the first line is the passphrase.
-    env.write("first-line.txt", "s3cret phrase");
+    env.write_secret("first-line.txt", "s3cret phrase");
     env.run(&[
         "key",
         "show",
@@ -270,11 +270,44 @@ fn passphrase_file_protects_and_unlocks_the_key() {
         "first-line.txt",
     ])
     .ok();
-    env.write("other.txt", "another phrase\n");
+    env.write_secret("other.txt", "another phrase\n");
     env.run(&["key", "show", "k.key", "--passphrase-file", "other.txt"])
         .usage_error(&["wrong passphrase"]);
     env.run(&["key", "show", "k.key", "--passphrase-file", "missing.txt"])
         .usage_error(&["missing.txt"]);
+    // A passphrase file other users can read is refused, like a key.
+    chmod(&env, "pass.txt", 0o644);
+    env.run(&["key", "show", "k.key", "--passphrase-file", "pass.txt"])
+        .usage_error(&["passphrase file pass.txt", "other users", "chmod 600"]);
+    env.run(&[
+        "key",
+        "show",
+        "k.key",
+        "--passphrase-file",
+        "pass.txt",
+        "--insecure-permissions",
+    ])
+    .ok();
+    chmod(&env, "pass.txt", 0o640);
+    env.run(&["keygen", "--out", "k2.key", "--passphrase-file", "pass.txt"])
+        .usage_error(&["passphrase file pass.txt"]);
+    assert!(!env.exists("k2.key"));
+}
+
+/// The help examples do not put a passphrase on the command line (where it
+/// would stay in the shell's history): keygen asks for it twice, or reads a
+/// file.
+#[test]
+fn keygen_help_keeps_passphrases_out_of_the_command_line() {
+    let env = Env::new();
+    for cmd in [&["keygen", "--help"][..], &["--help"], &["issue", "--help"]] {
+        let r = env.run(cmd).ok();
+        assert!(!r.stdout.contains("ATTESTA_PASSPHRASE="), "{}", r.stdout);
+    }
+    env.run(&["keygen", "--help"])
+        .ok()
+        .stdout_has("asks for a passphrase, twice")
+        .stdout_has("--passphrase-file root.pass");
 }
 
 #[test]
@@ -333,7 +366,7 @@ fn world_readable_private_key_is_refused_unless_insecure_permissions() {
 #[test]
 fn key_show_checks_operator_keys_like_signing_keys() {
     let env = Env::new();
-    env.write("pass.txt", "operator phrase\n");
+    env.write_secret("pass.txt", "operator phrase\n");
     let public_hex = env
         .run(&[
             "keygen",
@@ -358,7 +391,7 @@ fn key_show_checks_operator_keys_like_signing_keys() {
     assert_no_private_material(&r, &pem);
     env.run(&["key", "show", "op.key"])
         .usage_error(&["passphrase-protected"]);
-    env.write("other.txt", "another phrase\n");
+    env.write_secret("other.txt", "another phrase\n");
     env.run(&["key", "show", "op.key", "--passphrase-file", "other.txt"])
         .usage_error(&["wrong passphrase"]);
     // The mode is checked before any passphrase, for an encrypted key too.

@@ -806,6 +806,10 @@ fn finding_7_lists_from_the_future_are_refused() {
     let token = attesta_verify::status_list::StatusListToken::new("x", tomorrow, sl).sign(&issuer);
     env.write("future.cwt", token);
     let (code, v) = env.verify_json("a.txt", &["--cf", CF, "--status-list", "future.cwt"]);
-    assert_eq!((code, v["verdict"].as_str()), (4, Some("cannot_verify")), "{v}");
+    assert_eq!(
+        (code, v["verdict"].as_str()),
+        (4, Some("cannot_verify")),
+        "{v}"
+    );
     assert_eq!(reason(&v), "status_list_issued_in_future", "{v}");
 }

@@ -18,10 +18,7 @@ pub fn keygen(out: &Path, force: bool, operator: bool, pass: &PassphraseArgs) ->
     files::ensure_absent(out, force)?;
     files::ensure_absent(&pubp, force)?;
     let key = SigningKey::generate()?;
-    let p = files::passphrase(
-        pass,
-        Some("Passphrase to protect the key (empty for none): "),
-    )?;
+    let p = files::new_passphrase(pass)?;
     let pem = key.to_pkcs8_pem(p.as_ref().map(|s| s.as_bytes()))?;
     files::write_key_pair(
         out,

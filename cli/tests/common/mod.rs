@@ -240,6 +240,15 @@ impl Env {
         std::fs::write(self.path(name), bytes).expect("write test file");
     }
 
+    /// Writes a file only its owner can read (0600), as passphrase files
+    /// must be.
+    pub fn write_secret(&self, name: &str, bytes: impl AsRef<[u8]>) {
+        use std::os::unix::fs::PermissionsExt;
+        self.write(name, bytes);
+        std::fs::set_permissions(self.path(name), std::fs::Permissions::from_mode(0o600))
+            .expect("chmod test file");
+    }
+
     pub fn exists(&self, name: &str) -> bool {
         self.path(name).exists()
     }
