@@ -39,7 +39,9 @@ pub enum Command {
     },
     /// Generate a key pair: Ed25519 for issuers and roots (in a file, or inside an HSM with --pkcs11), X25519 with --operator.
     #[command(after_help = "Examples:\n  attesta keygen --out issuer.key\n  \
-ATTESTA_PASSPHRASE=… attesta keygen --out root.key\n  attesta keygen --operator --out comune-bo.key\n  \
+attesta keygen --out root.key                            # asks for a passphrase, twice\n  \
+attesta keygen --out root.key --passphrase-file root.pass   # root.pass: mode 0600\n  \
+attesta keygen --operator --out comune-bo.key\n  \
 ATTESTA_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so \\\n      \
 attesta keygen --pkcs11 'pkcs11:token=attesta;object=issuer-2026' --out issuer-2026.pub")]
     Keygen {
@@ -88,6 +90,8 @@ attesta status show inps-1.cwt"
     #[command(
         after_help = "Examples:\n  attesta issue --key issuer.key --issuer INPS --cf RSSMRA85T10A562S \\\n      \
 --invalidita 75 --handicap grave --deambulazione-ridotta --out holder.pdf\n  \
+attesta issue --key issuer.key --issuer INPS --cf RSSMRA85T10A562S --invalidita 75 \\\n      \
+--con-segreto --out holder.pdf   # also writes holder.pdf.segreto\n  \
 attesta issue --key issuer.key --issuer INPS --batch rows.csv --out-dir out/ --format pdf\n  \
 ATTESTA_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so attesta issue --issuer INPS \\\n      \
 --key 'pkcs11:token=attesta;object=issuer-2026?pin-source=/run/secrets/pin' \\\n      \
@@ -111,9 +115,11 @@ attesta issue --level 2 --operator comune-bo --key issuer.key --issuer INPS --cf
     #[command(
         after_help = "Exit codes: 0 valid (VALIDO), 1 not valid (NON VALIDO: forged, altered, revoked, expired, \
 not yet valid, untrusted or denied key, another codice fiscale), 4 cannot verify (NON VERIFICABILE: no readable code, \
-not an attesta code, codice fiscale mistyped, trust or status list too old or missing, file unreadable), 2 usage error.\n\n\
-Example:\n  attesta verify photo.jpg --cf RSSMRA85T10A562S --trust trust.cwt --root root.key.pub \\\n      \
---status-list inps-1.cwt"
+not an attesta code, codice fiscale mistyped, holder's secret missing or mistyped, trust or status list too old or missing, \
+file unreadable), 2 usage error.\n\n\
+Examples:\n  attesta verify photo.jpg --cf RSSMRA85T10A562S --trust trust.cwt --root root.key.pub \\\n      \
+--status-list inps-1.cwt\n  \
+attesta verify photo.jpg --cf RSSMRA85T10A562S --segreto ABCD-EFGH-J --trust trust.cwt --root root.key.pub"
     )]
     Verify(Box<VerifyArgs>),
     /// Print a shell completion script.
@@ -133,10 +139,10 @@ Example:\n  attesta verify photo.jpg --cf RSSMRA85T10A562S --trust trust.cwt --r
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct PassphraseArgs {
-    /// Read the key passphrase from this file (first line).
+    /// Read the key passphrase from this file (first line; mode 0600, like keys).
     #[arg(long, value_name = "F")]
     pub passphrase_file: Option<PathBuf>,
-    /// Read private keys even if other users can read them.
+    /// Read private keys and passphrase files even if other users can read them.
     #[arg(long)]
     pub insecure_permissions: bool,
 }
@@ -204,17 +210,32 @@ attesta trust retire-issuer --root-key 'pkcs11:token=root;object=root-2026' --tr
         kid: String,
     },
     /// Revoke a key for ever: its codes are refused and it can never be trusted again.
+    ///
+    /// The denylist records the key's full fingerprint (SHA-256 of its public key),
+    /// so a key that merely shares its 4-byte kid is not touched. Every entry removed
+    /// is named; with --kid, more than one is removed only with --all-with-kid.
     #[command(
         after_help = "Examples:\n  attesta trust deny --root-key root.key --trust trust.cwt --kid 1a2b3c4d\n  \
+attesta trust deny --root-key root.key --trust trust.cwt --key leaked.key.pub\n  \
 attesta trust deny --root-key 'pkcs11:token=root;object=root-2026' --trust trust.cwt \\\n      \
 --kid 1a2b3c4d"
     )]
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["kid", "key", "fingerprint"])))]
     Deny {
         #[command(flatten)]
         edit: TrustEdit,
-        /// Kid to deny.
+        /// Kid of the listed key to deny (see `attesta trust show`).
         #[arg(long)]
-        kid: String,
+        kid: Option<String>,
+        /// The public key file of the key to deny (it need not be in the list).
+        #[arg(long, value_name = "FILE.pub")]
+        key: Option<PathBuf>,
+        /// The full fingerprint of the key to deny (64 hex digits, `attesta key show`).
+        #[arg(long, value_name = "HEX")]
+        fingerprint: Option<String>,
+        /// With --kid: deny every listed key with that kid (kids can collide).
+        #[arg(long, requires = "kid")]
+        all_with_kid: bool,
     },
     /// Accredit an operator for second-level tokens.
     #[command(
@@ -276,8 +297,8 @@ attesta trust refresh --root-key 'pkcs11:token=root;object=root-2026' --trust tr
 pub enum StatusCommand {
     /// Create an empty status list (`issue --status-list` also creates one when missing).
     #[command(
-        after_help = "Examples:\n  attesta status create --key issuer.key --list inps-1.cwt --uri 1 --capacity 8388608\n  \
-attesta status create --key 'pkcs11:token=attesta;object=issuer-2026' --list inps-1.cwt --uri 1"
+        after_help = "Examples:\n  attesta status create --key issuer.key --list inps-1.cwt --capacity 8388608\n  \
+attesta status create --key 'pkcs11:token=attesta;object=issuer-2026' --list inps-1.cwt"
     )]
     Create {
         /// Issuer private key that signs the list: a file, or a PKCS#11 URI (pkcs11:token=…;object=…).
@@ -286,9 +307,10 @@ attesta status create --key 'pkcs11:token=attesta;object=issuer-2026' --list inp
         /// The list file.
         #[arg(long, value_name = "FILE")]
         list: PathBuf,
-        /// The list's short identifier, written into every code that uses it.
-        #[arg(long, default_value = "1")]
-        uri: String,
+        /// The list's short identifier, written into every code that uses it
+        /// (default: the key's kid, so that two keys never share a uri).
+        #[arg(long)]
+        uri: Option<String>,
         /// Number of entries.
         #[arg(long, default_value_t = 1_048_576)]
         capacity: u64,
@@ -509,6 +531,19 @@ pub struct IssueArgs {
     /// Print the statuses in clear on the PDF (the holder's choice; off by default).
     #[arg(long)]
     pub pdf_show_details: bool,
+    /// Give the holder a secret (40 bits, e.g. ABCD-EFGH-J) that the code opens with,
+    /// together with the codice fiscale: written to OUT.segreto (mode 0600) beside the
+    /// output and printed on the PDF apart from the QR code. In batches every row gets
+    /// one, beside its output (or set a `con-segreto` column per row).
+    #[arg(long)]
+    pub con_segreto: bool,
+    /// Level 2: the holder's secret of the first-level code (--credential), when it has one.
+    #[arg(long, value_name = "CODE")]
+    pub segreto: Option<String>,
+    /// Write outputs readable by group and others (0644) even when they carry statuses
+    /// in clear or the holder's secret (default 0600 for those). OUT.segreto stays 0600.
+    #[arg(long)]
+    pub readable_outputs: bool,
     /// Argon2id memory in MiB (default 19).
     #[arg(long, hide = true, default_value_t = 19)]
     pub kdf_memory_mib: u32,
@@ -526,6 +561,9 @@ pub struct VerifyArgs {
     /// The holder's codice fiscale, as typed.
     #[arg(long)]
     pub cf: Option<String>,
+    /// The holder's secret, for codes issued with one (printed apart from the QR code).
+    #[arg(long, value_name = "CODE")]
+    pub segreto: Option<String>,
     /// Trust list file.
     #[arg(long, value_name = "FILE")]
     pub trust: PathBuf,
@@ -546,12 +584,24 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub require_revocation: bool,
     /// Verifier state (accepted trust-list sequence, denied keys), kept between runs.
-    /// Default: $ATTESTA_STATE_DIR, $XDG_STATE_HOME/attesta or ~/.local/state/attesta.
+    /// Default: $ATTESTA_STATE_DIR, $XDG_STATE_HOME/attesta or ~/.local/state/attesta;
+    /// when none is set, give --state FILE or --no-state.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+    /// Verify without a state: rollback and denylist protection across runs is off
+    /// (a warning says so). For one-off checks where no state can be kept.
+    #[arg(long, conflicts_with = "state")]
+    pub no_state: bool,
     /// Operator private key, to open second-level tokens.
     #[arg(long, value_name = "FILE")]
     pub operator_key: Option<PathBuf>,
+    /// Least Argon2id memory accepted, in MiB (default 19, the issuing
+    /// default). Lower it only to verify codes issued for tests.
+    #[arg(long, hide = true, default_value_t = 19)]
+    pub min_kdf_memory_mib: u32,
+    /// Fewest Argon2id passes accepted (default 2).
+    #[arg(long, hide = true, default_value_t = 2)]
+    pub min_kdf_iterations: u32,
 }
 
 fn parse_shard(s: &str) -> Result<(u64, u64), String> {

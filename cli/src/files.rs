@@ -90,6 +90,65 @@ fn open_new(p: &Path, _mode: Option<u32>) -> std::io::Result<File> {
     OpenOptions::new().write(true).create_new(true).open(p)
 }
 
+/// Writes an issued output atomically: mode 0600 when it carries
+/// something private (statuses in clear, the holder's secret) unless the
+/// issuer asked for readable outputs, else the default mode (0644 under
+/// the usual umask).
+pub fn write_output(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
+    atomic_write_mode(path, bytes, private.then_some(0o600))
+}
+
+/// Refuses `path` if it is a symbolic link (or cannot be examined for
+/// another reason than not existing): a link planted in an output
+/// directory would make attesta write, or append, somewhere else.
+pub fn refuse_symlink(path: &Path) -> Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => bail!(
+            "{} is a symbolic link; attesta does not follow links where it writes (one could send its output elsewhere): remove it, or choose another directory",
+            path.display()
+        ),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot examine {}", path.display())),
+    }
+}
+
+/// Opens a file with `opts` without following a symbolic link at `path`
+/// (`O_NOFOLLOW`), creating it with mode 0600: for the files a batch
+/// appends to. The check and the open are one system call, so a link
+/// planted in between is refused too.
+pub fn open_no_follow(path: &Path, opts: &mut OpenOptions) -> Result<File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NOFOLLOW).mode(0o600);
+    }
+    opts.open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            return anyhow::anyhow!(
+                "{} is a symbolic link; attesta does not follow links where it writes (one could send its output elsewhere): remove it, or choose another directory",
+                path.display()
+            );
+        }
+        anyhow::Error::new(e).context(format!("cannot open {}", path.display()))
+    })
+}
+
+/// Creates `dir` (and its parents) with mode 0700 if it does not exist:
+/// outputs may carry statuses in clear or holders' secrets.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+        .with_context(|| format!("cannot create {}", dir.display()))
+}
+
 /// Writes a private key file with mode 0600, atomically.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     atomic_write_mode(path, bytes, Some(0o600))
@@ -172,6 +231,18 @@ pub fn read_text(path: &Path) -> Result<String> {
 
 #[cfg(unix)]
 pub fn check_private_permissions(path: &Path, pass: &PassphraseArgs) -> Result<()> {
+    check_secret_file_permissions(path, "private key", pass)
+}
+
+#[cfg(not(unix))]
+pub fn check_private_permissions(_: &Path, _: &PassphraseArgs) -> Result<()> {
+    Ok(())
+}
+
+/// Refuses a file holding a secret (`what`: a private key, a passphrase)
+/// that group or other users can access, unless `--insecure-permissions`.
+#[cfg(unix)]
+fn check_secret_file_permissions(path: &Path, what: &str, pass: &PassphraseArgs) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let mode = fs::metadata(path)
         .with_context(|| format!("{} does not exist; check the path", path.display()))?
@@ -179,7 +250,7 @@ pub fn check_private_permissions(path: &Path, pass: &PassphraseArgs) -> Result<(
         .mode();
     if mode & 0o077 != 0 && !pass.insecure_permissions {
         bail!(
-            "private key {} can be read by other users (mode {:o}); run `chmod 600 {}` (or pass --insecure-permissions)",
+            "{what} {} can be read by other users (mode {:o}); run `chmod 600 {}` (or pass --insecure-permissions)",
             path.display(),
             mode & 0o777,
             path.display()
@@ -189,7 +260,7 @@ pub fn check_private_permissions(path: &Path, pass: &PassphraseArgs) -> Result<(
 }
 
 #[cfg(not(unix))]
-pub fn check_private_permissions(_: &Path, _: &PassphraseArgs) -> Result<()> {
+fn check_secret_file_permissions(_: &Path, _: &str, _: &PassphraseArgs) -> Result<()> {
     Ok(())
 }
 
@@ -200,6 +271,8 @@ pub fn passphrase(
     prompt: Option<&str>,
 ) -> Result<Option<Zeroizing<String>>> {
     if let Some(f) = &pass.passphrase_file {
+        // A passphrase file others can read protects nothing: refused like a key.
+        check_secret_file_permissions(f, "passphrase file", pass)?;
         let s = Zeroizing::new(read_text(f)?);
         let line = s.lines().next().unwrap_or("").to_owned();
         if line.is_empty() {
@@ -220,6 +293,37 @@ pub fn passphrase(
         return Ok((!p.is_empty()).then_some(p));
     }
     Ok(None)
+}
+
+/// The passphrase for a new key: as [`passphrase`], but a passphrase typed
+/// at the prompt is asked for twice, so that a typo does not lock the key
+/// for ever. `None` (no passphrase) when the answer is empty.
+pub fn new_passphrase(pass: &PassphraseArgs) -> Result<Option<Zeroizing<String>>> {
+    if pass.passphrase_file.is_some() || std::env::var(PASSPHRASE_ENV).is_ok_and(|p| !p.is_empty())
+    {
+        return passphrase(pass, None);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Ok(None);
+    }
+    confirmed(|msg| rpassword::prompt_password(msg).map(Zeroizing::new))
+}
+
+/// Asks with `ask` twice and returns the answer if both agree (`None` for
+/// an empty one).
+fn confirmed(
+    mut ask: impl FnMut(&str) -> std::io::Result<Zeroizing<String>>,
+) -> Result<Option<Zeroizing<String>>> {
+    let first = ask("Passphrase to protect the key (empty for none): ")
+        .context("cannot read the passphrase")?;
+    if first.is_empty() {
+        return Ok(None);
+    }
+    let again = ask("The same passphrase again: ").context("cannot read the passphrase")?;
+    if *first != *again {
+        bail!("the two passphrases differ; nothing was written: run the command again");
+    }
+    Ok(Some(first))
 }
 
 /// Reads a private key file of either kind after checking its mode, with
@@ -364,4 +468,30 @@ pub fn ensure_absent(path: &Path, force: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answers(a: &[&str]) -> impl FnMut(&str) -> std::io::Result<Zeroizing<String>> {
+        let mut it: Vec<String> = a.iter().map(|s| (*s).to_owned()).collect();
+        it.reverse();
+        move |_| Ok(Zeroizing::new(it.pop().expect("asked once too often")))
+    }
+
+    #[test]
+    fn a_new_passphrase_is_asked_twice() {
+        assert_eq!(
+            confirmed(answers(&["s3cret", "s3cret"]))
+                .unwrap()
+                .as_deref()
+                .map(|s| s.as_str()),
+            Some("s3cret")
+        );
+        let e = confirmed(answers(&["s3cret", "s3cre"])).unwrap_err();
+        assert!(e.to_string().contains("differ"), "{e}");
+        // Empty: no passphrase, and no second question.
+        assert!(confirmed(answers(&[""])).unwrap().is_none());
+    }
 }

@@ -21,6 +21,32 @@ pub struct DocMeta {
     pub operator: Option<String>,
     /// First level: whether the code shows statuses only (`--mostra stati`).
     pub shows: Option<Shows>,
+    /// The holder's secret, printed on the PDF apart from the code.
+    pub holder_secret: Option<zeroize::Zeroizing<String>>,
+}
+
+impl DocMeta {
+    /// Whether the rendered output carries something private: statuses in
+    /// clear or the holder's secret, which only PDFs print. It is then
+    /// written 0600.
+    pub fn is_private(&self, format: OutFormat) -> bool {
+        format == OutFormat::Pdf && (self.details.is_some() || self.holder_secret.is_some())
+    }
+}
+
+/// Where the holder's secret of the output `out` goes: `OUT.segreto`
+/// beside it (a contract: issuers' mailing scripts look for it).
+pub fn secret_path(out: &std::path::Path) -> std::path::PathBuf {
+    let mut s = out.as_os_str().to_owned();
+    s.push(".segreto");
+    std::path::PathBuf::from(s)
+}
+
+/// The content of an `OUT.segreto` file: the secret as printed, one line.
+pub fn secret_file(secret: &attesta_core::secret::HolderSecret) -> zeroize::Zeroizing<Vec<u8>> {
+    let mut b = zeroize::Zeroizing::new(secret.to_text().as_bytes().to_vec());
+    b.push(b'\n');
+    b
 }
 
 /// Picks the format from an output path's extension.
@@ -81,6 +107,7 @@ impl Renderer {
                     .title(meta.title.clone())
                     .operator(meta.operator.clone())
                     .shows(meta.shows)
+                    .holder_secret(meta.holder_secret.as_ref().map(|s| s.as_str().to_owned()))
                     .level(if meta.second_level {
                         Level::Second
                     } else {

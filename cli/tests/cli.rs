@@ -97,11 +97,22 @@ fn assert_no_private_material(r: &Run, pem: &str) {
 #[test]
 fn demo_runs_the_whole_flow_and_writes_its_files() {
     let env = Env::new();
-    env.run(&["demo", "--dir", "demo"])
+    let r = env
+        .run(&["demo", "--dir", "demo"])
         .ok()
         .stdout_has("demo OK")
         .stdout_has("VALID")
-        .stdout_has("cf_mismatch");
+        .stdout_has("secret_required")
+        .stdout_has("cf_or_secret_mismatch");
+    // The demo's code has a holder's secret: printed, and in its file.
+    let secret = env.read_text("demo/attestazione.pdf.segreto");
+    let secret = secret.trim().to_owned();
+    assert!(
+        r.stdout.contains(&format!("holder's secret: {secret}")),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(mode(&env, "demo/attestazione.pdf.segreto"), 0o600);
     for f in [
         "attestazione.pdf",
         "attestazione.png",
@@ -124,6 +135,8 @@ fn demo_runs_the_whole_flow_and_writes_its_files() {
         "demo/attestazione.png",
         "--cf",
         CF,
+        "--segreto",
+        &secret,
         "--trust",
         "demo/trust.cwt",
         "--root",
@@ -238,7 +251,7 @@ fn passphrase_from_the_environment_encrypts_the_key() {
 #[test]
 fn passphrase_file_protects_and_unlocks_the_key() {
     let env = Env::new();
-    env.write("pass.txt", "s3cret phrase\nignored second line\n");
+    env.write_secret("pass.txt", "s3cret phrase\nignored second line\n");
     env.run(&["keygen", "--out", "k.key", "--passphrase-file", "pass.txt"])
         .ok();
     assert!(env.read_text("k.key").contains("ENCRYPTED PRIVATE KEY"));
@@ -248,7 +261,7 @@ fn passphrase_file_protects_and_unlocks_the_key() {
         .ok()
         .stdout_has("Ed25519");
     // Only the first line is the passphrase.
-    env.write("first-line.txt", "s3cret phrase");
+    env.write_secret("first-line.txt", "s3cret phrase");
     env.run(&[
         "key",
         "show",
@@ -257,11 +270,44 @@ fn passphrase_file_protects_and_unlocks_the_key() {
         "first-line.txt",
     ])
     .ok();
-    env.write("other.txt", "another phrase\n");
+    env.write_secret("other.txt", "another phrase\n");
     env.run(&["key", "show", "k.key", "--passphrase-file", "other.txt"])
         .usage_error(&["wrong passphrase"]);
     env.run(&["key", "show", "k.key", "--passphrase-file", "missing.txt"])
         .usage_error(&["missing.txt"]);
+    // A passphrase file other users can read is refused, like a key.
+    chmod(&env, "pass.txt", 0o644);
+    env.run(&["key", "show", "k.key", "--passphrase-file", "pass.txt"])
+        .usage_error(&["passphrase file pass.txt", "other users", "chmod 600"]);
+    env.run(&[
+        "key",
+        "show",
+        "k.key",
+        "--passphrase-file",
+        "pass.txt",
+        "--insecure-permissions",
+    ])
+    .ok();
+    chmod(&env, "pass.txt", 0o640);
+    env.run(&["keygen", "--out", "k2.key", "--passphrase-file", "pass.txt"])
+        .usage_error(&["passphrase file pass.txt"]);
+    assert!(!env.exists("k2.key"));
+}
+
+/// The help examples do not put a passphrase on the command line (where it
+/// would stay in the shell's history): keygen asks for it twice, or reads a
+/// file.
+#[test]
+fn keygen_help_keeps_passphrases_out_of_the_command_line() {
+    let env = Env::new();
+    for cmd in [&["keygen", "--help"][..], &["--help"], &["issue", "--help"]] {
+        let r = env.run(cmd).ok();
+        assert!(!r.stdout.contains("ATTESTA_PASSPHRASE="), "{}", r.stdout);
+    }
+    env.run(&["keygen", "--help"])
+        .ok()
+        .stdout_has("asks for a passphrase, twice")
+        .stdout_has("--passphrase-file root.pass");
 }
 
 #[test]
@@ -320,7 +366,7 @@ fn world_readable_private_key_is_refused_unless_insecure_permissions() {
 #[test]
 fn key_show_checks_operator_keys_like_signing_keys() {
     let env = Env::new();
-    env.write("pass.txt", "operator phrase\n");
+    env.write_secret("pass.txt", "operator phrase\n");
     let public_hex = env
         .run(&[
             "keygen",
@@ -345,7 +391,7 @@ fn key_show_checks_operator_keys_like_signing_keys() {
     assert_no_private_material(&r, &pem);
     env.run(&["key", "show", "op.key"])
         .usage_error(&["passphrase-protected"]);
-    env.write("other.txt", "another phrase\n");
+    env.write_secret("other.txt", "another phrase\n");
     env.run(&["key", "show", "op.key", "--passphrase-file", "other.txt"])
         .usage_error(&["wrong passphrase"]);
     // The mode is checked before any passphrase, for an encrypted key too.
@@ -527,9 +573,13 @@ fn trust_deny_makes_codes_of_that_key_fail_with_denied_kid() {
         "--kid",
         &issuer_kid,
     ])
-    .ok();
+    .ok()
+    .stderr_has(&format!("removed issuer '{ISSUER}' key {issuer_kid}"));
+    // The denylist names the key by its full fingerprint, not its kid.
     let t = trust_json(&env, "trust.cwt");
-    assert_eq!(t["denied"], serde_json::json!([issuer_kid]), "{t}");
+    assert_eq!(t["denied"], serde_json::json!([]), "{t}");
+    let fp = t["denied_keys"][0].as_str().expect("a denied fingerprint");
+    assert!(fp.len() == 64 && fp.starts_with(&issuer_kid), "{t}");
     let (code, v) = env.verify_json("a.txt", &["--cf", CF]);
     assert_eq!(code, 1);
     assert_reason(&v, "denied_kid");
@@ -618,7 +668,7 @@ fn verify_with_the_wrong_root_key_is_trust_list_bad_signature() {
     env.keygen("other-root.key");
     env.issue("a.txt", &[]);
     let r = env
-        .run(&[
+        .run(&with_fast_kdf_floor(&[
             "verify",
             "a.txt",
             "--cf",
@@ -630,12 +680,12 @@ fn verify_with_the_wrong_root_key_is_trust_list_bad_signature() {
             "--state",
             "state.json",
             "--json",
-        ])
+        ]))
         .code(4);
     assert_reason(&r.json(), "trust_list_bad_signature");
     // The issuer's key is not the root either.
     let r = env
-        .run(&[
+        .run(&with_fast_kdf_floor(&[
             "verify",
             "a.txt",
             "--cf",
@@ -646,7 +696,7 @@ fn verify_with_the_wrong_root_key_is_trust_list_bad_signature() {
             "issuer.key.pub",
             "--state",
             "state.json",
-        ])
+        ]))
         .code(4)
         .stdout_has("CANNOT VERIFY")
         .stdout_has("check the root key given with --root");
@@ -677,7 +727,7 @@ fn verify_refuses_a_rollback_to_an_older_trust_list() {
     assert_eq!(code, 0, "{v}");
     assert!(env.exists("state.json"), "--state was not written");
     let r = env
-        .run(&[
+        .run(&with_fast_kdf_floor(&[
             "verify",
             "a.txt",
             "--cf",
@@ -689,12 +739,12 @@ fn verify_refuses_a_rollback_to_an_older_trust_list() {
             "--state",
             "state.json",
             "--json",
-        ])
+        ]))
         .code(4);
     assert_reason(&r.json(), "trust_list_rollback");
     // With a fresh state the old list is still acceptable on its own.
     let r = env
-        .run(&[
+        .run(&with_fast_kdf_floor(&[
             "verify",
             "a.txt",
             "--cf",
@@ -706,7 +756,7 @@ fn verify_refuses_a_rollback_to_an_older_trust_list() {
             "--state",
             "fresh-state.json",
             "--json",
-        ])
+        ]))
         .ok();
     assert_valid(&r.json());
     // Nothing was written where the defaults would have put the state.
@@ -719,7 +769,7 @@ fn verify_without_state_flag_uses_attesta_state_dir() {
     let env = Env::new();
     let (root_kid, _) = env.setup();
     env.issue("a.txt", &[]);
-    env.run(&[
+    env.run(&with_fast_kdf_floor(&[
         "verify",
         "a.txt",
         "--cf",
@@ -728,7 +778,7 @@ fn verify_without_state_flag_uses_attesta_state_dir() {
         "trust.cwt",
         "--root",
         "root.key.pub",
-    ])
+    ]))
     .ok();
     assert!(
         env.exists(&format!("state-dir/verifier-{root_kid}.json")),
@@ -971,13 +1021,17 @@ fn issue_with_status_list_creates_the_list_and_its_allocation_file() {
         d["claims"]["status (65535)"]["status_list"].clone()
     };
     let (ia, ib) = (idx("a.txt"), idx("b.txt"));
-    assert_eq!(ia["uri"], "1");
+    // The default uri is the key's kid: two keys never make lists with the
+    // same uri.
+    assert_eq!(ia["uri"], issuer_kid.as_str());
     assert!(ia["idx"].is_u64() && ib["idx"].is_u64(), "{ia} {ib}");
     assert_ne!(ia["idx"], ib["idx"]);
     // Verified against the list: revocation checked.
     let (code, v) = env.verify_json("a.txt", &["--cf", CF, "--status-list", "s.cwt"]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["revocation"]["status"], "checked");
+    assert_eq!(v["revocation"]["list_uri"], issuer_kid.as_str());
+    assert_eq!(v["revocation"]["list_kid"], issuer_kid.as_str());
 
     // A list signed by another issuer key is not reused.
     env.keygen("other.key");
@@ -1530,7 +1584,7 @@ fn verify_missing_files_are_cannot_verify_or_usage_errors() {
             .contains("missing.txt does not exist"),
         "{v}"
     );
-    env.run(&[
+    env.run(&with_fast_kdf_floor(&[
         "verify",
         "a.txt",
         "--cf",
@@ -1541,7 +1595,7 @@ fn verify_missing_files_are_cannot_verify_or_usage_errors() {
         "root.key.pub",
         "--state",
         "state.json",
-    ])
+    ]))
     .code(4)
     .stdout_has("missing.cwt does not exist")
     .stdout_has("list_unreadable");

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{CF, Env, FAST_KDF, OTHER_CF};
+use common::{CF, Env, FAST_KDF, OTHER_CF, with_fast_kdf_floor};
 
 /// Root, issuer, trust list with the issuer, two accredited operators, a
 /// first-level code `l1.txt` with a status-list index, and a token for
@@ -109,7 +109,7 @@ fn the_addressee_opens_the_details() {
     assert_eq!(v["details"]["l68_percent"], 8000);
     assert_eq!(v["details"]["handicap"], "comma3_grave");
     // Human output too.
-    env.run(&[
+    env.run(&with_fast_kdf_floor(&[
         "verify",
         "token.txt",
         "--cf",
@@ -122,7 +122,7 @@ fn the_addressee_opens_the_details() {
         "state.json",
         "--operator-key",
         "comune-bo.key",
-    ])
+    ]))
     .ok()
     .stdout_has("75.50 %");
 }
@@ -200,8 +200,9 @@ fn a_tampered_token_is_refused() {
     let env = setup();
     let text = env.read_text("token.txt");
     let text = text.trim();
-    // Change one base45 character in the middle (the sealed part or the signature).
-    let mid = text.len() * 3 / 4;
+    // Change one base45 character near the end: the last 64 bytes (about
+    // 96 characters) are the signature, so the structure stays readable.
+    let mid = text.len() - 10;
     let c = text.as_bytes()[mid];
     let repl = if c == b'0' { '1' } else { '0' };
     let tampered = format!("{}{}{}", &text[..mid], repl, &text[mid + 1..]);

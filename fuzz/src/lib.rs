@@ -44,6 +44,8 @@ pub const TINY_KDF: KdfLimits = KdfLimits {
     max_memory_mib: 1,
     max_iterations: 2,
     max_parallelism: 2,
+    min_memory_mib: 1,
+    min_iterations: 1,
 };
 
 /// The signed trust list: INPS (0x22) and ASL-BO (0x33), operator comune-bo.

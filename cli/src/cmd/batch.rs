@@ -19,6 +19,7 @@ use attesta_core::claims::StatusRef;
 use attesta_core::credential::{IssueError, issue_first_level_reusing};
 use attesta_core::envelope::KdfMemory;
 use attesta_core::envelope::KdfParams;
+use attesta_core::secret::HolderSecret;
 use attesta_core::signer::{SignError, Signer};
 use attesta_verify::status_list::IndexAllocator;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -325,8 +326,9 @@ fn open_manifest(
     let path = dir.join(MANIFEST);
     let mut done = LineSet::default();
     let mut len = 0;
+    files::refuse_symlink(&path)?;
     if path.exists() {
-        let f = File::open(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let f = files::open_no_follow(&path, OpenOptions::new().read(true))?;
         len = read_manifest(BufReader::new(f), |line, idx| {
             if line > max_line {
                 bail!(
@@ -342,11 +344,9 @@ fn open_manifest(
             Ok(())
         })?;
     }
-    let mut f = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    // Appended to for the whole run: never through a symbolic link (security
+    // review, finding 6: a link planted in --out-dir redirected the writes).
+    let mut f = files::open_no_follow(&path, OpenOptions::new().create(true).append(true))?;
     f.set_len(len)?;
     if len == 0 {
         f.write_all(format!("{MANIFEST_HEADER}\n").as_bytes())?;
@@ -405,9 +405,10 @@ struct ErrorLog {
 
 impl ErrorLog {
     fn create(dir: &Path) -> Result<Self> {
+        files::refuse_symlink(&dir.join(ERRORS))?;
         let tmp = files::tmp_name(&dir.join(ERRORS));
-        let f =
-            File::create_new(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+        // Reasons may quote what a row held (a mistyped codice fiscale): 0600.
+        let f = files::open_no_follow(&tmp, OpenOptions::new().write(true).create_new(true))?;
         let mut w = csv::Writer::from_writer(f);
         w.write_record(["line", "reason"])?;
         Ok(ErrorLog {
@@ -426,6 +427,8 @@ impl ErrorLog {
         let mut w = self.w.lock().unwrap();
         w.flush()?;
         w.get_ref().sync_all()?;
+        // A link planted during the run is refused, not replaced silently.
+        files::refuse_symlink(&dir.join(ERRORS))?;
         fs::rename(&self.tmp, dir.join(ERRORS)).context("cannot write errors.csv")
     }
 }
@@ -490,12 +493,16 @@ Rows issued so far are recorded in {MANIFEST}; fix the key or the HSM, then run 
         let iss = self.args.include_iss.then(|| self.args.issuer.clone());
         let req = issue::request(p, self.now, status, iss, self.kdf);
         let format = self.args.format;
+        let secret = (self.args.con_segreto || p.with_secret)
+            .then(HolderSecret::generate)
+            .transpose()?;
         thread_local! {
             // One Argon2id working area per worker: see KdfMemory.
             static KDF_MEMORY: std::cell::RefCell<KdfMemory> = std::cell::RefCell::default();
         }
-        let issued = KDF_MEMORY
-            .with_borrow_mut(|mem| issue_first_level_reusing(&self.key, &p.cf, &req, mem));
+        let issued = KDF_MEMORY.with_borrow_mut(|mem| {
+            issue_first_level_reusing(&self.key, &p.cf, secret.as_ref(), &req, mem)
+        });
         match &issued {
             Err(IssueError::Sign(e)) => return self.not_signed(line, e),
             Ok(_) => self.sign_failures.store(0, Relaxed),
@@ -508,16 +515,20 @@ Rows issued so far are recorded in {MANIFEST}; fix the key or the HSM, then run 
                 p,
                 self.now,
                 self.args.pdf_show_details,
+                secret.as_ref(),
             );
             let bytes = self.renderer.render(format, c.text(), &m);
-            Ok((c, bytes.map_err(|e| format!("{e:#}"))?))
+            let private = m.is_private(format) && !self.args.readable_outputs;
+            Ok((c, bytes.map_err(|e| format!("{e:#}"))?, private))
         });
-        let (cred, bytes) = match out {
+        let (cred, bytes, private) = match out {
             Ok(x) => x,
             Err(reason) => return self.reject(line, &reason),
         };
         let name = format!("{line:09}.{}", format.ext());
-        files::atomic_write(&self.dir.join(&name), &bytes)?;
+        // The secret goes beside the output (NAME.segreto), written first:
+        // a manifest line always names a complete output and its secret.
+        issue::write_with_secret(&self.dir.join(&name), &bytes, private, secret.as_ref())?;
         // Recorded only once the file is in place: a manifest line always
         // names a complete output.
         let rec = format!("{line},{},{name},{idx}\n", cred.cti());
@@ -577,6 +588,7 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
         strict_columns: args.strict_columns,
     };
     let (rows, size) = open_rows(input, &opts)?;
+    files::refuse_symlink(&dir.join(MANIFEST))?;
     if !args.resume && dir.join(MANIFEST).exists() {
         bail!(
             "{} already holds a batch ({MANIFEST}); use --resume to continue, or choose an empty directory",
@@ -590,7 +602,7 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
         .num_threads(args.jobs.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    files::create_private_dir(dir)?;
     if args.resume {
         files::remove_stale_tmp(dir)?;
     }
@@ -598,7 +610,7 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
         Some(p) => Some(IssuerList::open_or_create(
             p,
             &key,
-            "1",
+            &crate::cmd::status::default_list_uri(&key),
             DEFAULT_LIST_CAPACITY,
         )?),
         None => None,

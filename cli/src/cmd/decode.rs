@@ -64,9 +64,20 @@ pub fn run(input: &str, as_json: bool) -> Result<ExitCode> {
                 );
                 println!("signature:   {}", i.signature);
                 if i.prefix == "AT1:" {
-                    println!(
-                        "note: the attestation itself is sealed under the holder's codice fiscale; `attesta verify --cf` opens it."
-                    );
+                    // The envelope's fifth member says a holder's secret
+                    // went into the key (docs/format.md §6.1).
+                    let with_secret = i.claims["attesta_envelope (-65537)"]
+                        .as_array()
+                        .is_some_and(|a| a.len() == 5);
+                    if with_secret {
+                        println!(
+                            "note: the attestation itself is sealed under the holder's codice fiscale and the holder's secret (the envelope's last member, 1); `attesta verify --cf … --segreto …` opens it."
+                        );
+                    } else {
+                        println!(
+                            "note: the attestation itself is sealed under the holder's codice fiscale; `attesta verify --cf` opens it."
+                        );
+                    }
                 }
             }
             Ok(ExitCode::SUCCESS)

@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use attesta_core::credential::{FirstLevelRequest, issue_first_level};
+use attesta_core::credential::{FirstLevelRequest, issue_first_level_with_secret};
 use attesta_core::envelope::KdfParams;
 use attesta_core::keys::SigningKey;
 use attesta_core::lang::Lang;
 use attesta_core::qr::{EcLevel, QrSymbol};
+use attesta_core::secret::HolderSecret;
 use attesta_verify::Verdict;
 use attesta_verify::trust::TrustList;
 use jiff::{SignedDuration, Timestamp};
@@ -86,12 +87,18 @@ pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
 
     step(
         3,
-        "Issue an attestation: civil invalidity 75 %, handicap grave, reduced walking, revision 2028-06-30",
+        "Issue an attestation: civil invalidity 75 %, handicap grave, reduced walking, revision 2028-06-30, \
+         with a holder's secret (the holder asked for one: the code then opens only with the codice fiscale AND the secret)",
     );
     let list_path = dir.join("status-1.cwt");
     let _ = std::fs::remove_file(&list_path);
     let _ = std::fs::remove_file(crate::cmd::status::alloc_path(&list_path));
-    let mut status = IssuerList::open_or_create(&list_path, &issuer, "1", 65_536)?;
+    let mut status = IssuerList::open_or_create(
+        &list_path,
+        &issuer,
+        &crate::cmd::status::default_list_uri(&issuer),
+        65_536,
+    )?;
     let fields = Fields {
         cf: Some(DEMO_CF.into()),
         invalidita: Some("75".into()),
@@ -103,9 +110,11 @@ pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
     let parsed = fields.parse(now, lang).map_err(|e| anyhow::anyhow!(e))?;
     let sref = status.allocate()?;
     status.save(&issuer)?;
-    let cred = issue_first_level(
+    let secret = HolderSecret::generate()?;
+    let cred = issue_first_level_with_secret(
         &issuer,
         &parsed.cf,
+        &secret,
         &FirstLevelRequest {
             attestation: parsed.attestation.clone(),
             issued_at: now,
@@ -125,10 +134,18 @@ pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
         sym.width(),
         sym.width()
     );
-    let m = meta(ISSUER, &cred, &parsed, now, false);
+    let secret_text = secret.to_text();
+    println!(
+        "    holder's secret: {} — printed at the foot of attestazione.pdf below a cut line, and in attestazione.pdf.segreto (mode 0600)",
+        secret_text.as_str()
+    );
+    let m = meta(ISSUER, &cred, &parsed, now, false, Some(&secret));
     for f in [OutFormat::Pdf, OutFormat::Png, OutFormat::Txt] {
         let p = dir.join(format!("attestazione.{}", f.ext()));
-        files::atomic_write(&p, &Renderer::new(f)?.render(f, cred.text(), &m)?)?;
+        let _ = std::fs::remove_file(crate::output::secret_path(&p));
+        let bytes = Renderer::new(f)?.render(f, cred.text(), &m)?;
+        let with_secret = (f == OutFormat::Pdf).then_some(&secret);
+        crate::cmd::issue::write_with_secret(&p, &bytes, m.is_private(f), with_secret)?;
         println!("    wrote {}", p.display());
     }
     println!("{}", sym.to_terminal());
@@ -144,9 +161,10 @@ pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
         scanned.text.len()
     );
 
-    let verify_args = |cf: &str| VerifyArgs {
+    let verify_args = |cf: &str, secret: Option<&str>| VerifyArgs {
         input: png.to_string_lossy().into_owned(),
         cf: Some(cf.to_owned()),
+        segreto: secret.map(str::to_owned),
         trust: trust_path.clone(),
         root: files::pub_path(&root_path),
         status_list: vec![list_path.clone()],
@@ -154,23 +172,37 @@ pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
         json: false,
         require_revocation: false,
         state: Some(dir.join("verifier-state.json")),
+        no_state: false,
         operator_key: None,
+        min_kdf_memory_mib: KdfParams::DEFAULT.memory_mib(),
+        min_kdf_iterations: KdfParams::DEFAULT.iterations(),
     };
 
     step(
         5,
-        &format!("Verify with the holder's codice fiscale {DEMO_CF}"),
+        &format!(
+            "Verify with the holder's codice fiscale {DEMO_CF} and secret {}",
+            secret_text.as_str()
+        ),
     );
-    let right = verify::evaluate(&verify_args(DEMO_CF))?;
+    let right = verify::evaluate(&verify_args(DEMO_CF, Some(&secret_text)))?;
     let right_ok = matches!(right, Ok(Outcome::Verified(_)));
     verify::report(right, false, lang);
+    println!(
+        "    Cost of the secret for the operator: 9 more characters to type (or the holder shows the cut-off part);\n    \
+         the check takes as long as without it (one Argon2id derivation)."
+    );
 
     step(
         6,
-        &format!("Verify with another codice fiscale {WRONG_CF}: must be refused"),
+        "Verify with the codice fiscale alone (a photo of the code and a CF that anyone who knows the holder can work out): must ask for the secret",
     );
-    let wrong = verify::evaluate(&verify_args(WRONG_CF))?;
-    let wrong_refused = matches!(&wrong, Err(f) if f.code() == "cf_mismatch");
+    let no_secret = verify::evaluate(&verify_args(DEMO_CF, None))?;
+    let secret_asked = matches!(&no_secret, Err(f) if f.code() == "secret_required");
+    verify::report(no_secret, false, lang);
+    println!("  Another codice fiscale {WRONG_CF}, with the right secret: must be refused");
+    let wrong = verify::evaluate(&verify_args(WRONG_CF, Some(&secret_text)))?;
+    let wrong_refused = matches!(&wrong, Err(f) if f.code() == "cf_or_secret_mismatch");
     verify::report(wrong, false, lang);
 
     step(
@@ -179,7 +211,7 @@ pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
             "Verify with a mistyped codice fiscale {TYPO_CF}: cannot verify, and nothing is said against the holder"
         ),
     );
-    let typo = verify::evaluate(&verify_args(TYPO_CF))?;
+    let typo = verify::evaluate(&verify_args(TYPO_CF, Some(&secret_text)))?;
     let typo_cannot = matches!(&typo, Err(f) if f.failure.verdict() == Verdict::CannotVerify);
     verify::report(typo, false, lang);
 
@@ -187,35 +219,47 @@ pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
         8,
         "Second level: the holder releases the medical details to one accredited operator",
     );
-    let second_ok = second_level(lang, &dir, &root, &mut list, &trust_path, &png, &list_path)?;
+    let second_ok = second_level(
+        lang,
+        &dir,
+        &root,
+        &mut list,
+        &trust_path,
+        &png,
+        &list_path,
+        &secret_text,
+    )?;
 
     println!("\nTry it yourself:");
     println!(
-        "  attesta verify {} --cf {DEMO_CF} --trust {} --root {} --status-list {}",
+        "  attesta verify {} --cf {DEMO_CF} --segreto {} --trust {} --root {} --status-list {} --state {}",
         png.display(),
+        secret_text.as_str(),
         trust_path.display(),
         files::pub_path(&root_path).display(),
-        list_path.display()
+        list_path.display(),
+        dir.join("verifier-state.json").display()
     );
     println!("  attesta decode {}", png.display());
     println!(
         "  (issuer key: {}, open attestazione.pdf to see the printable document)",
         issuer_path.display()
     );
-    if right_ok && wrong_refused && typo_cannot && second_ok {
+    if right_ok && secret_asked && wrong_refused && typo_cannot && second_ok {
         println!(
-            "\ndemo OK: the right codice fiscale verified (VALIDO), another one was refused (NON VALIDO), a mistyped one could not be verified (NON VERIFICABILE)"
+            "\ndemo OK: the right codice fiscale and secret verified (VALIDO), the codice fiscale alone was not enough (NON VERIFICABILE: the secret was asked for), another one was refused (NON VALIDO), a mistyped one could not be verified (NON VERIFICABILE)"
         );
         Ok(ExitCode::SUCCESS)
     } else {
         bail!(
-            "demo failed: right CF verified = {right_ok}, wrong CF refused = {wrong_refused}, typo cannot verify = {typo_cannot}, second level = {second_ok}"
+            "demo failed: right CF and secret verified = {right_ok}, secret asked for = {secret_asked}, wrong CF refused = {wrong_refused}, typo cannot verify = {typo_cannot}, second level = {second_ok}"
         )
     }
 }
 
 /// Accredits two operators, issues a token for one, and shows it opened by
 /// that operator and refused by the other.
+#[allow(clippy::too_many_arguments)]
 fn second_level(
     lang: Lang,
     dir: &Path,
@@ -224,6 +268,7 @@ fn second_level(
     trust_path: &Path,
     first_level: &Path,
     status_list: &Path,
+    secret: &str,
 ) -> Result<bool> {
     use attesta_core::operator_key::OperatorSecretKey;
     use attesta_verify::trust::OperatorEntry;
@@ -285,6 +330,9 @@ fn second_level(
         giudizio: Some("Invalido con riduzione permanente della capacità lavorativa".into()),
         include_iss: false,
         pdf_show_details: false,
+        con_segreto: false,
+        segreto: Some(secret.to_owned()),
+        readable_outputs: false,
         kdf_memory_mib: 19,
         kdf_iterations: 2,
         pass: Default::default(),
@@ -293,6 +341,7 @@ fn second_level(
     let verify_as = |op: &Path| VerifyArgs {
         input: token_path.to_string_lossy().into_owned(),
         cf: Some(DEMO_CF.to_owned()),
+        segreto: None,
         trust: trust_path.to_owned(),
         root: files::pub_path(&dir.join("root.key")),
         status_list: vec![status_list.to_owned()],
@@ -300,7 +349,10 @@ fn second_level(
         json: false,
         require_revocation: false,
         state: Some(dir.join("verifier-state.json")),
+        no_state: false,
         operator_key: Some(op.to_owned()),
+        min_kdf_memory_mib: KdfParams::DEFAULT.memory_mib(),
+        min_kdf_iterations: KdfParams::DEFAULT.iterations(),
     };
     println!("    opened by comune-bo (the addressee):");
     let right = verify::evaluate(&verify_as(&keys[0]))?;

@@ -82,6 +82,15 @@ pub struct Fields {
         deserialize_with = "opt_u32"
     )]
     pub valid_days: Option<u32>,
+    /// The holder asked for a secret (batch column; `--con-segreto` for
+    /// single codes and whole batches).
+    #[serde(
+        default,
+        deserialize_with = "flag",
+        alias = "con_segreto",
+        rename = "con-segreto"
+    )]
+    pub con_segreto: bool,
 }
 
 /// Booleans in CSV cells and JSON: empty/0/false/no and 1/true/yes/si/x.
@@ -144,6 +153,7 @@ impl From<&FieldArgs> for Fields {
             rivedibile: a.rivedibile.clone(),
             valid_until: a.valid_until.clone(),
             valid_days: a.valid_days,
+            con_segreto: false,
         }
     }
 }
@@ -154,6 +164,8 @@ pub struct Parsed {
     pub cf: CodiceFiscale,
     pub attestation: Attestation,
     pub expires_at: Timestamp,
+    /// The row asks for a holder's secret.
+    pub with_secret: bool,
 }
 
 /// A date as spreadsheets set to Italian write it (30/06/2028, also
@@ -320,6 +332,7 @@ impl Fields {
             cf,
             attestation,
             expires_at,
+            with_secret: self.con_segreto,
         })
     }
 }

@@ -4,10 +4,13 @@ use std::io::Write;
 
 use anyhow::{Context, Result, bail};
 use attesta_core::benefits::title;
-use attesta_core::credential::{FirstLevelRequest, IssuedCredential, issue_first_level};
+use attesta_core::credential::{
+    FirstLevelRequest, IssuedCredential, issue_first_level, issue_first_level_with_secret,
+};
 use attesta_core::envelope::KdfParams;
 use attesta_core::lang::{Lang, day_of};
 use attesta_core::qr::{EcLevel, QrSymbol};
+use attesta_core::secret::HolderSecret;
 use attesta_pdf::Shows;
 use jiff::Timestamp;
 
@@ -15,7 +18,7 @@ use crate::cli::IssueArgs;
 use crate::cmd::fields::{Fields, Parsed, detail_lines};
 use crate::cmd::status::IssuerList;
 use crate::files;
-use crate::output::{DocMeta, Renderer, format_of};
+use crate::output::{DocMeta, Renderer, format_of, secret_file, secret_path};
 
 /// Default capacity of a status list created on the fly.
 pub const DEFAULT_LIST_CAPACITY: u64 = 1_048_576;
@@ -45,7 +48,14 @@ pub fn request(
 }
 
 /// Document metadata for an issued credential.
-pub fn meta(issuer: &str, c: &IssuedCredential, p: &Parsed, now: Timestamp, show: bool) -> DocMeta {
+pub fn meta(
+    issuer: &str,
+    c: &IssuedCredential,
+    p: &Parsed,
+    now: Timestamp,
+    show: bool,
+    secret: Option<&HolderSecret>,
+) -> DocMeta {
     // Printed dates are Italian (30/06/2028): the sheet is Italian first.
     let t = title(show.then_some(&p.attestation));
     DocMeta {
@@ -66,17 +76,54 @@ pub fn meta(issuer: &str, c: &IssuedCredential, p: &Parsed, now: Timestamp, show
                 Shows::Benefits
             },
         ),
+        holder_secret: secret.map(HolderSecret::to_text),
     }
+}
+
+/// Writes the holder's secret to `OUT.segreto` (0600), then the output;
+/// if the output cannot be written the secret file is removed again, so
+/// that a secret never exists without its code.
+pub fn write_with_secret(
+    out: &std::path::Path,
+    bytes: &[u8],
+    private: bool,
+    secret: Option<&HolderSecret>,
+) -> Result<()> {
+    let sp = secret_path(out);
+    if let Some(s) = secret {
+        files::write_private(&sp, &secret_file(s))?;
+    }
+    let written = files::write_output(out, bytes, private);
+    if written.is_err() && secret.is_some() {
+        let _ = std::fs::remove_file(&sp);
+    }
+    written
 }
 
 pub fn run(args: &IssueArgs, lang: Lang) -> Result<std::process::ExitCode> {
     if args.level == 2 {
         return crate::cmd::second_level::issue(args, lang);
     }
+    if args.segreto.is_some() {
+        bail!(
+            "--segreto gives the secret of a first-level code to `issue --level 2`; to give a new code a holder's secret, use --con-segreto"
+        );
+    }
     if args.batch.is_some() {
         return crate::cmd::batch::run(args, lang);
     }
     let out = args.out.as_deref().context("--out is required")?;
+    if args.con_segreto && out == "-" {
+        bail!(
+            "--con-segreto writes the holder's secret to OUT.segreto beside the output; give a file with --out (e.g. holder.pdf), not -"
+        );
+    }
+    if args.con_segreto && secret_path(std::path::Path::new(out)).exists() {
+        bail!(
+            "{} already exists; choose another --out (outputs are never overwritten)",
+            secret_path(std::path::Path::new(out)).display()
+        );
+    }
     let format = if out == "-" {
         None
     } else {
@@ -95,7 +142,7 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<std::process::ExitCode> {
         Some(p) => Some(IssuerList::open_or_create(
             p,
             &key,
-            "1",
+            &crate::cmd::status::default_list_uri(&key),
             DEFAULT_LIST_CAPACITY,
         )?),
         None => None,
@@ -111,7 +158,12 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<std::process::ExitCode> {
         None => None,
     };
     let iss = args.include_iss.then(|| args.issuer.clone());
-    let cred = issue_first_level(&key, &parsed.cf, &request(&parsed, now, status, iss, kdf))?;
+    let secret = args.con_segreto.then(HolderSecret::generate).transpose()?;
+    let req = request(&parsed, now, status, iss, kdf);
+    let cred = match &secret {
+        Some(s) => issue_first_level_with_secret(&key, &parsed.cf, s, &req)?,
+        None => issue_first_level(&key, &parsed.cf, &req)?,
+    };
     let version = QrSymbol::encode(cred.text(), EcLevel::Q)?.version();
     match format {
         None => {
@@ -119,9 +171,17 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<std::process::ExitCode> {
             writeln!(so, "{}", cred.text())?;
         }
         Some(f) => {
-            let m = meta(&args.issuer, &cred, &parsed, now, args.pdf_show_details);
+            let m = meta(
+                &args.issuer,
+                &cred,
+                &parsed,
+                now,
+                args.pdf_show_details,
+                secret.as_ref(),
+            );
             let bytes = Renderer::new(f)?.render(f, cred.text(), &m)?;
-            files::atomic_write(std::path::Path::new(out), &bytes)?;
+            let private = m.is_private(f) && !args.readable_outputs;
+            write_with_secret(std::path::Path::new(out), &bytes, private, secret.as_ref())?;
         }
     }
     eprintln!(
@@ -134,5 +194,16 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<std::process::ExitCode> {
             format!(" -> {out}")
         }
     );
+    if secret.is_some() {
+        eprintln!(
+            "holder's secret written to {} (mode 0600){}: give it to the holder apart from the code",
+            secret_path(std::path::Path::new(out)).display(),
+            if format == Some(crate::cli::OutFormat::Pdf) {
+                " and printed on the PDF in a part to cut off"
+            } else {
+                ""
+            }
+        );
+    }
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -18,10 +18,7 @@ pub fn keygen(out: &Path, force: bool, operator: bool, pass: &PassphraseArgs) ->
     files::ensure_absent(out, force)?;
     files::ensure_absent(&pubp, force)?;
     let key = SigningKey::generate()?;
-    let p = files::passphrase(
-        pass,
-        Some("Passphrase to protect the key (empty for none): "),
-    )?;
+    let p = files::new_passphrase(pass)?;
     let pem = key.to_pkcs8_pem(p.as_ref().map(|s| s.as_bytes()))?;
     files::write_key_pair(
         out,
@@ -93,5 +90,6 @@ pub fn print_public(k: &PublicKey, what: &str) {
     println!("file:       {what}");
     println!("algorithm:  Ed25519 (COSE EdDSA)");
     println!("kid:        {}", k.kid());
+    println!("fingerprint: {}", k.fingerprint());
     println!("public key: {}", hex::encode(k.to_bytes()));
 }

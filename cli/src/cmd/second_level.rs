@@ -28,10 +28,7 @@ pub fn keygen_operator(out: &Path, force: bool, pass: &PassphraseArgs) -> Result
     files::ensure_absent(out, force)?;
     files::ensure_absent(&pubp, force)?;
     let key = OperatorSecretKey::generate();
-    let p = files::passphrase(
-        pass,
-        Some("Passphrase to protect the key (empty for none): "),
-    )?;
+    let p = files::new_passphrase(pass)?;
     let pem = key.to_pkcs8_pem(p.as_ref().map(|s| s.as_bytes()))?;
     files::write_key_pair(
         out,
@@ -114,6 +111,11 @@ pub fn issue(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
     if args.batch.is_some() {
         bail!("batches of second-level tokens are not supported yet; issue them one at a time");
     }
+    if args.con_segreto {
+        bail!(
+            "--con-segreto is for first-level codes; a second-level token is sealed to the operator's key and the holder's codice fiscale"
+        );
+    }
     let op_id = args
         .operator
         .as_deref()
@@ -162,11 +164,35 @@ pub fn issue(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
         )
     })?;
     let l1 = FirstLevelClaims::from_verified(&payload)?;
-    // The CF must open the first-level credential too: details go only with their own holder's code.
+    // The CF must open the first-level credential too: details go only with
+    // their own holder's code. The issuer checks its own code here, so the
+    // verifiers' floor on KDF cost does not apply (the caps do).
+    let secret = match (l1.envelope().requires_secret(), args.segreto.as_deref()) {
+        (true, None) => bail!(
+            "{} is protected by the holder's secret: the holder gives it with the request; repeat with --segreto CODE",
+            code.source
+        ),
+        (true, Some(s)) => Some(attesta_core::secret::HolderSecret::parse(s).context("--segreto")?),
+        (false, _) => None,
+    };
     let first = l1
         .envelope()
-        .open(&cf, l1.cti(), &attesta_core::envelope::KdfLimits::default())
-        .with_context(|| format!("the codice fiscale does not match {}", code.source))?;
+        .open_with_secret(
+            &cf,
+            secret.as_ref(),
+            l1.cti(),
+            &attesta_core::envelope::KdfLimits::default().without_floor(),
+        )
+        .with_context(|| {
+            if secret.is_some() {
+                format!(
+                    "the codice fiscale and the secret do not open {}",
+                    code.source
+                )
+            } else {
+                format!("the codice fiscale does not match {}", code.source)
+            }
+        })?;
     let details = details(args)?;
     // Details that contradict the first level would give the operator two
     // answers about one person.

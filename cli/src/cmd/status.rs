@@ -22,6 +22,16 @@ pub const LIST_VALIDITY: SignedDuration = SignedDuration::from_hours(24 * 30);
 /// How often verifiers should fetch a new copy.
 pub const LIST_TTL_SECS: u64 = 24 * 3600;
 
+/// The uri of a list created without `--uri`: the signing key's kid in
+/// hex. Kids are unique in a trust list (`trust add-issuer` refuses a key
+/// whose kid is already there), so two keys never make lists with the
+/// same uri, and files or caches named after the uri never collide.
+/// Verifiers look a credential up in lists of its own key only, so the
+/// uri needs no other meaning.
+pub fn default_list_uri(key: &dyn Signer) -> String {
+    key.kid().to_string()
+}
+
 /// The allocation state kept beside a list (issuer only; never publish it:
 /// it tells which indices are in use).
 pub fn alloc_path(list: &Path) -> PathBuf {
@@ -156,9 +166,11 @@ pub fn run(cmd: &StatusCommand) -> Result<()> {
             force,
             pass,
         } => {
-            if uri.trim().is_empty() || uri.len() > 64 || uri.chars().any(char::is_control) {
+            if let Some(uri) = uri
+                && (uri.trim().is_empty() || uri.len() > 64 || uri.chars().any(char::is_control))
+            {
                 bail!(
-                    "--uri '{uri}' is not usable: give a short identifier such as 1 or inps-2026 (it is written into every code)"
+                    "--uri '{uri}' is not usable: give a short identifier such as 1 or inps-2026 (it is written into every code), or leave --uri out to use the key's kid"
                 );
             }
             files::ensure_absent(list, *force)?;
@@ -166,7 +178,8 @@ pub fn run(cmd: &StatusCommand) -> Result<()> {
                 let _ = std::fs::remove_file(list);
             }
             let key = crate::signing::open(key, pass)?;
-            IssuerList::open_or_create(list, &key, uri, *capacity)?;
+            let uri = uri.clone().unwrap_or_else(|| default_list_uri(&key));
+            IssuerList::open_or_create(list, &key, &uri, *capacity)?;
             Ok(())
         }
         StatusCommand::Revoke {

@@ -3,9 +3,9 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use attesta_core::keys::Kid;
+use attesta_core::keys::{KeyFingerprint, Kid};
 use attesta_core::signer::Signer;
-use attesta_verify::trust::{OperatorEntry, TrustList};
+use attesta_verify::trust::{IssuerEntry, OperatorEntry, TrustList};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 
@@ -85,11 +85,32 @@ pub fn run(cmd: &TrustCommand) -> Result<()> {
                 ))
             })
         }
-        TrustCommand::Deny { edit: e, kid } => {
-            let kid = parse_kid(kid)?;
+        TrustCommand::Deny {
+            edit: e,
+            kid,
+            key,
+            fingerprint,
+            all_with_kid,
+        } => {
+            let key = key.as_deref().map(files::read_public_key).transpose()?;
+            let fingerprint = fingerprint
+                .as_deref()
+                .map(|f| {
+                    KeyFingerprint::from_hex(f).with_context(|| {
+                        format!(
+                            "'{f}' is not a key fingerprint (64 hex digits, as printed by `attesta key show`)"
+                        )
+                    })
+                })
+                .transpose()?;
+            let kid = kid.as_deref().map(parse_kid).transpose()?;
             edit(e, |l| {
-                l.deny(kid);
-                Ok(format!("denied key {kid} for ever"))
+                deny(
+                    l,
+                    kid,
+                    key.map(|k| k.fingerprint()).or(fingerprint),
+                    *all_with_kid,
+                )
             })
         }
         TrustCommand::AddOperator {
@@ -119,6 +140,74 @@ pub fn run(cmd: &TrustCommand) -> Result<()> {
     }
 }
 
+/// Denies by fingerprint: the key given, or the listed key(s) with `kid`.
+/// Names every entry removed; refuses to remove keys of more than one
+/// fingerprint by kid unless `all`.
+fn deny(
+    l: &mut TrustList,
+    kid: Option<Kid>,
+    fingerprint: Option<KeyFingerprint>,
+    all: bool,
+) -> Result<String> {
+    let targets: Vec<KeyFingerprint> = match (fingerprint, kid) {
+        (Some(f), _) => vec![f],
+        (None, Some(kid)) => {
+            let entries: Vec<&IssuerEntry> = l.issuers.iter().filter(|e| e.kid() == kid).collect();
+            let mut fps: Vec<KeyFingerprint> =
+                entries.iter().map(|e| e.key.fingerprint()).collect();
+            fps.dedup();
+            if fps.is_empty() {
+                bail!(
+                    "no key with kid {kid} is in the trust list; to deny a key that is not listed, give its public key (--key FILE.pub) or its fingerprint (--fingerprint HEX)"
+                );
+            }
+            if entries.len() > 1 && !all {
+                bail!(
+                    "{} entries have kid {kid}: {}; deny one key with --key FILE.pub or --fingerprint HEX, or every one of them with --all-with-kid",
+                    entries.len(),
+                    entries
+                        .iter()
+                        .map(|e| describe(e))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                );
+            }
+            fps
+        }
+        (None, None) => bail!("give --kid, --key or --fingerprint"),
+    };
+    let mut removed = Vec::new();
+    for f in &targets {
+        for e in l.deny_key(*f) {
+            eprintln!("removed {}", describe(&e));
+            removed.push(e);
+        }
+    }
+    let keys = targets
+        .iter()
+        .map(|f| format!("{} (fingerprint {f})", f.kid()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(if removed.is_empty() {
+        format!("denied key {keys} for ever (it was not listed)")
+    } else {
+        format!(
+            "denied key {keys} for ever, removing {} entr{}",
+            removed.len(),
+            if removed.len() == 1 { "y" } else { "ies" }
+        )
+    })
+}
+
+fn describe(e: &IssuerEntry) -> String {
+    format!(
+        "issuer '{}' key {} (fingerprint {})",
+        e.id,
+        e.kid(),
+        e.key.fingerprint()
+    )
+}
+
 fn ts(t: Option<Timestamp>) -> serde_json::Value {
     t.map_or(serde_json::Value::Null, |t| json!(t.to_string()))
 }
@@ -142,6 +231,7 @@ fn show(file: &Path, root: Option<&Path>, as_json: bool) -> Result<()> {
             "expires_at": ts(list.expires_at),
             "issuers": list.issuers.iter().map(|e| json!({
                 "id": e.id, "kid": e.kid().to_string(), "key": hex::encode(e.key.to_bytes()),
+                "fingerprint": e.key.fingerprint().to_string(),
                 "valid_from": ts(e.valid_from), "valid_until": ts(e.valid_until),
             })).collect::<Vec<_>>(),
             "operators": list.operators.iter().map(|o| json!({
@@ -149,6 +239,7 @@ fn show(file: &Path, root: Option<&Path>, as_json: bool) -> Result<()> {
                 "valid_from": ts(o.valid_from), "valid_until": ts(o.valid_until),
             })).collect::<Vec<_>>(),
             "denied": list.denied.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+            "denied_keys": list.denied_keys.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
@@ -179,18 +270,24 @@ fn show(file: &Path, root: Option<&Path>, as_json: bool) -> Result<()> {
     for o in &list.operators {
         println!("  {:<12} {}", o.id, o.name);
     }
-    println!(
-        "denied kids: {}",
-        if list.denied.is_empty() {
-            "none".to_owned()
-        } else {
+    if !list.denied.is_empty() {
+        println!(
+            "denied kids (every key with them): {}",
             list.denied
                 .iter()
                 .map(|k| k.to_string())
                 .collect::<Vec<_>>()
                 .join(", ")
+        );
+    }
+    if list.denied_keys.is_empty() {
+        println!("denied keys: none");
+    } else {
+        println!("denied keys:");
+        for f in &list.denied_keys {
+            println!("  kid {}  fingerprint {f}", f.kid());
         }
-    );
+    }
     Ok(())
 }
 

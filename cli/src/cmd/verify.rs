@@ -10,7 +10,7 @@ use attesta_core::benefits::{benefits_for, statuses};
 use attesta_core::lang::{Lang, day_of, day_time_of};
 use attesta_core::text::CodeKind;
 use attesta_verify::report::{Failure, VerificationReport};
-use attesta_verify::trust::TrustState;
+use attesta_verify::trust::{TrustError, TrustState};
 use attesta_verify::verifier::{RevocationPolicy, VerifiedAttestation, VerifiedDetails};
 use attesta_verify::{CheckedCredential, Policy, Revocation, Verdict, Verifier, VerifyError};
 use jiff::Timestamp;
@@ -19,18 +19,39 @@ use serde_json::json;
 use crate::cli::VerifyArgs;
 use crate::files;
 
-/// Where the verifier keeps its trust state for a given root key.
+/// Where the verifier keeps its trust state for a given root key: the
+/// explicit path, else the first of `$ATTESTA_STATE_DIR`,
+/// `$XDG_STATE_HOME/attesta`, `$HOME/.local/state/attesta` that is set
+/// (an empty variable counts as unset). `None` when none is.
 pub fn state_path(explicit: Option<&Path>, root_kid: &str) -> Option<PathBuf> {
     if let Some(p) = explicit {
         return Some(p.to_owned());
     }
-    let dir = std::env::var_os("ATTESTA_STATE_DIR")
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let dir = var("ATTESTA_STATE_DIR")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("XDG_STATE_HOME").map(|d| PathBuf::from(d).join("attesta")))
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state/attesta"))
-        })?;
+        .or_else(|| var("XDG_STATE_HOME").map(|d| PathBuf::from(d).join("attesta")))
+        .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".local/state/attesta")))?;
     Some(dir.join(format!("verifier-{root_kid}.json")))
+}
+
+/// The state path to use, or a usage error: without a state the verifier
+/// forgets the trust lists and denials it saw, so an older list could
+/// re-admit a revoked key. That is never silent (security review, finding
+/// 5): `--no-state` says it on every run.
+fn resolve_state(args: &VerifyArgs, root_kid: &str) -> Result<Option<PathBuf>> {
+    if args.no_state {
+        eprintln!(
+            "warning: --no-state: rollback and denylist protection is off for this run (an older trust list, or one that re-admits a revoked key, would not be noticed); keep a state with --state FILE"
+        );
+        return Ok(None);
+    }
+    match state_path(args.state.as_deref(), root_kid) {
+        Some(p) => Ok(Some(p)),
+        None => bail!(
+            "no place to keep the verifier state (none of ATTESTA_STATE_DIR, XDG_STATE_HOME and HOME is set); pass --state FILE to keep it (it protects against rollback to older trust lists and remembers revoked keys), or --no-state to verify without that protection"
+        ),
+    }
 }
 
 fn load_state(p: Option<&Path>) -> Result<TrustState> {
@@ -109,6 +130,10 @@ fn flag_hint(reason: &str, lang: Lang) -> Option<&'static str> {
             "indicare la lista aggiornata con --trust FILE",
             "give the current list with --trust FILE",
         ),
+        "secret_required" | "secret_malformed" | "cf_or_secret_mismatch" => lang.pick(
+            "dare il codice segreto del titolare con --segreto CODICE",
+            "give the holder's secret with --segreto CODE",
+        ),
         "trust_list_bad_signature" => lang.pick(
             "controllare la chiave radice data con --root",
             "check the root key given with --root",
@@ -186,16 +211,27 @@ pub fn evaluate(args: &VerifyArgs) -> Result<std::result::Result<Outcome, Failed
         Ok(t) => t,
         Err(f) => return Ok(Err(f)),
     };
-    let sp = state_path(args.state.as_deref(), &root.kid().to_string());
+    let sp = resolve_state(args, &root.kid().to_string())?;
     let mut state = load_state(sp.as_deref())?;
     let mut policy = Policy::default();
     if args.require_revocation {
         policy.revocation = RevocationPolicy::Require;
     }
+    policy.kdf_limits.min_memory_mib = args.min_kdf_memory_mib;
+    policy.kdf_limits.min_iterations = args.min_kdf_iterations;
     let code = files::read_code(&args.input);
     let outcome = (|| -> Result<std::result::Result<Outcome, Failed>> {
         let mut verifier = match Verifier::new(&trust, &root, &mut state, policy, at) {
             Ok(v) => v,
+            Err(VerifyError::Trust(TrustError::IssuedInFuture { issued, .. }))
+                if args.at.is_some() =>
+            {
+                // An audit question about a time before the list existed.
+                bail!(
+                    "--at {at} is before the newest trust list given (issued {issued}); \
+                     to audit an earlier time, use a new --state file and the trust list in force then"
+                );
+            }
             Err(e) => return Ok(Err(e.into())),
         };
         let effective = verifier.effective_time(at);
@@ -247,10 +283,15 @@ pub fn evaluate(args: &VerifyArgs) -> Result<std::result::Result<Outcome, Failed
             Ok(c) => c,
             Err(e) => return Ok(Err(e.into())),
         };
+        if args.segreto.is_some() && !checked.requires_secret() {
+            eprintln!(
+                "note: this code was issued without a holder's secret; --segreto is not needed and was not used"
+            );
+        }
         Ok(match &args.cf {
             None => Ok(Outcome::CfNotChecked(Box::new(checked))),
             Some(cf) => checked
-                .open_str(cf)
+                .open_with_secret_str(cf, args.segreto.as_deref())
                 .map(|v| Outcome::Verified(Box::new(v)))
                 .map_err(Failed::from),
         })
@@ -274,23 +315,24 @@ fn revocation_text(r: &Revocation, lang: Lang) -> String {
     match r {
         Revocation::Checked {
             list_uri,
+            list_kid,
             list_issued_at,
         } => match lang {
             Lang::It => format!(
-                "controllata: non revocata (lista «{list_uri}» del {})",
+                "controllata: non revocata (lista «{list_uri}» della chiave {list_kid}, del {})",
                 day_time_of(*list_issued_at, lang)
             ),
             Lang::En => format!(
-                "checked: not revoked (list \"{list_uri}\" of {})",
+                "checked: not revoked (list \"{list_uri}\" of key {list_kid}, {})",
                 day_time_of(*list_issued_at, lang)
             ),
         },
-        Revocation::NotChecked { list_uri } => match lang {
+        Revocation::NotChecked { list_uri, list_kid } => match lang {
             Lang::It => format!(
-                "NON controllata: nessuna lista di revoca «{list_uri}» aggiornata (aggiungere --status-list FILE)"
+                "NON controllata: nessuna lista di revoca «{list_uri}» aggiornata della chiave {list_kid} (aggiungere --status-list FILE)"
             ),
             Lang::En => format!(
-                "NOT checked: no current status list \"{list_uri}\" loaded (add --status-list FILE)"
+                "NOT checked: no current status list \"{list_uri}\" of key {list_kid} loaded (add --status-list FILE)"
             ),
         },
         _ => lang
@@ -396,7 +438,18 @@ pub fn report(
                 if let Some(h) = flag_hint("cf_not_checked", lang) {
                     writeln!(out, "  {h}")?;
                 }
-                print_checked(&mut out, &c, lang)
+                print_checked(&mut out, &c, lang)?;
+                if c.requires_secret() {
+                    writeln!(
+                        out,
+                        "  {}",
+                        lang.pick(
+                            "Segreto del titolare: richiesto (--segreto CODICE)",
+                            "Holder's secret: required (--segreto CODE)"
+                        )
+                    )?;
+                }
+                Ok(())
             })();
             (r.verdict, text)
         }
@@ -414,6 +467,16 @@ pub fn report(
                     r.message
                 )?;
                 print_checked(&mut out, v.checked(), lang)?;
+                if v.checked().requires_secret() {
+                    writeln!(
+                        out,
+                        "  {}",
+                        lang.pick(
+                            "Segreto del titolare: verificato",
+                            "Holder's secret: checked"
+                        )
+                    )?;
+                }
                 writeln!(out, "  {}:", lang.pick("Stato", "Status"))?;
                 for s in statuses(a, lang) {
                     writeln!(out, "   • {s}")?;

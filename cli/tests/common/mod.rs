@@ -24,6 +24,10 @@ pub const OTHER_CF: &str = "MRTMTT25D09F205Z";
 pub const ISSUER: &str = "INPS";
 /// Hidden `issue` flags that make Argon2id cheap, for fast tests.
 pub const FAST_KDF: [&str; 4] = ["--kdf-memory-mib", "1", "--kdf-iterations", "1"];
+/// Hidden `verify` flags that lower the KDF floor to [`FAST_KDF`], so that
+/// codes issued with it verify. Every test that verifies such codes passes
+/// them (the helpers below do); real codes meet the default floor.
+pub const FAST_KDF_FLOOR: [&str; 4] = ["--min-kdf-memory-mib", "1", "--min-kdf-iterations", "1"];
 
 /// The result of one run of the binary, with the output as text.
 #[derive(Debug)]
@@ -236,6 +240,15 @@ impl Env {
         std::fs::write(self.path(name), bytes).expect("write test file");
     }
 
+    /// Writes a file only its owner can read (0600), as passphrase files
+    /// must be.
+    pub fn write_secret(&self, name: &str, bytes: impl AsRef<[u8]>) {
+        use std::os::unix::fs::PermissionsExt;
+        self.write(name, bytes);
+        std::fs::set_permissions(self.path(name), std::fs::Permissions::from_mode(0o600))
+            .expect("chmod test file");
+    }
+
     pub fn exists(&self, name: &str) -> bool {
         self.path(name).exists()
     }
@@ -406,7 +419,16 @@ pub fn verify_args<'a>(input: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
         "--state",
         "state.json",
     ];
+    a.extend(FAST_KDF_FLOOR);
     a.extend(extra);
+    a
+}
+
+/// `args` followed by [`FAST_KDF_FLOOR`], for `verify` commands written
+/// out in full.
+pub fn with_fast_kdf_floor<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut a = args.to_vec();
+    a.extend(FAST_KDF_FLOOR);
     a
 }
 

@@ -31,7 +31,9 @@
 //! let code = FirstLevelCode::parse(issued.text())?;
 //! let payload = code.sign1().verify(&key.public_key()).expect("signature");
 //! let claims = attesta_core::credential::FirstLevelClaims::from_verified(&payload)?;
-//! let att = claims.envelope().open(&cf, claims.cti(), &KdfLimits::default())?;
+//! // Test parameters are below the verifier's floor: lower it, for tests only.
+//! let limits = KdfLimits::default().without_floor();
+//! let att = claims.envelope().open(&cf, claims.cti(), &limits)?;
 //! assert_eq!(att.invalidity(), Some(InvalidityAssessment::From67));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -46,10 +48,13 @@ use crate::cbor_guard::CborLimits;
 use crate::cf::CodiceFiscale;
 use crate::claims::{self, ClaimSet, StatusRef};
 use crate::cose::{self, UnverifiedSign1, VerifiedPayload};
-use crate::envelope::{EnvelopeError, EnvelopeKey, EnvelopeLabel, KdfLimits, KdfParams};
+use crate::envelope::{
+    EnvelopeError, EnvelopeKey, EnvelopeLabel, KdfLimits, KdfParams, KdfVerdict,
+};
 use crate::error::FormatError;
 use crate::keys::Kid;
 use crate::model::{Attestation, ModelError};
+use crate::secret::HolderSecret;
 use crate::signer::Signer;
 use crate::text::{self, CodeKind};
 
@@ -236,6 +241,41 @@ pub fn issue_first_level(
     issue_first_level_with_cti(key, cf, req, Cti::random()?)
 }
 
+/// Issues a first-level code that opens only with the holder's CF **and**
+/// `secret` ([`crate::secret`]): the code says so in its signed envelope,
+/// and the secret goes to the holder apart from the QR code.
+///
+/// ```
+/// # use attesta_core::{cf::CodiceFiscale, credential::*, envelope::{KdfLimits, KdfParams}, keys::SigningKey, model::*};
+/// use attesta_core::secret::HolderSecret;
+/// # let key = SigningKey::generate()?;
+/// # let cf = CodiceFiscale::parse("RSSMRA85T10A562S")?;
+/// # let now = jiff::Timestamp::now();
+/// # let req = FirstLevelRequest { attestation: Attestation::builder().deafness(true).build()?,
+/// #     issued_at: now, not_before: None, expires_at: now + jiff::SignedDuration::from_hours(24),
+/// #     status: None, issuer: None, kdf: KdfParams::INSECURE_TEST };
+/// let secret = HolderSecret::generate()?;
+/// let issued = issue_first_level_with_secret(&key, &cf, &secret, &req)?;
+/// println!("give the holder {}", secret.to_text().as_str());
+///
+/// let payload = FirstLevelCode::parse(issued.text())?.sign1().verify(&key.public_key()).unwrap();
+/// let claims = FirstLevelClaims::from_verified(&payload)?;
+/// let sealed = claims.envelope();
+/// let limits = KdfLimits::default().without_floor(); // test parameters: tests only
+/// assert!(sealed.requires_secret());
+/// assert_eq!(sealed.open(&cf, claims.cti(), &limits), Err(OpenError::SecretRequired));
+/// assert!(sealed.open_with_secret(&cf, Some(&secret), claims.cti(), &limits).is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn issue_first_level_with_secret(
+    key: &(impl Signer + ?Sized),
+    cf: &CodiceFiscale,
+    secret: &HolderSecret,
+    req: &FirstLevelRequest,
+) -> Result<IssuedCredential, IssueError> {
+    issue_first_level_with_cti_and_secret(key, cf, Some(secret), req, Cti::random()?)
+}
+
 /// Issues a first-level code with a given cti. Everything else about Ed25519
 /// and the envelope is deterministic, so this reproduces test vectors.
 /// Never reuse a cti for real credentials.
@@ -245,21 +285,44 @@ pub fn issue_first_level_with_cti(
     req: &FirstLevelRequest,
     cti: Cti,
 ) -> Result<IssuedCredential, IssueError> {
-    let ekey = EnvelopeKey::derive(cf, cti.as_bytes(), &req.kdf, EnvelopeLabel::FirstLevel)?;
+    issue_first_level_with_cti_and_secret(key, cf, None, req, cti)
+}
+
+/// [`issue_first_level_with_cti`] with an optional holder's secret (test
+/// vectors).
+pub fn issue_first_level_with_cti_and_secret(
+    key: &(impl Signer + ?Sized),
+    cf: &CodiceFiscale,
+    secret: Option<&HolderSecret>,
+    req: &FirstLevelRequest,
+    cti: Cti,
+) -> Result<IssuedCredential, IssueError> {
+    let ekey = EnvelopeKey::derive_with_secret(
+        cf,
+        secret,
+        cti.as_bytes(),
+        &req.kdf,
+        EnvelopeLabel::FirstLevel,
+        &mut crate::envelope::KdfMemory::default(),
+    )?;
     issue_first_level_with_key(key, &ekey, req, cti)
 }
 
-/// [`issue_first_level`] reusing the caller's Argon2id working memory: for
-/// batches, one [`crate::envelope::KdfMemory`] per thread keeps memory flat.
+/// [`issue_first_level`] (or, with `secret`,
+/// [`issue_first_level_with_secret`]) reusing the caller's Argon2id working
+/// memory: for batches, one [`crate::envelope::KdfMemory`] per thread keeps
+/// memory flat.
 pub fn issue_first_level_reusing(
     key: &(impl Signer + ?Sized),
     cf: &CodiceFiscale,
+    secret: Option<&HolderSecret>,
     req: &FirstLevelRequest,
     memory: &mut crate::envelope::KdfMemory,
 ) -> Result<IssuedCredential, IssueError> {
     let cti = Cti::random()?;
-    let ekey = EnvelopeKey::derive_reusing(
+    let ekey = EnvelopeKey::derive_with_secret(
         cf,
+        secret,
         cti.as_bytes(),
         &req.kdf,
         EnvelopeLabel::FirstLevel,
@@ -270,7 +333,9 @@ pub fn issue_first_level_reusing(
 
 /// The issuing pipeline after the KDF: seal, build claims, sign, encode.
 /// Public so that benchmarks can measure it apart from Argon2id; `ekey`
-/// must come from [`EnvelopeKey::derive`] for the same cti and `req.kdf`.
+/// must come from [`EnvelopeKey::derive`] (or
+/// [`EnvelopeKey::derive_with_secret`]) for the same cti and `req.kdf`.
+/// The envelope says whether a holder's secret went into `ekey`.
 pub fn issue_first_level_with_key(
     key: &(impl Signer + ?Sized),
     ekey: &EnvelopeKey,
@@ -282,7 +347,7 @@ pub fn issue_first_level_with_key(
     }
     let ct = ekey.seal(cti.as_bytes(), &attestation_plaintext(&req.attestation)?);
     debug_assert_eq!(ct.len(), PLAINTEXT_LEN + 16);
-    let envelope = envelope_to_value(&req.kdf, ct);
+    let envelope = envelope_to_value(&req.kdf, ct, ekey.with_secret());
     let mut c = ClaimSet::new();
     if let Some(iss) = &req.issuer {
         c.set(claims::ISS, Value::Text(iss.clone()));
@@ -399,11 +464,13 @@ impl FirstLevelClaims {
     }
 }
 
-/// The first-level attestation, still sealed under the holder's CF.
+/// The first-level attestation, still sealed under the holder's CF (and,
+/// when [`SealedAttestation::requires_secret`], the holder's secret).
 #[derive(Clone, Debug)]
 pub struct SealedAttestation {
     kdf: KdfParams,
     ciphertext: Vec<u8>,
+    holder_secret: bool,
 }
 
 /// Why a sealed attestation did not open.
@@ -422,9 +489,27 @@ pub enum OpenError {
         /// Lanes.
         p: u32,
     },
+    /// The KDF parameters are below the floor; the KDF was not run.
+    #[error(
+        "the code's key derivation ({m} MiB, {t} passes) is below the minimum this verifier accepts; its content would be too cheap to guess: do not accept it"
+    )]
+    KdfBelowFloor {
+        /// Memory in MiB.
+        m: u32,
+        /// Passes.
+        t: u32,
+        /// Lanes.
+        p: u32,
+    },
     /// The CF does not open the envelope.
     #[error("the code does not belong to this codice fiscale")]
     CfMismatch,
+    /// The code needs the holder's secret, and none was given.
+    #[error("the code can only be opened with the holder's secret as well as the codice fiscale")]
+    SecretRequired,
+    /// The CF and the holder's secret together do not open the envelope.
+    #[error("the code does not open with this codice fiscale and this holder's secret")]
+    CfOrSecretMismatch,
     /// The operator key does not open a second-level token (sealed to
     /// another operator, or altered).
     #[error("the token is not sealed to this operator key")]
@@ -434,14 +519,42 @@ pub enum OpenError {
     Content(#[from] FormatError),
 }
 
-/// Reads `[m_mib, t, p, ciphertext]`, the envelope layout shared by both levels.
+/// The value of the envelope's fifth member for a holder's secret of 40
+/// bits used as Argon2id's secret input (docs/format.md §6.1).
+pub const HOLDER_SECRET_V1: u64 = 1;
+
+/// Reads `[m_mib, t, p, ciphertext]`, the envelope layout shared by both
+/// levels; the second level's inner layer has no other form.
 pub(crate) fn envelope_from_value(v: &Value) -> Result<(KdfParams, Vec<u8>), FormatError> {
+    match envelope_parts(v, false)? {
+        (kdf, ct, false) => Ok((kdf, ct)),
+        _ => Err(FormatError::MalformedClaims("envelope")),
+    }
+}
+
+/// Reads `[m, t, p, ciphertext]` or, when `secret_allowed`,
+/// `[m, t, p, ciphertext, 1]` (a holder's secret went into the key).
+fn envelope_parts(
+    v: &Value,
+    secret_allowed: bool,
+) -> Result<(KdfParams, Vec<u8>, bool), FormatError> {
     let bad = || FormatError::MalformedClaims("envelope");
     let Value::Array(a) = v else {
         return Err(bad());
     };
-    let [m, t, p, Value::Bytes(ct)] = a.as_slice() else {
-        return Err(bad());
+    let (m, t, p, ct, secret) = match a.as_slice() {
+        [m, t, p, Value::Bytes(ct)] => (m, t, p, ct, false),
+        [m, t, p, Value::Bytes(ct), kind] if secret_allowed => {
+            // One kind of secret exists; another value is a later format
+            // whose key this build cannot derive.
+            if claims::as_u64(kind) != Some(HOLDER_SECRET_V1) {
+                return Err(FormatError::MalformedClaims(
+                    "envelope: unknown holder-secret kind",
+                ));
+            }
+            (m, t, p, ct, true)
+        }
+        _ => return Err(bad()),
     };
     let num = |v: &Value| {
         claims::as_u64(v)
@@ -452,45 +565,67 @@ pub(crate) fn envelope_from_value(v: &Value) -> Result<(KdfParams, Vec<u8>), For
     if ct.len() < 16 {
         return Err(bad());
     }
-    Ok((kdf, ct.clone()))
+    Ok((kdf, ct.clone(), secret))
 }
 
-/// Writes `[m_mib, t, p, ciphertext]`.
-pub(crate) fn envelope_to_value(kdf: &KdfParams, ct: Vec<u8>) -> Value {
-    Value::Array(vec![
+/// Writes `[m_mib, t, p, ciphertext]`, plus the holder-secret member when
+/// one went into the key.
+pub(crate) fn envelope_to_value(kdf: &KdfParams, ct: Vec<u8>, holder_secret: bool) -> Value {
+    let mut a = vec![
         Value::Integer(kdf.memory_mib().into()),
         Value::Integer(kdf.iterations().into()),
         Value::Integer(kdf.parallelism().into()),
         Value::Bytes(ct),
-    ])
+    ];
+    if holder_secret {
+        a.push(Value::Integer(HOLDER_SECRET_V1.into()));
+    }
+    Value::Array(a)
 }
 
-/// Checks KDF limits, derives the CF key and opens an envelope.
+/// Checks KDF limits, derives the key from the CF (and the holder's
+/// secret, when given) and opens an envelope.
 pub(crate) fn open_envelope(
     kdf: &KdfParams,
     ct: &[u8],
     cf: &CodiceFiscale,
+    secret: Option<&HolderSecret>,
     cti: &Cti,
     limits: &KdfLimits,
     label: EnvelopeLabel,
 ) -> Result<zeroize::Zeroizing<Vec<u8>>, OpenError> {
-    if !limits.allows(kdf) {
-        return Err(OpenError::KdfParamsOutOfBounds {
-            m: kdf.memory_mib(),
-            t: kdf.iterations(),
-            p: kdf.parallelism(),
-        });
+    let (m, t, p) = (kdf.memory_mib(), kdf.iterations(), kdf.parallelism());
+    match limits.judge(kdf) {
+        KdfVerdict::Allowed => {}
+        KdfVerdict::AboveCaps => return Err(OpenError::KdfParamsOutOfBounds { m, t, p }),
+        KdfVerdict::BelowFloor => return Err(OpenError::KdfBelowFloor { m, t, p }),
     }
-    let key = EnvelopeKey::derive(cf, cti.as_bytes(), kdf, label)
-        .map_err(|_| OpenError::Content(FormatError::MalformedClaims("kdf")))?;
-    key.open(cti.as_bytes(), ct)
-        .map_err(|_| OpenError::CfMismatch)
+    let key = EnvelopeKey::derive_with_secret(
+        cf,
+        secret,
+        cti.as_bytes(),
+        kdf,
+        label,
+        &mut crate::envelope::KdfMemory::default(),
+    )
+    .map_err(|_| OpenError::Content(FormatError::MalformedClaims("kdf")))?;
+    key.open(cti.as_bytes(), ct).map_err(|_| {
+        if secret.is_some() {
+            OpenError::CfOrSecretMismatch
+        } else {
+            OpenError::CfMismatch
+        }
+    })
 }
 
 impl SealedAttestation {
     fn from_value(v: &Value) -> Result<Self, FormatError> {
-        let (kdf, ciphertext) = envelope_from_value(v)?;
-        Ok(SealedAttestation { kdf, ciphertext })
+        let (kdf, ciphertext, holder_secret) = envelope_parts(v, true)?;
+        Ok(SealedAttestation {
+            kdf,
+            ciphertext,
+            holder_secret,
+        })
     }
 
     /// The KDF parameters the issuer chose.
@@ -498,18 +633,45 @@ impl SealedAttestation {
         &self.kdf
     }
 
+    /// Whether the code opens only with the holder's secret as well as the
+    /// CF (the signed envelope says so).
+    pub fn requires_secret(&self) -> bool {
+        self.holder_secret
+    }
+
     /// Opens with the holder's CF: checks the KDF parameters against
-    /// `limits` first, then runs Argon2id and the AEAD.
+    /// `limits` first, then runs Argon2id and the AEAD. A code that needs
+    /// the holder's secret is [`OpenError::SecretRequired`]; use
+    /// [`SealedAttestation::open_with_secret`].
     pub fn open(
         &self,
         cf: &CodiceFiscale,
         cti: &Cti,
         limits: &KdfLimits,
     ) -> Result<Attestation, OpenError> {
+        self.open_with_secret(cf, None, cti, limits)
+    }
+
+    /// Opens with the holder's CF and, for a code that needs one, the
+    /// holder's secret. A secret given for a code that has none is not
+    /// used (the code opens with the CF alone).
+    pub fn open_with_secret(
+        &self,
+        cf: &CodiceFiscale,
+        secret: Option<&HolderSecret>,
+        cti: &Cti,
+        limits: &KdfLimits,
+    ) -> Result<Attestation, OpenError> {
+        let secret = match (self.holder_secret, secret) {
+            (true, None) => return Err(OpenError::SecretRequired),
+            (true, s) => s,
+            (false, _) => None,
+        };
         let pt = open_envelope(
             &self.kdf,
             &self.ciphertext,
             cf,
+            secret,
             cti,
             limits,
             EnvelopeLabel::FirstLevel,
@@ -575,22 +737,31 @@ mod tests {
         assert_eq!(claims.cti(), &c.cti());
         assert_eq!(claims.status(), req.status.as_ref());
         assert_eq!(claims.expires_at(), req.expires_at);
+        let test_limits = KdfLimits::default().without_floor();
         let att = claims
             .envelope()
-            .open(&cf, claims.cti(), &KdfLimits::default())
+            .open(&cf, claims.cti(), &test_limits)
             .unwrap();
         assert_eq!(att, req.attestation);
         let other = CodiceFiscale::parse("MRTMTT25D09F205Z").unwrap();
         assert_eq!(
             claims
                 .envelope()
-                .open(&other, claims.cti(), &KdfLimits::default())
+                .open(&other, claims.cti(), &test_limits)
                 .err(),
             Some(OpenError::CfMismatch)
         );
+        // The default floor refuses the test parameters before any KDF runs.
+        assert_eq!(
+            claims
+                .envelope()
+                .open(&cf, claims.cti(), &KdfLimits::default())
+                .err(),
+            Some(OpenError::KdfBelowFloor { m: 1, t: 1, p: 1 })
+        );
         let tight = KdfLimits {
             max_memory_mib: 0,
-            ..KdfLimits::default()
+            ..test_limits
         };
         assert!(matches!(
             claims.envelope().open(&cf, claims.cti(), &tight),
@@ -635,6 +806,83 @@ mod tests {
             issue_first_level(&key, &cf, &req).err(),
             Some(IssueError::RevisionDate)
         );
+    }
+
+    #[test]
+    fn holder_secret_round_trip_and_refusals() {
+        let key = SigningKey::from_seed(&[5u8; 32]);
+        let cf = CodiceFiscale::parse("RSSMRA85T10A562S").unwrap();
+        let secret = HolderSecret::from_bytes([1, 2, 3, 4, 5]);
+        let cti = Cti::from_bytes([9; 8]);
+        let with = issue_first_level_with_cti_and_secret(&key, &cf, Some(&secret), &typical(), cti)
+            .unwrap();
+        let without = issue_first_level_with_cti(&key, &cf, &typical(), cti).unwrap();
+        // One byte more in the COSE structure: the envelope's fifth member.
+        let cose_len = |t: &str| text::decode(t).unwrap().1.len();
+        assert_eq!(cose_len(with.text()), cose_len(without.text()) + 1);
+        let p = FirstLevelCode::parse(with.text())
+            .unwrap()
+            .sign1()
+            .verify(&key.public_key())
+            .unwrap();
+        let c = FirstLevelClaims::from_verified(&p).unwrap();
+        let sealed = c.envelope();
+        let lim = KdfLimits::default().without_floor();
+        assert!(sealed.requires_secret());
+        assert_eq!(
+            sealed.open(&cf, c.cti(), &lim),
+            Err(OpenError::SecretRequired)
+        );
+        assert_eq!(
+            sealed
+                .open_with_secret(&cf, Some(&secret), c.cti(), &lim)
+                .unwrap(),
+            typical().attestation
+        );
+        let wrong = HolderSecret::from_bytes([1, 2, 3, 4, 6]);
+        assert_eq!(
+            sealed.open_with_secret(&cf, Some(&wrong), c.cti(), &lim),
+            Err(OpenError::CfOrSecretMismatch)
+        );
+        let other = CodiceFiscale::parse("MRTMTT25D09F205Z").unwrap();
+        assert_eq!(
+            sealed.open_with_secret(&other, Some(&secret), c.cti(), &lim),
+            Err(OpenError::CfOrSecretMismatch)
+        );
+        // A secret given for a code without one is not used.
+        let p = FirstLevelCode::parse(without.text())
+            .unwrap()
+            .sign1()
+            .verify(&key.public_key())
+            .unwrap();
+        let c = FirstLevelClaims::from_verified(&p).unwrap();
+        assert!(!c.envelope().requires_secret());
+        assert!(
+            c.envelope()
+                .open_with_secret(&cf, Some(&wrong), c.cti(), &lim)
+                .is_ok()
+        );
+        // The fifth member is 1 or nothing; the second level's inner layer
+        // never has one.
+        let env = |kind: u64| {
+            Value::Array(vec![
+                Value::Integer(1.into()),
+                Value::Integer(1.into()),
+                Value::Integer(1.into()),
+                Value::Bytes(vec![0; 23]),
+                Value::Integer(kind.into()),
+            ])
+        };
+        assert!(
+            SealedAttestation::from_value(&env(1))
+                .unwrap()
+                .requires_secret()
+        );
+        assert_eq!(
+            SealedAttestation::from_value(&env(2)).unwrap_err().code(),
+            "malformed_claims"
+        );
+        assert!(envelope_from_value(&env(1)).is_err());
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! ikm   = Argon2id(password = CF (16 or 11 ASCII chars, uppercase),
-//!                  salt = label || cti, m = m_mib·1024 KiB, t, p, out = 32)
+//!                  salt = label || cti, m = m_mib·1024 KiB, t, p, out = 32,
+//!                  secret K = the holder's secret (5 bytes) when the code has one)
 //! key   = HKDF-SHA256(salt = none, ikm, info = label, L = 32)
 //! ct    = ChaCha20-Poly1305(key, nonce = 0^96, aad = cti, plaintext)
 //! ```
@@ -13,9 +14,10 @@
 //! first-level envelope from the inner layer of the second level.
 //!
 //! Argon2id makes each CF guess cost memory and time; the CF is not a
-//! secret, so this stops casual reading and bulk harvesting, not a person
-//! who already knows the holder's name, birth date and place
-//! (docs/threat-model.md).
+//! secret, so this stops bulk harvesting, not a person who already knows
+//! who the holder is (name, birth year and town leave 732 candidates, under
+//! a minute: docs/threat-model.md §3.1). The optional holder's secret
+//! ([`crate::secret`]) closes that gap for holders who want it.
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::ChaCha20Poly1305;
@@ -25,6 +27,7 @@ use sha2::Sha256;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::cf::CodiceFiscale;
+use crate::secret::HolderSecret;
 
 /// Which envelope a key is for (domain separation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,8 +119,21 @@ impl Default for KdfParams {
     }
 }
 
-/// Upper bounds a verifier puts on the KDF parameters of a code before
-/// running the KDF, so that a crafted code cannot exhaust memory or time.
+/// Bounds a verifier puts on the KDF parameters of a code before running
+/// the KDF: caps, so that a crafted code cannot exhaust memory or time,
+/// and a floor, so that a code whose envelope is cheap to guess is not
+/// accepted (the CF is not a secret: the KDF cost is what protects it).
+///
+/// ```
+/// use attesta_core::envelope::{KdfLimits, KdfParams, KdfVerdict};
+/// let l = KdfLimits::default();
+/// assert_eq!(l.judge(&KdfParams::DEFAULT), KdfVerdict::Allowed);
+/// assert_eq!(l.judge(&KdfParams::INSECURE_TEST), KdfVerdict::BelowFloor);
+/// assert_eq!(l.judge(&KdfParams::new(65, 2, 1)?), KdfVerdict::AboveCaps);
+/// // Tests of everything but the KDF lower the floor explicitly:
+/// assert_eq!(l.without_floor().judge(&KdfParams::INSECURE_TEST), KdfVerdict::Allowed);
+/// # Ok::<(), attesta_core::envelope::EnvelopeError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KdfLimits {
     /// Most memory, in MiB.
@@ -126,24 +142,72 @@ pub struct KdfLimits {
     pub max_iterations: u32,
     /// Most lanes.
     pub max_parallelism: u32,
+    /// Least memory, in MiB (the floor).
+    pub min_memory_mib: u32,
+    /// Fewest passes (the floor).
+    pub min_iterations: u32,
 }
 
 impl Default for KdfLimits {
-    /// 64 MiB, 8 passes, 4 lanes: room for issuers to raise the cost about
-    /// 3× above the default, while a phone can still open any code.
+    /// Caps 64 MiB, 8 passes, 4 lanes: room for issuers to raise the cost
+    /// about 3× above the default, while a phone can still open any code.
+    /// Floor: the issuing default, 19 MiB and 2 passes
+    /// ([`KdfParams::DEFAULT`]); below it a CF guess costs less than the
+    /// threat model assumes (at 1 MiB and 1 pass, about 3 ms).
     fn default() -> Self {
         KdfLimits {
             max_memory_mib: 64,
             max_iterations: 8,
             max_parallelism: 4,
+            min_memory_mib: KdfParams::DEFAULT.m_mib,
+            min_iterations: KdfParams::DEFAULT.t,
         }
     }
 }
 
+/// What [`KdfLimits::judge`] says of a code's parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KdfVerdict {
+    /// Within the caps and at or above the floor.
+    Allowed,
+    /// Above a cap: running the KDF would cost too much.
+    AboveCaps,
+    /// Below the floor: the envelope is too cheap to guess.
+    BelowFloor,
+}
+
 impl KdfLimits {
-    /// Whether `p` is within the limits.
+    /// Whether `p` is within the caps and at or above the floor.
     pub fn allows(&self, p: &KdfParams) -> bool {
-        p.m_mib <= self.max_memory_mib && p.t <= self.max_iterations && p.p <= self.max_parallelism
+        self.judge(p) == KdfVerdict::Allowed
+    }
+
+    /// Compares `p` with the caps first, then with the floor.
+    pub fn judge(&self, p: &KdfParams) -> KdfVerdict {
+        if p.m_mib > self.max_memory_mib || p.t > self.max_iterations || p.p > self.max_parallelism
+        {
+            KdfVerdict::AboveCaps
+        } else if p.m_mib < self.min_memory_mib || p.t < self.min_iterations {
+            KdfVerdict::BelowFloor
+        } else {
+            KdfVerdict::Allowed
+        }
+    }
+
+    /// Whether `p` is below the floor (whatever the caps say).
+    pub fn below_floor(&self, p: &KdfParams) -> bool {
+        p.m_mib < self.min_memory_mib || p.t < self.min_iterations
+    }
+
+    /// The same caps with no floor. **Only** for tests and benchmarks of
+    /// codes issued with [`KdfParams::INSECURE_TEST`]; a verifier of real
+    /// codes keeps the default floor.
+    pub fn without_floor(self) -> Self {
+        KdfLimits {
+            min_memory_mib: 1,
+            min_iterations: 1,
+            ..self
+        }
     }
 }
 
@@ -163,7 +227,12 @@ impl Drop for KdfMemory {
 }
 
 /// The symmetric key of one envelope. Zeroized on drop.
-pub struct EnvelopeKey(Zeroizing<[u8; 32]>);
+pub struct EnvelopeKey {
+    key: Zeroizing<[u8; 32]>,
+    /// Whether a holder's secret went into the derivation (the credential
+    /// must then say so, in its signed envelope).
+    with_secret: bool,
+}
 
 impl EnvelopeKey {
     /// Runs the KDF: the expensive step (tens of milliseconds at default parameters).
@@ -185,9 +254,30 @@ impl EnvelopeKey {
         label: EnvelopeLabel,
         memory: &mut KdfMemory,
     ) -> Result<Self, EnvelopeError> {
+        Self::derive_with_secret(cf, None, cti, params, label, memory)
+    }
+
+    /// The key from the CF and, when the holder has one, the holder's
+    /// secret, which is Argon2id's secret input `K` (RFC 9106 §3.1): with
+    /// it, knowing the CF is not enough, and each guess of the secret costs
+    /// a whole derivation.
+    pub fn derive_with_secret(
+        cf: &CodiceFiscale,
+        secret: Option<&HolderSecret>,
+        cti: &[u8],
+        params: &KdfParams,
+        label: EnvelopeLabel,
+        memory: &mut KdfMemory,
+    ) -> Result<Self, EnvelopeError> {
         let ap = params.argon2_params()?;
         memory.0.resize(ap.block_count(), argon2::Block::default());
-        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, ap);
+        let argon = match secret {
+            None => Argon2::new(Algorithm::Argon2id, Version::V0x13, ap),
+            Some(s) => {
+                Argon2::new_with_secret(s.expose_secret(), Algorithm::Argon2id, Version::V0x13, ap)
+                    .map_err(|_| EnvelopeError::BadKdfParams)?
+            }
+        };
         let mut salt = Vec::with_capacity(label.bytes().len() + cti.len());
         salt.extend_from_slice(label.bytes());
         salt.extend_from_slice(cti);
@@ -204,14 +294,22 @@ impl EnvelopeKey {
         Hkdf::<Sha256>::new(None, ikm.as_ref())
             .expand(label.bytes(), key.as_mut())
             .map_err(|_| EnvelopeError::BadKdfParams)?;
-        Ok(EnvelopeKey(key))
+        Ok(EnvelopeKey {
+            key,
+            with_secret: secret.is_some(),
+        })
+    }
+
+    /// Whether a holder's secret went into this key.
+    pub fn with_secret(&self) -> bool {
+        self.with_secret
     }
 
     fn cipher(&self) -> ChaCha20Poly1305 {
         // Borrowed, not copied: a `Key::from(*self.0)` temporary would leave
         // the key on the stack. The cipher wipes its own copy on drop
         // (chacha20poly1305's `zeroize` feature).
-        let key: &chacha20poly1305::Key = (&*self.0).into();
+        let key: &chacha20poly1305::Key = (&*self.key).into();
         ChaCha20Poly1305::new(key)
     }
 
@@ -301,6 +399,45 @@ mod tests {
     }
 
     #[test]
+    fn the_secret_changes_the_key() {
+        let cti = [1u8; 8];
+        let p = KdfParams::INSECURE_TEST;
+        let c = cf("RSSMRA85T10A562S");
+        let mut mem = KdfMemory::default();
+        let s1 = HolderSecret::from_bytes([1, 2, 3, 4, 5]);
+        let s2 = HolderSecret::from_bytes([1, 2, 3, 4, 6]);
+        let k = EnvelopeKey::derive_with_secret(
+            &c,
+            Some(&s1),
+            &cti,
+            &p,
+            EnvelopeLabel::FirstLevel,
+            &mut mem,
+        )
+        .unwrap();
+        assert!(k.with_secret());
+        let ct = k.seal(&cti, b"hello");
+        for other in [
+            EnvelopeKey::derive(&c, &cti, &p, EnvelopeLabel::FirstLevel).unwrap(),
+            EnvelopeKey::derive_with_secret(
+                &c,
+                Some(&s2),
+                &cti,
+                &p,
+                EnvelopeLabel::FirstLevel,
+                &mut mem,
+            )
+            .unwrap(),
+        ] {
+            assert_eq!(
+                other.open(&cti, &ct).err(),
+                Some(EnvelopeError::DoesNotOpen)
+            );
+        }
+        assert_eq!(&k.open(&cti, &ct).unwrap()[..], b"hello");
+    }
+
+    #[test]
     fn reused_memory_gives_the_same_key() {
         let cti = [1u8; 8];
         let c = cf("RSSMRA85T10A562S");
@@ -313,7 +450,7 @@ mod tests {
             let a = EnvelopeKey::derive(&c, &cti, &p, EnvelopeLabel::FirstLevel).unwrap();
             let b = EnvelopeKey::derive_reusing(&c, &cti, &p, EnvelopeLabel::FirstLevel, &mut mem)
                 .unwrap();
-            assert_eq!(*a.0, *b.0);
+            assert_eq!(*a.key, *b.key);
         }
     }
 
@@ -329,5 +466,23 @@ mod tests {
         assert!(KdfParams::new(u32::MAX, 1, 1).is_err());
         assert!(KdfLimits::default().allows(&KdfParams::DEFAULT));
         assert!(!KdfLimits::default().allows(&KdfParams::new(65, 1, 1).unwrap()));
+        // The floor is the default: one MiB or one pass less is refused.
+        let l = KdfLimits::default();
+        assert_eq!(
+            l.judge(&KdfParams::new(18, 2, 1).unwrap()),
+            KdfVerdict::BelowFloor
+        );
+        assert_eq!(
+            l.judge(&KdfParams::new(46, 1, 1).unwrap()),
+            KdfVerdict::BelowFloor
+        );
+        assert_eq!(
+            l.judge(&KdfParams::new(19, 3, 2).unwrap()),
+            KdfVerdict::Allowed
+        );
+        assert_eq!(
+            l.judge(&KdfParams::new(64, 8, 4).unwrap()),
+            KdfVerdict::Allowed
+        );
     }
 }

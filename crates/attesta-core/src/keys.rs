@@ -66,6 +66,69 @@ impl fmt::Debug for Kid {
     }
 }
 
+/// Length in bytes of a [`KeyFingerprint`].
+pub const FINGERPRINT_LEN: usize = 32;
+
+/// A key's full fingerprint: the SHA-256 of its SubjectPublicKeyInfo DER.
+/// Its first [`KID_LEN`] bytes are the [`Kid`].
+///
+/// Kids are short enough to collide, by chance or on purpose (a key with
+/// a chosen kid takes about 2³² tries and no private key), so anything
+/// that must name **one** key for ever, such as a trust list's denylist,
+/// uses the fingerprint.
+///
+/// ```
+/// use attesta_core::keys::SigningKey;
+/// let key = SigningKey::from_seed(&[0x22; 32]);
+/// let fp = key.public_key().fingerprint();
+/// assert_eq!(fp.kid(), key.kid());
+/// assert_eq!(fp.to_string().len(), 64);
+/// assert_eq!(attesta_core::keys::KeyFingerprint::from_hex(&fp.to_string()), Some(fp));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyFingerprint([u8; FINGERPRINT_LEN]);
+
+impl KeyFingerprint {
+    /// The fingerprint of a SubjectPublicKeyInfo DER encoding.
+    pub fn of_spki_der(der: &[u8]) -> KeyFingerprint {
+        KeyFingerprint(Sha256::digest(der).into())
+    }
+
+    /// From bytes; `None` if the length is not [`FINGERPRINT_LEN`].
+    pub fn from_slice(b: &[u8]) -> Option<KeyFingerprint> {
+        Some(KeyFingerprint(b.try_into().ok()?))
+    }
+
+    /// Parses the hex form (64 digits).
+    pub fn from_hex(s: &str) -> Option<KeyFingerprint> {
+        KeyFingerprint::from_slice(&hex::decode(s.trim()).ok()?)
+    }
+
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8; FINGERPRINT_LEN] {
+        &self.0
+    }
+
+    /// The kid of the key: the first [`KID_LEN`] bytes.
+    pub fn kid(&self) -> Kid {
+        let mut k = [0u8; KID_LEN];
+        k.copy_from_slice(&self.0[..KID_LEN]);
+        Kid(k)
+    }
+}
+
+impl fmt::Display for KeyFingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
+impl fmt::Debug for KeyFingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KeyFingerprint({self})")
+    }
+}
+
 /// An Ed25519 public key.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct PublicKey(ed25519_dalek::VerifyingKey);
@@ -124,6 +187,11 @@ impl PublicKey {
     /// The key's [`Kid`].
     pub fn kid(&self) -> Kid {
         Kid::of_spki_der(&self.to_spki_der())
+    }
+
+    /// The key's full [`KeyFingerprint`].
+    pub fn fingerprint(&self) -> KeyFingerprint {
+        KeyFingerprint::of_spki_der(&self.to_spki_der())
     }
 
     /// Strict Ed25519 verification (`verify_strict`: rejects small-order

@@ -50,6 +50,7 @@ pub mod model;
 pub mod operator_key;
 pub mod qr;
 pub mod second_level;
+pub mod secret;
 pub mod signer;
 pub mod text;
 

@@ -43,7 +43,8 @@
 //! })?;
 //! let code = SecondLevelCode::parse(token.text())?;
 //! let claims = SecondLevelClaims::from_verified(&code.sign1().verify(&issuer.public_key()).unwrap())?;
-//! assert_eq!(claims.sealed().open(&operator, &cf, claims.cti(), claims.audience(), &KdfLimits::default())?, details);
+//! let limits = KdfLimits::default().without_floor(); // test KDF parameters: tests only
+//! assert_eq!(claims.sealed().open(&operator, &cf, claims.cti(), claims.audience(), &limits)?, details);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -296,7 +297,7 @@ fn issue_with_rng(
     )?;
     let inner_ct = ekey.seal(cti.as_bytes(), &details_to_cbor(&req.details));
     let mut inner = Vec::new();
-    let _ = ciborium::into_writer(&envelope_to_value(&req.kdf, inner_ct), &mut inner);
+    let _ = ciborium::into_writer(&envelope_to_value(&req.kdf, inner_ct, false), &mut inner);
     let pk = req
         .operator_key
         .hpke()
@@ -484,7 +485,15 @@ impl SealedDetails {
         let v: Value = ciborium::from_reader(inner.as_slice())
             .map_err(|_| FormatError::MalformedClaims("inner envelope"))?;
         let (kdf, ct) = envelope_from_value(&v)?;
-        let pt = open_envelope(&kdf, &ct, cf, cti, limits, EnvelopeLabel::SecondLevelInner)?;
+        let pt = open_envelope(
+            &kdf,
+            &ct,
+            cf,
+            None,
+            cti,
+            limits,
+            EnvelopeLabel::SecondLevelInner,
+        )?;
         Ok(details_from_cbor(&pt)?)
     }
 }
@@ -550,7 +559,7 @@ mod tests {
                         &cf,
                         claims.cti(),
                         claims.audience(),
-                        &KdfLimits::default()
+                        &KdfLimits::default().without_floor()
                     )
                     .unwrap(),
                 r.details
@@ -594,7 +603,7 @@ mod tests {
                 .unwrap();
         assert_eq!(c.audience(), "comune-bo");
         assert_eq!(c.first_level_cti(), &Cti::from_bytes([7; 8]));
-        let lim = KdfLimits::default();
+        let lim = KdfLimits::default().without_floor();
         assert_eq!(
             c.sealed()
                 .open(&op, &cf, c.cti(), c.audience(), &lim)

@@ -511,6 +511,8 @@ fn kdf_parameters_above_the_limits_are_refused_before_argon2_runs() {
         max_memory_mib: 1,
         max_iterations: 1,
         max_parallelism: 1,
+        min_memory_mib: 1,
+        min_iterations: 1,
     };
     assert_eq!(
         open(&code_with_kdf(1, 1, 1), &tight),
@@ -520,6 +522,35 @@ fn kdf_parameters_above_the_limits_are_refused_before_argon2_runs() {
         open(&code_with_kdf(2, 1, 1), &tight),
         Err(OpenError::KdfParamsOutOfBounds { m: 2, t: 1, p: 1 })
     ));
+}
+
+/// Security review, finding 4: a code with KDF [1 MiB, t=1, p=1] verified
+/// as valid, and a CF guess against it cost 2.8 ms. Parameters below the
+/// default are refused before Argon2id runs, cheaply.
+#[test]
+fn finding_4_weak_kdf_code_is_refused_before_argon2_runs() {
+    let _g = serial();
+    let limits = KdfLimits::default();
+    for (m, t, p) in [(1, 1, 1), (18, 2, 1), (19, 1, 1), (46, 1, 1), (8, 4, 1)] {
+        let code = code_with_kdf(m, t, p);
+        let (r, cost) = measure(|| open(&code, &limits));
+        assert_eq!(
+            r,
+            Err(OpenError::KdfBelowFloor {
+                m: m as u32,
+                t: t as u32,
+                p: p as u32
+            }),
+            "({m}, {t}, {p})"
+        );
+        assert!(cost.time < Duration::from_millis(50), "{:?}", cost.time);
+        assert!(cost.peak_heap < 64 * 1024, "{} bytes", cost.peak_heap);
+    }
+    // At the floor the KDF runs (and the zero ciphertext does not open).
+    assert_eq!(
+        open(&code_with_kdf(19, 2, 1), &limits),
+        Err(OpenError::CfMismatch)
+    );
 }
 
 /// Regression: the guard's repeated-key check compared each map key with

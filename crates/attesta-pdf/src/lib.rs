@@ -9,7 +9,13 @@
 //! - a short explanation for the holder and for the operator;
 //! - the statuses in clear **only** when [`AttestationPdf::details`] is
 //!   `Some` (the holder chose that version); by default the sheet shows no
-//!   health data.
+//!   health data;
+//! - when the code was issued with a holder's secret
+//!   ([`AttestationPdf::holder_secret`]), the secret below a dashed cut
+//!   line, at the foot of the last page or, when it does not fit there
+//!   (the usual case), on a second page: the holder cuts it off or keeps
+//!   that page apart from the code, so that a photo of the code alone is
+//!   useless even to someone who knows the holder's codice fiscale.
 //!
 //! # Printed size of the QR code
 //!
@@ -151,6 +157,19 @@ pub struct AttestationPdf {
     pub operator: Option<String>,
     /// First level: what the code shows (said in the holder's section).
     pub shows: Option<Shows>,
+    /// The holder's secret as printed (e.g. `"ABCD-EFGH-J"`), when the code
+    /// opens only with it and the codice fiscale. Printed below a cut line.
+    pub holder_secret: Option<HolderSecretText>,
+}
+
+/// A holder's secret as text, kept out of `Debug` output.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct HolderSecretText(pub String);
+
+impl fmt::Debug for HolderSecretText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HolderSecretText(…)")
+    }
 }
 
 impl AttestationPdf {
@@ -213,6 +232,12 @@ impl AttestationPdf {
     /// Set [`AttestationPdf::shows`].
     pub fn shows(mut self, shows: Option<Shows>) -> Self {
         self.shows = shows;
+        self
+    }
+
+    /// Set [`AttestationPdf::holder_secret`].
+    pub fn holder_secret(mut self, secret: Option<String>) -> Self {
+        self.holder_secret = secret.map(HolderSecretText);
         self
     }
 }
@@ -714,6 +739,9 @@ fn check_fields(doc: &AttestationPdf) -> Result<(), PdfError> {
     if let Some(op) = &doc.operator {
         limit("operator", op, MAX_ISSUER_CHARS)?;
     }
+    if let Some(s) = &doc.holder_secret {
+        limit("holder_secret", &s.0, MAX_SHORT_FIELD_CHARS)?;
+    }
     if let Some(details) = &doc.details {
         if details.len() > MAX_DETAILS {
             return Err(PdfError::FieldTooLong {
@@ -885,6 +913,7 @@ const BODY_EN: Style = Style::new(11.5, false, MUTED);
 const LABEL: Style = Style::new(9.5, false, MUTED);
 const VALUE: Style = Style::new(12.5, true, INK);
 const CAPTION: Style = Style::new(10.0, false, MUTED);
+const SECRET: Style = Style::new(22.0, true, INK);
 const FOOTER: Style = Style::new(8.5, false, MUTED);
 
 #[derive(Clone, Copy, Debug)]
@@ -1279,16 +1308,46 @@ impl Layout {
 
         // Explanations.
         b.heading(2, "Per il titolare", "For the holder", &mut spec)?;
-        let (mut holder_it, mut holder_en) = (
-            String::from(
-                "Mostrare questo codice insieme al proprio codice fiscale. \
-                 Senza il codice fiscale il codice non rivela nulla.",
-            ),
-            String::from(
-                "Show this code together with your codice fiscale. \
-                 The code reveals nothing without it.",
-            ),
-        );
+        // Honest about the limit (security review, finding 3): the codice
+        // fiscale is computed from name, birth date and place, so it keeps
+        // the content from strangers, not from people who know the holder.
+        let (mut holder_it, mut holder_en) = if doc.level == Level::Second {
+            // A token opens only with the operator's key and the CF.
+            (
+                String::from("Mostrare questo codice insieme al proprio codice fiscale."),
+                String::from("Show this code together with your codice fiscale."),
+            )
+        } else if doc.holder_secret.is_some() {
+            (
+                String::from(
+                    "Mostrare questo codice insieme al proprio codice fiscale e al codice \
+                     segreto stampato a parte (in fondo o nella pagina seguente). Senza il codice \
+                     segreto il codice non rivela i vostri stati, nemmeno a chi conosce il \
+                     vostro codice fiscale: ritagliatelo e conservatelo separato dal codice.",
+                ),
+                String::from(
+                    "Show this code together with your codice fiscale and the secret code \
+                     printed apart (at the foot or on the next page). Without the secret code \
+                     the code does not reveal your statuses, not even to someone who knows \
+                     your codice fiscale: cut it off and keep it apart from the code.",
+                ),
+            )
+        } else {
+            (
+                String::from(
+                    "Mostrare questo codice insieme al proprio codice fiscale. Senza il codice \
+                     fiscale il codice non rivela i vostri stati; ma il codice fiscale si ricava \
+                     da nome, data e luogo di nascita, quindi chi vi conosce e ha una foto del \
+                     codice può leggerli. Non condividete foto del codice.",
+                ),
+                String::from(
+                    "Show this code together with your codice fiscale. Without the codice \
+                     fiscale the code does not reveal your statuses; but the codice fiscale \
+                     follows from name, date and place of birth, so someone who knows you and \
+                     has a photo of the code can read them. Do not share photos of the code.",
+                ),
+            )
+        };
         if doc.level == Level::Second {
             match doc.operator.as_deref().map(normalize) {
                 Some(op) if !op.is_empty() => {
@@ -1332,15 +1391,27 @@ impl Layout {
         b.space(6.0 * MM);
 
         b.heading(2, "Per l’operatore", "For the operator", &mut spec)?;
-        b.bilingual(
-            "Inquadri il codice con l’app di verifica o con attesta; \
-             inserisca o scansioni il codice fiscale dalla tessera sanitaria del titolare; \
-             controlli un documento d’identità.",
-            "Scan the code with the verification app or with attesta; \
-             type or scan the codice fiscale from the holder’s health card; \
-             check an identity document.",
-            &mut spec,
-        )?;
+        if doc.holder_secret.is_some() {
+            b.bilingual(
+                "Inquadri il codice con l’app di verifica o con attesta; \
+                 inserisca o scansioni il codice fiscale dalla tessera sanitaria del titolare \
+                 e digiti il suo codice segreto; controlli un documento d’identità.",
+                "Scan the code with the verification app or with attesta; \
+                 type or scan the codice fiscale from the holder’s health card \
+                 and type the holder’s secret code; check an identity document.",
+                &mut spec,
+            )?;
+        } else {
+            b.bilingual(
+                "Inquadri il codice con l’app di verifica o con attesta; \
+                 inserisca o scansioni il codice fiscale dalla tessera sanitaria del titolare; \
+                 controlli un documento d’identità.",
+                "Scan the code with the verification app or with attesta; \
+                 type or scan the codice fiscale from the holder’s health card; \
+                 check an identity document.",
+                &mut spec,
+            )?;
+        }
 
         // Statuses in clear, only when the holder asked for them.
         if let Some(details) = &doc.details {
@@ -1390,6 +1461,10 @@ impl Layout {
                 }
                 spec.push(Spec::Group(Tag::L(ListNumbering::Disc).into(), items));
             }
+        }
+
+        if let Some(secret) = &doc.holder_secret {
+            holder_secret_section(&mut b, &secret.0, &mut spec)?;
         }
 
         // Footer on every page: artifacts, not read aloud.
@@ -1449,6 +1524,100 @@ impl Layout {
     }
 }
 
+/// The holder's secret below a dashed cut line, all on one page: at the
+/// foot of the last page when it fits there (a strip the holder cuts off),
+/// else at the top of a page of its own (one the holder keeps apart).
+fn holder_secret_section(
+    b: &mut Builder<'_>,
+    secret: &str,
+    spec: &mut Vec<Spec>,
+) -> Result<(), PdfError> {
+    let title = "Codice segreto del titolare / Holder’s secret code".to_owned();
+    let cut = b.para(CUT_LINE, CAPTION, CONTENT_W, "text")?;
+    let heading = b.para(&title, H2, CONTENT_W, "holder_secret")?;
+    let value = b.para(secret, SECRET, CONTENT_W, "holder_secret")?;
+    let it = b.para(SECRET_IT, CAPTION, CONTENT_W, "text")?;
+    let en = b.para(SECRET_EN, CAPTION, CONTENT_W, "text")?;
+    let (gap_cut, gap_head, gap_value, gap_text) = (1.5 * MM, 2.5 * MM, 1.5 * MM, 1.0 * MM);
+    let height = gap_cut
+        + cut.height()
+        + gap_head
+        + heading.height()
+        + gap_value
+        + value.height()
+        + gap_value
+        + it.height()
+        + gap_text
+        + en.height();
+    b.space(6.0 * MM);
+    let page = b.cursor.page;
+    b.ensure(height);
+    // At the foot of the page, so that the cut leaves the rest whole; on
+    // a page of its own (the usual case: the code and the explanations
+    // fill the first), at the top.
+    if b.cursor.page == page {
+        b.cursor.y = b.cursor.y.max(CONTENT_BOTTOM - height);
+    }
+    // The cut line: short dashes across the page, decoration only.
+    let y = b.cursor.y;
+    let dash = 3.0 * MM;
+    let mut x = MARGIN_X;
+    while x < PAGE_W - MARGIN_X {
+        b.items.push(Placed {
+            page: b.cursor.page,
+            mark: Mark::Artifact(ArtifactType::Layout),
+            item: Item::Rule {
+                x1: x,
+                y1: y,
+                x2: (x + dash).min(PAGE_W - MARGIN_X),
+                y2: y,
+                width: 0.75,
+                color: MUTED,
+            },
+        });
+        x += 2.0 * dash;
+    }
+    b.space(gap_cut);
+    let block = b.block(Tag::P);
+    b.place(cut, MARGIN_X, CONTENT_W, false, block, None);
+    spec.push(Spec::Block(block));
+    b.space(gap_head);
+    let h = b.block(Tag::Hn(
+        NonZeroU16::new(2).unwrap_or(NonZeroU16::MIN),
+        Some(title.clone()),
+    ));
+    b.headings.push(Heading {
+        title,
+        level: 2,
+        page: b.cursor.page,
+        y: b.cursor.y,
+    });
+    b.place(heading, MARGIN_X, CONTENT_W, false, h, None);
+    spec.push(Spec::Block(h));
+    b.space(gap_value);
+    let block = b.block(Tag::P);
+    b.place(value, MARGIN_X, CONTENT_W, true, block, None);
+    spec.push(Spec::Block(block));
+    b.space(gap_value);
+    let block = b.block(Tag::P);
+    b.place(it, MARGIN_X, CONTENT_W, false, block, None);
+    spec.push(Spec::Block(block));
+    b.space(gap_text);
+    let block = b.block(Tag::P.with_lang(Some(LANG_EN.into())));
+    b.place(en, MARGIN_X, CONTENT_W, false, block, Some(LANG_EN));
+    spec.push(Spec::Block(block));
+    Ok(())
+}
+
+const CUT_LINE: &str =
+    "✂ Ritagliare lungo la linea e conservare a parte / Cut along the line and keep apart";
+const SECRET_IT: &str = "Chi verifica l’attestazione chiede questo codice insieme al codice \
+     fiscale. Senza di esso una foto del codice QR non rivela nulla, nemmeno a chi conosce il \
+     vostro codice fiscale: non tenetelo insieme al codice QR.";
+const SECRET_EN: &str = "Whoever checks the attestation asks for this code together with \
+     your codice fiscale. Without it a photo of the QR code reveals nothing, not even to \
+     someone who knows your codice fiscale: do not keep it with the QR code.";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1496,7 +1665,7 @@ mod tests {
             "2026-11-23",
             "2027-11-23",
             "A1B2-C3D4",
-            "Show this code together with your codice fiscale. The code reveals nothing without it.",
+            "Show this code together with your codice fiscale. Without the codice fiscale the code does not reveal your statuses; but the codice fiscale follows from name, date and place of birth",
             "Scan the code with the verification app or with attesta; type or scan the codice fiscale from the holder’s health card; check an identity document.",
             "This sheet shows no health data in clear.",
         ] {
@@ -1550,6 +1719,47 @@ mod tests {
         let pdf = render(&sample()).unwrap();
         assert!(!pdf.windows(9).any(|w| w == b"/Suspects"));
         assert!(pdf.windows(12).any(|w| w == b"/Marked true"));
+    }
+
+    #[test]
+    fn holder_secret_is_printed_below_a_cut_line_only_when_given() {
+        let plain = drawn_text(&sample()).replace('\n', " ");
+        assert!(!plain.contains("Codice segreto"), "{plain}");
+        assert!(
+            plain.contains("Do not share photos of the code."),
+            "{plain}"
+        );
+        let doc = sample().holder_secret(Some("0410-6105-X".into()));
+        let with = drawn_text(&doc).replace('\n', " ");
+        for expected in [
+            "✂ Ritagliare lungo la linea e conservare a parte / Cut along the line and keep apart",
+            "Codice segreto del titolare / Holder’s secret code",
+            "0410-6105-X",
+            "the secret code printed apart",
+        ] {
+            assert!(with.contains(expected), "missing {expected:?} in {with}");
+        }
+        // The secret's part stays on one page: cut line, title, secret.
+        let renderer = PdfRenderer::new().unwrap();
+        let qr = encode_qr(&doc.qr_text, ErrorCorrection::Quartile).unwrap();
+        let layout = Layout::build(&renderer.metrics, &doc, qr).unwrap();
+        let pages: std::collections::BTreeSet<usize> = layout
+            .items
+            .iter()
+            .filter(|p| match &p.item {
+                Item::Text { shaped, .. } => {
+                    shaped.text.contains("✂") || shaped.text.contains("0410-6105-X")
+                }
+                _ => false,
+            })
+            .map(|p| p.page)
+            .collect();
+        assert_eq!(pages.len(), 1, "{pages:?}");
+        assert!(renderer.render(&doc).unwrap().starts_with(b"%PDF"));
+        assert_eq!(
+            format!("{:?}", doc.holder_secret),
+            "Some(HolderSecretText(…))"
+        );
     }
 
     #[test]

@@ -55,7 +55,7 @@ fn batch(pool: &rayon::ThreadPool, key: &(dyn Signer + Sync), cf: &CodiceFiscale
     pool.install(|| {
         (0..ROWS).into_par_iter().for_each(|_| {
             MEM.with_borrow_mut(|m| {
-                black_box(issue_first_level_reusing(key, cf, &req, m).unwrap());
+                black_box(issue_first_level_reusing(key, cf, None, &req, m).unwrap());
             })
         })
     });

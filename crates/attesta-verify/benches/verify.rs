@@ -134,12 +134,32 @@ fn bench(c: &mut Criterion) {
     let l2checked = l2v.check_second_level(token.text(), &op, now).unwrap();
 
     let checked = verifier.check(&text, now).unwrap();
+    // The same code with a holder's secret (docs/format.md §6.1): what the
+    // secret costs the operator's device.
+    let secret = attesta_core::secret::HolderSecret::from_bytes([1, 2, 3, 4, 5]);
+    let secret_text = secret.to_text();
+    let with_secret = attesta_core::credential::issue_first_level_with_cti_and_secret(
+        &issuer,
+        &cf,
+        Some(&secret),
+        &req,
+        cti,
+    )
+    .unwrap();
+    let checked_secret = verifier.check(with_secret.text(), now).unwrap();
     let mut salt = b"attesta/v1/level-1".to_vec();
     salt.extend_from_slice(cti.as_bytes());
     let mut g = c.benchmark_group("open_default_kdf");
     g.sample_size(20);
     g.bench_function("open_envelope", |b| {
         b.iter(|| checked.open(black_box(&cf)).unwrap())
+    });
+    g.bench_function("open_envelope_with_holder_secret", |b| {
+        b.iter(|| {
+            checked_secret
+                .open_with_secret_str(black_box(cf.as_str()), Some(&secret_text))
+                .unwrap()
+        })
     });
     g.bench_function("open_second_level", |b| {
         b.iter(|| l2checked.open_str(&op, black_box(cf.as_str())).unwrap())

@@ -30,7 +30,7 @@ fn main() -> Result<ExitCode, Box<dyn Error>> {
     let root = PublicKey::from_pem(&std::fs::read_to_string(dir.join("root.key.pub"))?)?;
 
     // What the verifier remembers between runs: the highest trust-list
-    // sequence, the clock floor and every denied kid.
+    // sequence, the clock floor and every denied key.
     let state_path = dir.join("verifier-state.json");
     let mut state: TrustState = match std::fs::read(&state_path) {
         Ok(bytes) => serde_json::from_slice(&bytes)?,
@@ -62,8 +62,10 @@ fn main() -> Result<ExitCode, Box<dyn Error>> {
             return Ok(ExitCode::from(1));
         }
     };
-    if let Revocation::NotChecked { list_uri } = checked.revocation() {
-        println!("warning: revocation NOT checked (no current status list \"{list_uri}\")");
+    if let Revocation::NotChecked { list_uri, list_kid } = checked.revocation() {
+        println!(
+            "warning: revocation NOT checked (no current status list \"{list_uri}\" of key {list_kid})"
+        );
     }
 
     // Step 2, with the CF as the operator typed it (validated first).

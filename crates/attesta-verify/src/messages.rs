@@ -57,8 +57,8 @@ impl VerifyError {
             ).into(),
             E::StatusIndexOutOfRange { idx } if it => format!("la posizione di revoca del codice ({}) è fuori dalla lista di revoca caricata: la lista può essere vecchia; aggiornarla", lang::number(*idx, lang)),
             E::StatusIndexOutOfRange { idx } => format!("the code's revocation index {idx} is outside its status list; the list may be out of date: update it"),
-            E::RevocationNotChecked { list_uri } if it => format!("non è stato possibile controllare la revoca: manca una lista di revoca aggiornata «{list_uri}»; scaricarla dall'emittente"),
-            E::RevocationNotChecked { list_uri } => format!("revocation could not be checked: no current status list '{list_uri}' is loaded; download it from the issuer"),
+            E::RevocationNotChecked { list_uri, kid } if it => format!("non è stato possibile controllare la revoca: manca una lista di revoca aggiornata «{list_uri}» firmata dalla chiave del codice (kid {kid}); scaricare dall'emittente le liste di tutte le sue chiavi"),
+            E::RevocationNotChecked { list_uri, kid } => format!("revocation could not be checked: no current status list '{list_uri}' signed by the code's key (kid {kid}) is loaded; download the lists of every key of the issuer"),
             E::StatusList(e) => e.message(lang),
             E::StatusListUntrusted => lang.pick(
                 "la lista di revoca non è firmata da una chiave della lista di fiducia; scaricarla di nuovo dall'emittente",
@@ -68,11 +68,22 @@ impl VerifyError {
             E::StatusListWrongIssuer { uri, list_issuer, code_issuer } => format!("the status list '{uri}' belongs to issuer '{list_issuer}', not to this code's issuer '{code_issuer}'; load the right issuer's list"),
             E::StatusListStale { uri, issued } if it => format!("la lista di revoca «{uri}» non è aggiornata (emessa il {}); scaricarne una nuova", lang::day_of(*issued, lang)),
             E::StatusListStale { uri, issued } => format!("the status list '{uri}' is out of date (issued {}); download a fresh one", lang::day_of(*issued, lang)),
+            E::StatusListIssuedInFuture { uri, issued } if it => format!("la lista di revoca «{uri}» risulta emessa il {}, dopo l'ora di questo dispositivo; controllare la data e l'ora del dispositivo e, se sono giuste, non usare questa lista", lang::day_time_of(*issued, lang)),
+            E::StatusListIssuedInFuture { uri, issued } => format!("the status list '{uri}' says it was issued {}, after this device's time; check the device's date and time, and if it is right do not use this list", lang::day_time_of(*issued, lang)),
             E::Trust(e) => e.message(lang),
             E::CfMalformed(e) => e.message(lang),
             E::CfMismatch => lang.pick(
                 "il codice non appartiene a questo codice fiscale; confrontare il codice fiscale inserito con la tessera sanitaria del titolare",
                 "the code does not belong to this codice fiscale; check the code typed against the holder's card (tessera sanitaria)",
+            ).into(),
+            E::SecretRequired => lang.pick(
+                "questo codice è protetto anche dal codice segreto del titolare: chiederlo al titolare (9 lettere e cifre, per esempio ABCD-EFGH-J, stampato a parte rispetto al codice QR) e inserirlo insieme al codice fiscale",
+                "this code is also protected by the holder's secret: ask the holder for it (9 letters and digits, e.g. ABCD-EFGH-J, printed apart from the QR code) and enter it with the codice fiscale",
+            ).into(),
+            E::SecretMalformed(e) => e.message(lang),
+            E::CfOrSecretMismatch => lang.pick(
+                "il codice non si apre con questo codice fiscale e questo codice segreto: controllarli entrambi con il titolare (il codice fiscale sulla tessera sanitaria, il codice segreto sul foglio del titolare)",
+                "the code does not open with this codice fiscale and this secret: check both with the holder (the codice fiscale against the holder's card, the secret against the holder's sheet)",
             ).into(),
             E::WrongAudience { audience } if it => format!("questo codice è indirizzato all'operatore «{audience}», non a voi; il titolare deve chiederne uno per la vostra organizzazione"),
             E::WrongAudience { audience } => format!("this token is addressed to operator '{audience}', not to you; the holder must request a token for your organisation"),
@@ -86,6 +97,8 @@ impl VerifyError {
             ).into(),
             E::KdfParamsOutOfBounds { m, t, p } if it => format!("il codice chiede una derivazione di chiave irragionevolmente costosa ({m} MiB, {t} passate, {p} corsie): è costruito ad arte o estraneo; non accettarlo"),
             E::KdfParamsOutOfBounds { m, t, p } => format!("the code asks for unreasonably costly key derivation ({m} MiB, {t} passes, {p} lanes); it is crafted or foreign: do not accept it"),
+            E::KdfBelowFloor { m, t, min_m, min_t } if it => format!("la derivazione di chiave del codice ({m} MiB, {t} passate) è sotto il minimo di {min_m} MiB e {min_t} passate: il suo contenuto si potrebbe leggere indovinando il codice fiscale con poca spesa; non accettarlo (l'emittente deve emettere un codice nuovo)"),
+            E::KdfBelowFloor { m, t, min_m, min_t } => format!("the code's key derivation ({m} MiB, {t} passes) is below the minimum of {min_m} MiB and {min_t} passes: its content could be read by guessing the codice fiscale cheaply; do not accept it (the issuer must issue a new code)"),
         }
     }
 }
@@ -102,9 +115,12 @@ impl TrustError {
             E::Malformed(_) => "il file della lista di fiducia è malformato; scaricarlo di nuovo dall'emittente".into(),
             E::BadSignature => "la lista di fiducia non è firmata dalla chiave radice indicata; controllare di avere la chiave radice giusta e una lista integra".into(),
             E::Rollback { found, accepted } => format!("la lista di fiducia ha il numero di sequenza {found}, più vecchio del {accepted} già accettato (ritorno a una lista precedente); scaricare la lista in vigore"),
+            E::IssuedInFuture { issued, .. } => format!("la lista di fiducia risulta emessa {issued}, dopo l'ora di questo dispositivo; controllare la data e l'ora del dispositivo e, se sono giuste, non usare questa lista (porterebbe avanti il limite minimo dell'orologio del verificatore e farebbe apparire scaduti tutti i codici)"),
             E::Stale { issued, .. } => format!("la lista di fiducia non è aggiornata (emessa {issued}); scaricarne una nuova prima di verificare"),
             E::DeniedKidReinstated(k) => format!("la lista di fiducia considera valida la chiave {k}, revocata da una lista precedente; una chiave revocata non torna mai valida: non usare questa lista"),
             E::DenylistShrunk(k) => format!("la lista di fiducia non nega più la chiave {k}, revocata da una lista precedente; ogni lista deve mantenere le revoche: non usare questa lista"),
+            E::DeniedKeyReinstated(f) => format!("la lista di fiducia considera valida la chiave {} (impronta {f}), revocata da una lista precedente; una chiave revocata non torna mai valida: non usare questa lista", f.kid()),
+            E::DeniedKeyDropped(f) => format!("la lista di fiducia non nega più la chiave {} (impronta {f}), revocata da una lista precedente; ogni lista deve mantenere le revoche: non usare questa lista", f.kid()),
             _ => self.to_string(),
         }
     }

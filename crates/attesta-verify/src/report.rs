@@ -118,13 +118,17 @@ pub enum RevocationReport {
     Checked {
         /// The list's uri.
         list_uri: String,
+        /// The kid of the key that signed the list and the credential.
+        list_kid: String,
         /// When the list was issued (RFC 3339).
         list_issued_at: String,
     },
-    /// Not checked: no list loaded for it.
+    /// Not checked: no list of the credential's key loaded for it.
     NotChecked {
         /// The list's uri.
         list_uri: String,
+        /// The kid of the key whose list is missing.
+        list_kid: String,
     },
     /// The code carries no status-list index.
     NotRevocable,
@@ -135,13 +139,16 @@ impl From<&Revocation> for RevocationReport {
         match r {
             Revocation::Checked {
                 list_uri,
+                list_kid,
                 list_issued_at,
             } => RevocationReport::Checked {
                 list_uri: list_uri.clone(),
+                list_kid: list_kid.to_string(),
                 list_issued_at: list_issued_at.to_string(),
             },
-            Revocation::NotChecked { list_uri } => RevocationReport::NotChecked {
+            Revocation::NotChecked { list_uri, list_kid } => RevocationReport::NotChecked {
                 list_uri: list_uri.clone(),
+                list_kid: list_kid.to_string(),
             },
             _ => RevocationReport::NotRevocable,
         }
@@ -218,6 +225,10 @@ pub struct VerificationReport {
     /// Revocation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revocation: Option<RevocationReport>,
+    /// Whether the code opens only with the holder's secret as well as the
+    /// codice fiscale (level 1, once its signature checked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_required: Option<bool>,
     /// The attestation (level 1, valid).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attestation: Option<Attestation>,
@@ -263,6 +274,7 @@ impl VerificationReport {
             expires_at: None,
             checked_at: None,
             revocation: None,
+            secret_required: None,
             attestation: None,
             statuses_only: None,
             statuses: None,
@@ -289,6 +301,7 @@ impl VerificationReport {
         self.expires_at = ts(cl.expires_at());
         self.checked_at = ts(c.checked_at());
         self.revocation = Some(c.revocation().into());
+        self.secret_required = Some(c.requires_secret());
         self
     }
 

@@ -5,10 +5,18 @@
 //! whose CWT claims carry `iat`, `exp` and, in the private claim -65540, a
 //! map with a monotonically increasing `seq`, the issuers (id, Ed25519
 //! key, validity window), the accredited operators (id, display name, X25519
-//! sealing key, validity window) and `denied`, the kids revoked for ever.
-//! Every later list must keep the denied kids; a verifier remembers every
-//! kid any accepted list denied ([`TrustState`]), so a compromised key
+//! sealing key, validity window) and the denylist: `denied_keys`, the full
+//! fingerprints (SHA-256 of the SubjectPublicKeyInfo) of keys revoked for
+//! ever, and `denied`, kids revoked for ever by lists written before
+//! fingerprints (a kid can be shared by two keys, so new denials never use
+//! it). Every later list must keep every denial; a verifier remembers every
+//! denial any accepted list made ([`TrustState`]), so a compromised key
 //! cannot come back through an old or rogue-but-validly-signed list.
+//!
+//! Editing refuses a key whose kid is already in the list or denied
+//! ([`TrustError::KidCollision`]): a key with a chosen kid costs about 2³²
+//! hash evaluations and no private key, and must not let one issuer make
+//! a denial that also hits another.
 //!
 //! ```
 //! use attesta_core::keys::SigningKey;
@@ -33,7 +41,7 @@ use std::collections::BTreeSet;
 use attesta_core::cbor_guard::CborLimits;
 use attesta_core::claims::{self, ClaimSet};
 use attesta_core::cose::{self, UnverifiedSign1};
-use attesta_core::keys::{Kid, PublicKey, SigningKey};
+use attesta_core::keys::{KeyFingerprint, Kid, PublicKey, SigningKey};
 use attesta_core::signer::{SignError, Signer};
 use ciborium::Value;
 use jiff::{SignedDuration, Timestamp};
@@ -105,8 +113,13 @@ pub struct TrustList {
     pub issuers: Vec<IssuerEntry>,
     /// Accredited operators.
     pub operators: Vec<OperatorEntry>,
-    /// Kids revoked for ever.
+    /// Kids revoked for ever, by lists written before fingerprints: every
+    /// key with such a kid is untrusted. Kept (a denial never shrinks),
+    /// never added to by [`TrustList::deny_key`].
     pub denied: BTreeSet<Kid>,
+    /// Keys revoked for ever, by fingerprint: exactly those keys, never
+    /// another key that happens to share their kid.
+    pub denied_keys: BTreeSet<KeyFingerprint>,
 }
 
 /// Why a trust list was refused or could not be changed.
@@ -131,6 +144,16 @@ pub enum TrustError {
         /// The highest accepted.
         accepted: u64,
     },
+    /// Issued after the verification time (beyond the clock skew).
+    #[error(
+        "the trust list says it was issued {issued}, after this device's time ({now}); check the device's date and time, and if it is right do not use this list (a list from the future would move this verifier's clock floor ahead and make every code look expired)"
+    )]
+    IssuedInFuture {
+        /// Its `iat`.
+        issued: String,
+        /// The verification time used.
+        now: String,
+    },
     /// Past its expiry or the maximum age.
     #[error(
         "the trust list is out of date (issued {issued}, {why}); download a fresh one before verifying"
@@ -146,14 +169,34 @@ pub enum TrustError {
         "the trust list trusts key {0}, which an earlier list revoked; a revoked key never returns: do not use this list"
     )]
     DeniedKidReinstated(Kid),
+    /// A key denied (by fingerprint) by an accepted list appears again as an issuer.
+    #[error(
+        "the trust list trusts key {kid} (fingerprint {fp}), which an earlier list revoked; a revoked key never returns: do not use this list", kid = .0.kid(), fp = .0
+    )]
+    DeniedKeyReinstated(KeyFingerprint),
     /// The list drops kids denied before.
     #[error(
         "the trust list no longer denies key {0}, which an earlier list revoked; every list must keep the denylist: do not use this list"
     )]
     DenylistShrunk(Kid),
+    /// The list drops a key (fingerprint) denied before.
+    #[error(
+        "the trust list no longer denies key {kid} (fingerprint {fp}), which an earlier list revoked; every list must keep the denylist: do not use this list", kid = .0.kid(), fp = .0
+    )]
+    DeniedKeyDropped(KeyFingerprint),
     /// Editing: the key is denied.
     #[error("key {0} is on the denylist and can never be trusted again; generate a new key")]
     KeyDenied(Kid),
+    /// Editing: another key, listed or denied, has the same kid.
+    #[error(
+        "key {kid} has the same kid as {with}; kids must be unique in a trust list, so that denying one key can never touch another: generate a new key (attesta keygen)"
+    )]
+    KidCollision {
+        /// The shared kid.
+        kid: Kid,
+        /// What already has it.
+        with: String,
+    },
     /// Editing: duplicate entry.
     #[error("{0} is already in the trust list")]
     Duplicate(String),
@@ -173,9 +216,14 @@ impl TrustError {
             TrustError::BadSignature => "trust_list_bad_signature",
             TrustError::Rollback { .. } => "trust_list_rollback",
             TrustError::Stale { .. } => "trust_list_stale",
+            TrustError::IssuedInFuture { .. } => "trust_list_issued_in_future",
             TrustError::DeniedKidReinstated(_) => "trust_list_denied_kid_reinstated",
-            TrustError::DenylistShrunk(_) => "trust_list_denylist_shrunk",
+            TrustError::DeniedKeyReinstated(_) => "trust_list_denied_key_reinstated",
+            TrustError::DenylistShrunk(_) | TrustError::DeniedKeyDropped(_) => {
+                "trust_list_denylist_shrunk"
+            }
             TrustError::KeyDenied(_) => "key_denied",
+            TrustError::KidCollision { .. } => "kid_collision",
             TrustError::Duplicate(_) => "duplicate",
             TrustError::NotFound(_) => "not_found",
             TrustError::InvalidId(_) => "invalid_id",
@@ -209,6 +257,10 @@ fn text(s: &str) -> Value {
 
 impl TrustList {
     /// Adds an issuer key, valid for credentials issued from `valid_from`.
+    ///
+    /// Refuses a denied key ([`TrustError::KeyDenied`]), a key already
+    /// listed ([`TrustError::Duplicate`]) and a key whose kid equals the kid
+    /// of a listed or denied key ([`TrustError::KidCollision`]).
     pub fn add_issuer(
         &mut self,
         id: &str,
@@ -216,11 +268,28 @@ impl TrustList {
         valid_from: Option<Timestamp>,
     ) -> Result<(), TrustError> {
         check_id(id)?;
-        if self.denied.contains(&key.kid()) {
-            return Err(TrustError::KeyDenied(key.kid()));
+        let kid = key.kid();
+        if self.is_denied(&key) {
+            return Err(TrustError::KeyDenied(kid));
         }
         if self.issuers.iter().any(|e| e.key == key) {
-            return Err(TrustError::Duplicate(format!("key {}", key.kid())));
+            return Err(TrustError::Duplicate(format!("key {kid}")));
+        }
+        if let Some(e) = self.issuers.iter().find(|e| e.kid() == kid) {
+            return Err(TrustError::KidCollision {
+                kid,
+                with: format!(
+                    "the key of issuer '{}' (fingerprint {})",
+                    e.id,
+                    e.key.fingerprint()
+                ),
+            });
+        }
+        if let Some(fp) = self.denied_keys.iter().find(|f| f.kid() == kid) {
+            return Err(TrustError::KidCollision {
+                kid,
+                with: format!("the denied key with fingerprint {fp}"),
+            });
         }
         self.issuers.push(IssuerEntry {
             id: id.to_owned(),
@@ -243,8 +312,33 @@ impl TrustList {
             .ok_or_else(|| TrustError::NotFound(format!("key {kid}")))
     }
 
-    /// Denies a kid for ever: removes its keys and remembers it.
-    pub fn deny(&mut self, kid: Kid) {
+    /// Whether `key` is denied, by its fingerprint or (lists written before
+    /// fingerprints) by its kid.
+    pub fn is_denied(&self, key: &PublicKey) -> bool {
+        self.denied.contains(&key.kid()) || self.denied_keys.contains(&key.fingerprint())
+    }
+
+    /// Whether some denial could concern a key with `kid`: a denied kid, or
+    /// a denied fingerprint that starts with it.
+    pub fn denies_kid(&self, kid: Kid) -> bool {
+        self.denied.contains(&kid) || self.denied_keys.iter().any(|f| f.kid() == kid)
+    }
+
+    /// Denies one key for ever, by its fingerprint: removes its entries and
+    /// returns them. Keys that only share its kid are not touched.
+    pub fn deny_key(&mut self, fingerprint: KeyFingerprint) -> Vec<IssuerEntry> {
+        let (removed, kept) = std::mem::take(&mut self.issuers)
+            .into_iter()
+            .partition(|e| e.key.fingerprint() == fingerprint);
+        self.issuers = kept;
+        self.denied_keys.insert(fingerprint);
+        removed
+    }
+
+    /// Denies every key with `kid`, as lists did before fingerprints: it
+    /// also denies any future key that happens to get the kid. Kept to
+    /// reproduce such lists (test vectors); use [`TrustList::deny_key`].
+    pub fn deny_kid(&mut self, kid: Kid) {
         self.issuers.retain(|e| e.kid() != kid);
         self.denied.insert(kid);
     }
@@ -268,11 +362,12 @@ impl TrustList {
             .ok_or_else(|| TrustError::NotFound(format!("operator {id}")))
     }
 
-    /// Issuer entries whose key has `kid` (there may be several: kids are short).
+    /// Issuer entries whose key has `kid` and is not denied (there may be
+    /// several: kids are short).
     pub fn issuers_with_kid(&self, kid: Kid) -> impl Iterator<Item = &IssuerEntry> {
         self.issuers
             .iter()
-            .filter(move |e| e.kid() == kid && !self.denied.contains(&kid))
+            .filter(move |e| e.kid() == kid && !self.is_denied(&e.key))
     }
 
     /// The operator with `id`.
@@ -335,12 +430,24 @@ impl TrustList {
             .iter()
             .map(|k| Value::Bytes(k.as_bytes().to_vec()))
             .collect();
-        let body = canonical_map(vec![
+        let mut body = vec![
             (text("seq"), Value::Integer(self.seq.into())),
             (text("issuers"), Value::Array(issuers)),
             (text("operators"), Value::Array(operators)),
             (text("denied"), Value::Array(denied)),
-        ]);
+        ];
+        // Written only when there is one, so that lists without fingerprint
+        // denials keep the bytes of format v1 (and verifiers older than
+        // this member, which ignore unknown members, still read them).
+        if !self.denied_keys.is_empty() {
+            let keys = self
+                .denied_keys
+                .iter()
+                .map(|f| Value::Bytes(f.as_bytes().to_vec()))
+                .collect();
+            body.push((text("denied_keys"), Value::Array(keys)));
+        }
+        let body = canonical_map(body);
         let mut c = ClaimSet::new();
         c.set_time(claims::IAT, issued_at);
         c.set_time(claims::EXP, expires_at);
@@ -435,6 +542,22 @@ impl TrustList {
                 _ => return Err(m("denied")),
             }
         }
+        let mut denied_keys = BTreeSet::new();
+        let keys = match claims::map_get(body, "denied_keys") {
+            None => &[][..],
+            Some(Value::Array(a)) => a.as_slice(),
+            Some(_) => return Err(m("denied_keys")),
+        };
+        for d in keys {
+            match d {
+                Value::Bytes(b) => {
+                    denied_keys.insert(
+                        KeyFingerprint::from_slice(b).ok_or_else(|| m("denied key fingerprint"))?,
+                    );
+                }
+                _ => return Err(m("denied_keys")),
+            }
+        }
         Ok(TrustList {
             seq,
             issued_at: Some(issued_at),
@@ -442,23 +565,30 @@ impl TrustList {
             issuers,
             operators,
             denied,
+            denied_keys,
         })
     }
 }
 
-/// How old a trust list may be.
+/// How old, or how new, a trust list may be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TrustPolicy {
     /// Refuse lists issued longer ago than this, whatever their `exp`.
     /// Default 30 days: a verifier that has not synced for a month no
     /// longer knows which keys were revoked.
     pub max_age: SignedDuration,
+    /// Refuse lists whose `iat` is later than the verification time by
+    /// more than this. Default 5 minutes, the clock skew of codes: an
+    /// accepted list's `iat` becomes the clock floor, so a list from the
+    /// future would make every code look expired until that date.
+    pub clock_skew: SignedDuration,
 }
 
 impl Default for TrustPolicy {
     fn default() -> Self {
         TrustPolicy {
             max_age: SignedDuration::from_hours(24 * 30),
+            clock_skew: SignedDuration::from_mins(5),
         }
     }
 }
@@ -472,7 +602,8 @@ pub struct TrustState {
     pub highest_seq: Option<u64>,
     /// Newest trust-list issue time accepted (seconds since the epoch).
     pub newest_issued_at: Option<i64>,
-    /// Every kid denied by any accepted list, hex.
+    /// Every denial any accepted list made, in hex: kids (8 digits, lists
+    /// written before fingerprints) and key fingerprints (64 digits).
     pub denied: BTreeSet<String>,
 }
 
@@ -502,6 +633,17 @@ impl TrustState {
         }
         let issued = list.issued_at.unwrap_or(Timestamp::UNIX_EPOCH);
         let now = self.clock_floor().map_or(now, |f| now.max(f));
+        // Security review, finding 7: a list dated in the future would
+        // become the clock floor and lock the verifier out until then.
+        if now
+            .checked_add(policy.clock_skew)
+            .is_ok_and(|limit| issued > limit)
+        {
+            return Err(TrustError::IssuedInFuture {
+                issued: issued.to_string(),
+                now: now.to_string(),
+            });
+        }
         if let Some(exp) = list.expires_at
             && now > exp
         {
@@ -519,13 +661,20 @@ impl TrustState {
                 ),
             });
         }
-        for kid_hex in &self.denied {
-            if let Some(kid) = Kid::from_hex(kid_hex) {
+        for denied_hex in &self.denied {
+            if let Some(kid) = Kid::from_hex(denied_hex) {
                 if list.issuers.iter().any(|e| e.kid() == kid) {
                     return Err(TrustError::DeniedKidReinstated(kid));
                 }
                 if !list.denied.contains(&kid) {
                     return Err(TrustError::DenylistShrunk(kid));
+                }
+            } else if let Some(fp) = KeyFingerprint::from_hex(denied_hex) {
+                if list.issuers.iter().any(|e| e.key.fingerprint() == fp) {
+                    return Err(TrustError::DeniedKeyReinstated(fp));
+                }
+                if !list.denied_keys.contains(&fp) {
+                    return Err(TrustError::DeniedKeyDropped(fp));
                 }
             }
         }
@@ -536,6 +685,8 @@ impl TrustState {
         );
         self.denied
             .extend(list.denied.iter().map(|k| k.to_string()));
+        self.denied
+            .extend(list.denied_keys.iter().map(|f| f.to_string()));
         Ok(list)
     }
 }
@@ -566,7 +717,7 @@ mod tests {
         list.add_issuer("INPS", k1.public_key(), None).unwrap();
         list.next_version();
         let v1 = signed(&list, &root, now());
-        list.deny(k1.kid());
+        list.deny_key(k1.public_key().fingerprint());
         list.add_issuer("INPS", k2.public_key(), None).unwrap();
         list.next_version();
         let v2 = signed(&list, &root, now() + 1.hour());
@@ -590,7 +741,7 @@ mod tests {
 
         // A later list that drops the denied kid or reinstates it is refused.
         let mut rogue = list.clone();
-        rogue.denied.clear();
+        rogue.denied_keys.clear();
         rogue.next_version();
         assert_eq!(
             st.accept(
@@ -600,12 +751,80 @@ mod tests {
                 &p
             )
             .err(),
-            Some(TrustError::DenylistShrunk(k1.kid()))
+            Some(TrustError::DeniedKeyDropped(k1.public_key().fingerprint()))
         );
         assert_eq!(
             list.add_issuer("X", k1.public_key(), None),
             Err(TrustError::KeyDenied(k1.kid()))
         );
+    }
+
+    /// Two keys with one kid (the seeds of test vector 026): the second is
+    /// refused under any id, and denying one by fingerprint leaves the
+    /// other trusted.
+    #[test]
+    fn kid_collisions_are_refused_and_denial_is_per_key() {
+        use sha2::{Digest, Sha256};
+        let seed = |n: u32| -> [u8; 32] {
+            Sha256::digest(format!("attesta test vectors kid collision {n}").as_bytes()).into()
+        };
+        let (a, b) = (
+            SigningKey::from_seed(&seed(82065)),
+            SigningKey::from_seed(&seed(150427)),
+        );
+        assert_eq!(a.kid(), b.kid());
+        let mut list = TrustList::default();
+        list.add_issuer("INPS", a.public_key(), None).unwrap();
+        assert!(matches!(
+            list.add_issuer("EVIL", b.public_key(), None),
+            Err(TrustError::KidCollision { kid, .. }) if kid == a.kid()
+        ));
+        // A list made before the refusal may hold both: deny B alone.
+        list.issuers.push(IssuerEntry {
+            id: "EVIL".into(),
+            key: b.public_key(),
+            valid_from: None,
+            valid_until: None,
+        });
+        let removed = list.deny_key(b.public_key().fingerprint());
+        assert_eq!(removed.len(), 1);
+        assert_eq!(removed[0].id, "EVIL");
+        assert_eq!(list.issuers_with_kid(a.kid()).count(), 1);
+        assert!(!list.is_denied(&a.public_key()) && list.is_denied(&b.public_key()));
+        // Nor can a new key with the denied key's kid be added.
+        let mut fresh = TrustList::default();
+        fresh.deny_key(b.public_key().fingerprint());
+        assert!(matches!(
+            fresh.add_issuer("INPS", a.public_key(), None),
+            Err(TrustError::KidCollision { .. })
+        ));
+        // The fingerprint denylist survives signing and parsing.
+        let root = SigningKey::from_seed(&[1; 32]);
+        let back = TrustList::verify_signature(
+            &list.sign(&root, now(), now() + 1.hour()),
+            &root.public_key(),
+        )
+        .unwrap();
+        assert_eq!(back.denied_keys, list.denied_keys);
+        assert!(back.denied.is_empty());
+    }
+
+    #[test]
+    fn trust_list_from_the_future_is_refused() {
+        let root = SigningKey::from_seed(&[1; 32]);
+        let list = TrustList::default();
+        let p = TrustPolicy::default();
+        let ahead = signed(&list, &root, now() + 6.minutes());
+        let mut st = TrustState::default();
+        assert!(matches!(
+            st.accept(&ahead, &root.public_key(), now(), &p),
+            Err(TrustError::IssuedInFuture { .. })
+        ));
+        // Nothing was remembered: the clock floor did not move.
+        assert_eq!(st, TrustState::default());
+        // Within the skew it is accepted.
+        let near = signed(&list, &root, now() + 4.minutes());
+        st.accept(&near, &root.public_key(), now(), &p).unwrap();
     }
 
     #[test]

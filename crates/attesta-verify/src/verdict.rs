@@ -131,14 +131,22 @@ impl VerifyError {
             | E::CfMismatch
             | E::WrongAudience { .. }
             | E::NotForThisOperator
-            | E::KdfParamsOutOfBounds { .. } => Verdict::NotValid,
+            | E::KdfParamsOutOfBounds { .. }
+            | E::KdfBelowFloor { .. } => Verdict::NotValid,
             E::StatusIndexOutOfRange { .. }
             | E::RevocationNotChecked { .. }
             | E::StatusListUntrusted
             | E::StatusListWrongIssuer { .. }
             | E::StatusListStale { .. }
+            | E::StatusListIssuedInFuture { .. }
             | E::OperatorNotAccredited
-            | E::CfMalformed(_) => Verdict::CannotVerify,
+            | E::CfMalformed(_)
+            // The holder's secret is missing or mistyped: ask for it again;
+            // nothing is said against the holder.
+            | E::SecretRequired
+            | E::SecretMalformed(_) => Verdict::CannotVerify,
+            // The codice fiscale and the secret do not open the code.
+            E::CfOrSecretMismatch => Verdict::NotValid,
             E::StatusList(e) => e.verdict(),
             E::Trust(e) => e.verdict(),
         }

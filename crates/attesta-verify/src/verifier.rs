@@ -4,7 +4,9 @@
 //!    issuer key valid at issuance, validity dates, revocation.
 //! 2. [`CheckedCredential::open`], with the holder's CF: the CF is
 //!    validated, then it opens the envelope; a wrong CF is
-//!    [`VerifyError::CfMismatch`].
+//!    [`VerifyError::CfMismatch`]. A code the holder asked to protect with
+//!    a secret ([`CheckedCredential::requires_secret`]) opens with
+//!    [`CheckedCredential::open_with_secret_str`] and the CF together.
 //!
 //! Results can only be built here: [`CheckedCredential`] and
 //! [`VerifiedAttestation`] have private fields and no public constructor,
@@ -21,6 +23,7 @@ use attesta_core::model::Attestation;
 use attesta_core::model::SecondLevelDetails;
 use attesta_core::operator_key::OperatorSecretKey;
 use attesta_core::second_level::{SecondLevelClaims, SecondLevelCode};
+use attesta_core::secret::{HolderSecret, SecretError};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::status_list::{CredentialStatus, StatusListError, StatusListToken};
@@ -38,10 +41,17 @@ pub enum RevocationPolicy {
 }
 
 /// Verification policy. The defaults are documented in docs/verifier-guide.md.
+///
+/// `kdf_limits` holds the caps on a code's KDF parameters and their floor
+/// (the issuing default, 19 MiB and 2 passes): first-level codes below
+/// the floor are refused in step 1 (`kdf_below_floor`), the inner layer of
+/// second-level tokens when it is opened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Policy {
     /// Tolerance for clock differences between issuer and verifier,
-    /// applied to `iat`, `nbf` and `exp`. Default ±5 minutes.
+    /// applied to `iat`, `nbf` and `exp` of codes and to the `iat` and
+    /// `exp` of status lists. Default ±5 minutes. (Trust lists have their
+    /// own, [`TrustPolicy::clock_skew`].)
     pub clock_skew: SignedDuration,
     /// Trust-list age limits.
     pub trust: TrustPolicy,
@@ -67,6 +77,10 @@ impl Default for Policy {
 }
 
 /// Whether revocation was checked.
+///
+/// A credential's status is read only from a list signed by the very key
+/// that signed the credential: lists of the issuer's other keys (after a
+/// key rotation) never answer for it, whatever their uri.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Revocation {
@@ -74,6 +88,8 @@ pub enum Revocation {
     Checked {
         /// The list's uri.
         list_uri: String,
+        /// The kid of the key that signed both the list and the credential.
+        list_kid: Kid,
         /// When the list was issued.
         list_issued_at: Timestamp,
     },
@@ -81,6 +97,8 @@ pub enum Revocation {
     NotChecked {
         /// The list's uri the code refers to.
         list_uri: String,
+        /// The kid of the key whose list is needed (the credential's).
+        list_kid: Kid,
     },
     /// The code carries no status reference (its issuer does not revoke).
     NotRevocable,
@@ -97,7 +115,7 @@ pub enum VerifyError {
     Format(#[from] FormatError),
     /// No trusted key has the code's kid.
     UnknownKid(Kid),
-    /// The kid was revoked.
+    /// The signing key was revoked (denied in the trust list).
     DeniedKid(Kid),
     /// No trusted key with the kid verifies the signature.
     BadSignature,
@@ -136,6 +154,8 @@ pub enum VerifyError {
     RevocationNotChecked {
         /// The uri needed.
         list_uri: String,
+        /// The kid of the key whose list is needed.
+        kid: Kid,
     },
     /// A status list that cannot be used.
     StatusList(#[from] StatusListError),
@@ -150,6 +170,13 @@ pub enum VerifyError {
         /// The code's signer.
         code_issuer: String,
     },
+    /// A status list issued after the verification time (beyond the skew).
+    StatusListIssuedInFuture {
+        /// uri.
+        uri: String,
+        /// Its `iat`.
+        issued: Timestamp,
+    },
     /// A status list past its expiry or maximum age.
     StatusListStale {
         /// uri.
@@ -163,6 +190,13 @@ pub enum VerifyError {
     CfMalformed(CfError),
     /// The CF does not open the code.
     CfMismatch,
+    /// The code is protected by the holder's secret, and none was given.
+    SecretRequired,
+    /// The holder's secret typed is not well formed (its check character
+    /// catches typos before any key derivation).
+    SecretMalformed(SecretError),
+    /// The CF and the holder's secret together do not open the code.
+    CfOrSecretMismatch,
     /// A second-level token addressed to another operator.
     WrongAudience {
         /// The token's audience.
@@ -172,6 +206,17 @@ pub enum VerifyError {
     OperatorNotAccredited,
     /// The operator key does not open the token.
     NotForThisOperator,
+    /// KDF parameters below the floor: the envelope is too cheap to guess.
+    KdfBelowFloor {
+        /// Memory.
+        m: u32,
+        /// Passes.
+        t: u32,
+        /// The floor's memory.
+        min_m: u32,
+        /// The floor's passes.
+        min_t: u32,
+    },
     /// KDF parameters beyond limits.
     KdfParamsOutOfBounds {
         /// Memory.
@@ -203,10 +248,15 @@ impl VerifyError {
             VerifyError::StatusListUntrusted => "status_list_untrusted",
             VerifyError::StatusListWrongIssuer { .. } => "status_list_wrong_issuer",
             VerifyError::StatusListStale { .. } => "status_list_stale",
+            VerifyError::StatusListIssuedInFuture { .. } => "status_list_issued_in_future",
             VerifyError::Trust(e) => e.code(),
             VerifyError::CfMalformed(_) => "cf_malformed",
             VerifyError::CfMismatch => "cf_mismatch",
+            VerifyError::SecretRequired => "secret_required",
+            VerifyError::SecretMalformed(_) => "secret_malformed",
+            VerifyError::CfOrSecretMismatch => "cf_or_secret_mismatch",
             VerifyError::KdfParamsOutOfBounds { .. } => "kdf_params_out_of_bounds",
+            VerifyError::KdfBelowFloor { .. } => "kdf_below_floor",
             VerifyError::WrongAudience { .. } => "wrong_audience",
             VerifyError::OperatorNotAccredited => "operator_not_accredited",
             VerifyError::NotForThisOperator => "not_for_this_operator",
@@ -225,8 +275,11 @@ fn shift(t: Timestamp, d: SignedDuration) -> Timestamp {
 }
 
 struct LoadedStatusList {
-    /// Every trust-list issuer whose key verifies the list (one, unless the
-    /// same key is listed under several ids).
+    /// The key whose signature verified: the list answers only for
+    /// credentials signed by this same key.
+    signer: attesta_core::keys::PublicKey,
+    /// Every trust-list issuer id under which that key is listed (for the
+    /// message when a list of another issuer is loaded).
     issuer_ids: Vec<String>,
     token: StatusListToken,
 }
@@ -245,7 +298,7 @@ struct LoadedStatusList {
 /// # let cf = CodiceFiscale::parse("RSSMRA85T10A562S")?;
 /// # let code = issue_first_level(&issuer, &cf, &FirstLevelRequest {
 /// #     attestation: Attestation::builder().deafness(true).build()?, issued_at: now, not_before: None,
-/// #     expires_at: now + 24.hours(), status: None, issuer: None, kdf: KdfParams::INSECURE_TEST })?;
+/// #     expires_at: now + 24.hours(), status: None, issuer: None, kdf: KdfParams::DEFAULT })?;
 /// let mut state = TrustState::default(); // persisted by the application
 /// let verifier = Verifier::new(&trust_bytes, &root.public_key(), &mut state, Policy::default(), now)?;
 ///
@@ -298,23 +351,34 @@ impl Verifier {
         self.floor.map_or(at, |f| at.max(f))
     }
 
-    /// Loads a status list: signed by a trusted issuer key, and current at `now`.
+    /// Loads a status list: signed by a trusted, not denied, issuer key, and
+    /// current at `now`.
+    ///
+    /// The list will answer only for credentials signed by the same key.
+    /// A retired key (one whose validity window has closed) may still sign
+    /// lists: retirement limits the `iat` of new credentials, while the
+    /// key's earlier credentials stay valid and must stay revocable.
+    /// A compromised key is denied, and its lists are then refused.
     pub fn add_status_list(&mut self, bytes: &[u8], now: Timestamp) -> Result<(), VerifyError> {
         let u = StatusListToken::parse_unverified(bytes)?;
         let (signers, payload) = self
             .signers(&u)
             .map_err(|_| VerifyError::StatusListUntrusted)?;
         let token = StatusListToken::from_verified(&payload)?;
-        // A retired key may not publish new lists: only entries valid when
-        // the list was issued count as its signers.
-        let signers: Vec<&IssuerEntry> = signers
-            .into_iter()
-            .filter(|e| e.valid_at(token.issued_at))
-            .collect();
-        if signers.is_empty() {
+        let Some(first) = signers.first() else {
             return Err(VerifyError::StatusListUntrusted);
-        }
+        };
+        let signer = first.key;
         let now = self.effective_time(now);
+        // Security review, finding 7: a list "issued" in the future is not
+        // a list anybody could have fetched yet; it would also outlive its
+        // maximum age.
+        if shift(now, self.policy.clock_skew) < token.issued_at {
+            return Err(VerifyError::StatusListIssuedInFuture {
+                uri: token.uri.clone(),
+                issued: token.issued_at,
+            });
+        }
         let stale = token
             .expires_at
             .is_some_and(|e| now > shift(e, self.policy.clock_skew))
@@ -325,8 +389,15 @@ impl Verifier {
                 issued: token.issued_at,
             });
         }
+        let mut issuer_ids: Vec<String> = Vec::new();
+        for e in signers.iter().filter(|e| e.key == signer) {
+            if !issuer_ids.contains(&e.id) {
+                issuer_ids.push(e.id.clone());
+            }
+        }
         self.status_lists.push(LoadedStatusList {
-            issuer_ids: signers.iter().map(|e| e.id.clone()).collect(),
+            signer,
+            issuer_ids,
             token,
         });
         Ok(())
@@ -344,9 +415,15 @@ impl Verifier {
         if self.trust.denied.contains(&kid) {
             return Err(VerifyError::DeniedKid(kid));
         }
+        // Denied keys are left out; keys that merely share their kid are
+        // still tried.
         let candidates: Vec<&IssuerEntry> = self.trust.issuers_with_kid(kid).collect();
         if candidates.is_empty() {
-            return Err(VerifyError::UnknownKid(kid));
+            return Err(if self.trust.denies_kid(kid) {
+                VerifyError::DeniedKid(kid)
+            } else {
+                VerifyError::UnknownKid(kid)
+            });
         }
         let mut payload = None;
         let mut signers = Vec::new();
@@ -370,6 +447,10 @@ impl Verifier {
         }
         match payload {
             Some(p) => Ok((signers, p)),
+            // The denied key itself is gone from the list, so its signature
+            // cannot be checked; with its kid denied, that is the likely
+            // signer, and the answer is the same: do not accept.
+            None if self.trust.denies_kid(kid) => Err(VerifyError::DeniedKid(kid)),
             None => Err(VerifyError::BadSignature),
         }
     }
@@ -417,6 +498,19 @@ impl Verifier {
             now,
         )?;
         let revocation = self.check_revocation(claims.status(), issuer)?;
+        // The envelope's cost is part of the code's validity: below the
+        // floor, anyone who can guess the CF reads the content cheaply.
+        // Checked here, without the CF, so the operator learns it at once.
+        let kdf = claims.envelope().kdf();
+        let limits = &self.policy.kdf_limits;
+        if limits.below_floor(kdf) {
+            return Err(VerifyError::KdfBelowFloor {
+                m: kdf.memory_mib(),
+                t: kdf.iterations(),
+                min_m: limits.min_memory_mib,
+                min_t: limits.min_iterations,
+            });
+        }
         Ok(CheckedCredential {
             issuer: issuer.clone(),
             claims,
@@ -453,13 +547,18 @@ impl Verifier {
             return Ok(Revocation::NotRevocable);
         };
         let same_uri = || self.status_lists.iter().filter(|l| l.token.uri == s.uri);
+        // Only a list signed by the credential's own key answers for it: an
+        // issuer's keys each keep their own lists, and after a rotation the
+        // new key's list "1" says nothing about the old key's entry 17.
         // With several copies of the list, the newest decides: an older copy
         // may predate the revocation.
         let Some(list) = same_uri()
-            .filter(|l| l.issuer_ids.contains(&issuer.id))
+            .filter(|l| l.signer == issuer.key)
             .max_by_key(|l| l.token.issued_at)
         else {
-            if let Some(other) = same_uri().next() {
+            // A list of another issuer under this uri is a misconfiguration
+            // worth naming (one issuer must never answer for another's codes).
+            if let Some(other) = same_uri().find(|l| !l.issuer_ids.contains(&issuer.id)) {
                 return Err(VerifyError::StatusListWrongIssuer {
                     uri: s.uri.clone(),
                     list_issuer: other.issuer_ids.join(", "),
@@ -469,9 +568,11 @@ impl Verifier {
             return match self.policy.revocation {
                 RevocationPolicy::ReportNotChecked => Ok(Revocation::NotChecked {
                     list_uri: s.uri.clone(),
+                    list_kid: issuer.kid(),
                 }),
                 RevocationPolicy::Require => Err(VerifyError::RevocationNotChecked {
                     list_uri: s.uri.clone(),
+                    kid: issuer.kid(),
                 }),
             };
         };
@@ -479,6 +580,7 @@ impl Verifier {
             None => Err(VerifyError::StatusIndexOutOfRange { idx: s.idx }),
             Some(CredentialStatus::Valid) => Ok(Revocation::Checked {
                 list_uri: s.uri.clone(),
+                list_kid: issuer.kid(),
                 list_issued_at: list.token.issued_at,
             }),
             Some(CredentialStatus::Suspended) => Err(VerifyError::Suspended),
@@ -576,7 +678,7 @@ impl CheckedToken {
                 self.claims.audience(),
                 &self.kdf_limits,
             )
-            .map_err(open_error)?;
+            .map_err(|e| open_error(e, &self.kdf_limits))?;
         Ok(VerifiedDetails {
             checked: self.clone(),
             details,
@@ -631,9 +733,17 @@ impl VerifiedDetails {
     }
 }
 
-fn open_error(e: OpenError) -> VerifyError {
+fn open_error(e: OpenError, limits: &KdfLimits) -> VerifyError {
     match e {
+        OpenError::KdfBelowFloor { m, t, .. } => VerifyError::KdfBelowFloor {
+            m,
+            t,
+            min_m: limits.min_memory_mib,
+            min_t: limits.min_iterations,
+        },
         OpenError::CfMismatch => VerifyError::CfMismatch,
+        OpenError::SecretRequired => VerifyError::SecretRequired,
+        OpenError::CfOrSecretMismatch => VerifyError::CfOrSecretMismatch,
         OpenError::NotForThisOperator => VerifyError::NotForThisOperator,
         OpenError::KdfParamsOutOfBounds { m, t, p } => {
             VerifyError::KdfParamsOutOfBounds { m, t, p }
@@ -655,23 +765,66 @@ pub struct CheckedCredential {
 
 impl CheckedCredential {
     /// Step 2: opens the envelope with the holder's CF (given as typed;
-    /// it is validated first so that a typo is reported as a typo).
+    /// it is validated first so that a typo is reported as a typo). A code
+    /// protected by the holder's secret is [`VerifyError::SecretRequired`]:
+    /// see [`CheckedCredential::requires_secret`] and
+    /// [`CheckedCredential::open_with_secret_str`].
     pub fn open_str(&self, cf: &str) -> Result<VerifiedAttestation, VerifyError> {
+        self.open_with_secret_str(cf, None)
+    }
+
+    /// Step 2 with the holder's secret as typed, for a code that needs one
+    /// (a secret given for a code that has none is not used). The CF is
+    /// validated first, then the secret's check character, so that typos
+    /// are reported as typos before any key derivation.
+    ///
+    /// ```no_run
+    /// # fn f(checked: attesta_verify::CheckedCredential) -> Result<(), attesta_verify::VerifyError> {
+    /// let secret = checked.requires_secret().then_some("0410-6105-X");
+    /// let verified = checked.open_with_secret_str("RSSMRA85T10A562S", secret)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn open_with_secret_str(
+        &self,
+        cf: &str,
+        secret: Option<&str>,
+    ) -> Result<VerifiedAttestation, VerifyError> {
         let cf = CodiceFiscale::parse(cf).map_err(VerifyError::CfMalformed)?;
-        self.open(&cf)
+        let secret = match (self.requires_secret(), secret) {
+            (true, None) => return Err(VerifyError::SecretRequired),
+            (true, Some(s)) => Some(HolderSecret::parse(s).map_err(VerifyError::SecretMalformed)?),
+            (false, _) => None,
+        };
+        self.open_with_secret(&cf, secret.as_ref())
     }
 
     /// Step 2 with a validated CF.
     pub fn open(&self, cf: &CodiceFiscale) -> Result<VerifiedAttestation, VerifyError> {
+        self.open_with_secret(cf, None)
+    }
+
+    /// Step 2 with a validated CF and, for a code that needs one, the
+    /// holder's secret.
+    pub fn open_with_secret(
+        &self,
+        cf: &CodiceFiscale,
+        secret: Option<&HolderSecret>,
+    ) -> Result<VerifiedAttestation, VerifyError> {
         let attestation = self
             .claims
             .envelope()
-            .open(cf, self.claims.cti(), &self.kdf_limits)
-            .map_err(open_error)?;
+            .open_with_secret(cf, secret, self.claims.cti(), &self.kdf_limits)
+            .map_err(|e| open_error(e, &self.kdf_limits))?;
         Ok(VerifiedAttestation {
             checked: self.clone(),
             attestation,
         })
+    }
+
+    /// Whether the code opens only with the holder's secret as well as the
+    /// CF: ask the holder for it before step 2.
+    pub fn requires_secret(&self) -> bool {
+        self.claims.envelope().requires_secret()
     }
 
     /// The issuer id from the trust list.
@@ -747,7 +900,10 @@ mod tests {
             &trust,
             &root.public_key(),
             &mut TrustState::default(),
-            Policy::default(),
+            Policy {
+                kdf_limits: KdfLimits::default().without_floor(),
+                ..Policy::default()
+            },
             now,
         )
         .unwrap();

@@ -18,13 +18,14 @@ use std::path::{Path, PathBuf};
 
 use attesta_core::cf::CodiceFiscale;
 use attesta_core::claims::StatusRef;
-use attesta_core::credential::{Cti, FirstLevelRequest, issue_first_level_with_cti};
+use attesta_core::credential::{Cti, FirstLevelRequest, issue_first_level_with_cti_and_secret};
 use attesta_core::envelope::{EnvelopeKey, EnvelopeLabel, KdfParams};
 use attesta_core::inspect::inspect;
 use attesta_core::keys::SigningKey;
 use attesta_core::model::{Attestation, SecondLevelDetails};
 use attesta_core::operator_key::{OperatorPublicKey, OperatorSecretKey};
 use attesta_core::second_level::{SecondLevelRequest, issue_second_level_deterministic};
+use attesta_core::secret::HolderSecret;
 use attesta_verify::trust::TrustState;
 use attesta_verify::verifier::{Revocation, RevocationPolicy};
 use attesta_verify::{Policy, VerifiedAttestation, VerifiedDetails, Verifier, VerifyError};
@@ -82,9 +83,14 @@ const REQUIRED_CODES: &[&str] = &[
     "status_list_untrusted",
     "status_list_wrong_issuer",
     "status_list_stale",
+    "status_list_issued_in_future",
     "cf_malformed",
     "cf_mismatch",
+    "secret_required",
+    "secret_malformed",
+    "cf_or_secret_mismatch",
     "kdf_params_out_of_bounds",
+    "kdf_below_floor",
     // second-level tokens
     "wrong_audience",
     "operator_not_accredited",
@@ -93,8 +99,10 @@ const REQUIRED_CODES: &[&str] = &[
     "status_list_wrong_typ",
     "trust_list_bad_signature",
     "trust_list_stale",
+    "trust_list_issued_in_future",
     "trust_list_rollback",
     "trust_list_denied_kid_reinstated",
+    "trust_list_denied_key_reinstated",
     "trust_list_denylist_shrunk",
     "trust_list_malformed",
 ];
@@ -124,6 +132,9 @@ struct Vector {
     qr_text: String,
     verify_at: String,
     cf_for_verify: String,
+    /// The holder's secret the operator types, when given.
+    #[serde(default)]
+    secret_for_verify: Option<String>,
     expected: Json,
     #[serde(default)]
     annotated: Option<Annotated>,
@@ -147,7 +158,16 @@ struct OtherKey {
 
 #[derive(Deserialize)]
 struct PolicyJson {
-    revocation: String,
+    #[serde(default)]
+    revocation: Option<String>,
+    #[serde(default)]
+    kdf_floor: Option<Floor>,
+}
+
+#[derive(Deserialize)]
+struct Floor {
+    m_mib: u32,
+    t: u32,
 }
 
 #[derive(Deserialize)]
@@ -168,6 +188,9 @@ struct Inputs {
     iss: Option<String>,
     cti_hex: String,
     kdf: Kdf,
+    /// The holder's secret the code was issued with, as printed.
+    #[serde(default)]
+    holder_secret: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -276,12 +299,21 @@ impl Stage {
 fn verifier(v: &Vector, root: &SigningKey) -> Result<Verifier, (Stage, VerifyError)> {
     let at = time(&v.verify_at, "verify_at").expect("checked by the caller");
     let mut policy = Policy::default();
+    // Vectors run without a KDF floor unless they give one: most use the
+    // cheap test parameters to run fast (test-vectors/README.md).
+    policy.kdf_limits = policy.kdf_limits.without_floor();
     if let Some(p) = &v.policy {
-        policy.revocation = match p.revocation.as_str() {
-            "require" => RevocationPolicy::Require,
-            "report_not_checked" => RevocationPolicy::ReportNotChecked,
-            other => panic!("unknown policy.revocation {other:?}"),
-        };
+        if let Some(r) = &p.revocation {
+            policy.revocation = match r.as_str() {
+                "require" => RevocationPolicy::Require,
+                "report_not_checked" => RevocationPolicy::ReportNotChecked,
+                other => panic!("unknown policy.revocation {other:?}"),
+            };
+        }
+        if let Some(f) = &p.kdf_floor {
+            policy.kdf_limits.min_memory_mib = f.m_mib;
+            policy.kdf_limits.min_iterations = f.t;
+        }
     }
     let root = root.public_key();
     let lists: Vec<Vec<u8>> = v
@@ -315,7 +347,7 @@ fn verify(v: &Vector, root: &SigningKey) -> Result<VerifiedAttestation, (Stage, 
         .check(&v.qr_text, at)
         .map_err(|e| (Stage::Check, e))?;
     checked
-        .open_str(&v.cf_for_verify)
+        .open_with_secret_str(&v.cf_for_verify, v.secret_for_verify.as_deref())
         .map_err(|e| (Stage::Open, e))
 }
 
@@ -381,7 +413,13 @@ fn check_reissue(v: &Vector, inputs: Option<&Inputs>, issuer: &SigningKey) -> R<
         issuer: i.iss.clone(),
         kdf: kdf_params(&i.kdf)?,
     };
-    let issued = issue_first_level_with_cti(issuer, &cf, &req, cti)
+    let secret = i
+        .holder_secret
+        .as_deref()
+        .map(HolderSecret::parse)
+        .transpose()
+        .map_err(|e| format!("inputs.holder_secret: {e}"))?;
+    let issued = issue_first_level_with_cti_and_secret(issuer, &cf, secret.as_ref(), &req, cti)
         .map_err(|e| format!("re-issuing from inputs failed: {e}"))?;
     ensure(issued.text() == v.qr_text, || {
         format!(

@@ -20,6 +20,7 @@ use jiff::Timestamp;
 fn every_failure() -> Vec<Failure> {
     let t = Timestamp::from_second(1_800_000_000).unwrap();
     let kid = Kid::from_slice(&[1, 2, 3, 4]).unwrap();
+    let fp = attesta_core::keys::KeyFingerprint::from_slice(&[7; 32]).unwrap();
     let cf_err = CodiceFiscale::parse("RSSMRA85T10A562T").unwrap_err();
     let f = |e: FormatError| Failure::Verify(VerifyError::Format(e));
     let mut v = vec![
@@ -75,6 +76,7 @@ fn every_failure() -> Vec<Failure> {
         e(VerifyError::StatusIndexOutOfRange { idx: 9 }),
         e(VerifyError::RevocationNotChecked {
             list_uri: "1".into(),
+            kid,
         }),
         e(VerifyError::StatusListUntrusted),
         e(VerifyError::StatusListWrongIssuer {
@@ -86,14 +88,32 @@ fn every_failure() -> Vec<Failure> {
             uri: "1".into(),
             issued: t,
         }),
+        e(VerifyError::StatusListIssuedInFuture {
+            uri: "1".into(),
+            issued: t,
+        }),
         e(VerifyError::CfMalformed(cf_err)),
         e(VerifyError::CfMismatch),
+        e(VerifyError::SecretRequired),
+        e(VerifyError::SecretMalformed(
+            attesta_core::secret::SecretError::CheckCharacter,
+        )),
+        e(VerifyError::SecretMalformed(
+            attesta_core::secret::SecretError::Malformed,
+        )),
+        e(VerifyError::CfOrSecretMismatch),
         e(VerifyError::WrongAudience {
             audience: "x".into(),
         }),
         e(VerifyError::OperatorNotAccredited),
         e(VerifyError::NotForThisOperator),
         e(VerifyError::KdfParamsOutOfBounds { m: 99, t: 1, p: 1 }),
+        e(VerifyError::KdfBelowFloor {
+            m: 1,
+            t: 1,
+            min_m: 19,
+            min_t: 2,
+        }),
         e(VerifyError::Trust(TrustError::Malformed("x".into()))),
         e(VerifyError::Trust(TrustError::BadSignature)),
         e(VerifyError::Trust(TrustError::Rollback {
@@ -104,8 +124,14 @@ fn every_failure() -> Vec<Failure> {
             issued: "x".into(),
             why: "y".into(),
         })),
+        e(VerifyError::Trust(TrustError::IssuedInFuture {
+            issued: "x".into(),
+            now: "y".into(),
+        })),
         e(VerifyError::Trust(TrustError::DeniedKidReinstated(kid))),
         e(VerifyError::Trust(TrustError::DenylistShrunk(kid))),
+        e(VerifyError::Trust(TrustError::DeniedKeyReinstated(fp))),
+        e(VerifyError::Trust(TrustError::DeniedKeyDropped(fp))),
         e(VerifyError::StatusList(StatusListError::WrongType {
             found: None,
         })),
