@@ -103,7 +103,9 @@ fn demo_runs_the_whole_flow_and_writes_its_files() {
         .stdout_has("demo OK")
         .stdout_has("VALID")
         .stdout_has("secret_required")
-        .stdout_has("cf_or_secret_mismatch");
+        .stdout_has("cf_or_secret_mismatch")
+        // Both were given: re-check them, not "give the secret".
+        .stdout_has("re-check the values given with --cf and --segreto");
     // The demo's code has a holder's secret: printed, and in its file.
     let secret = env.read_text("demo/attestazione.pdf.segreto");
     let secret = secret.trim().to_owned();

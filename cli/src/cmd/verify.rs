@@ -130,9 +130,14 @@ fn flag_hint(reason: &str, lang: Lang) -> Option<&'static str> {
             "indicare la lista aggiornata con --trust FILE",
             "give the current list with --trust FILE",
         ),
-        "secret_required" | "secret_malformed" | "cf_or_secret_mismatch" => lang.pick(
+        "secret_required" | "secret_malformed" => lang.pick(
             "dare il codice segreto del titolare con --segreto CODICE",
             "give the holder's secret with --segreto CODE",
+        ),
+        // Both were given: the hint is to re-read them, not to add a flag.
+        "cf_or_secret_mismatch" => lang.pick(
+            "ricontrollare i valori dati con --cf e --segreto",
+            "re-check the values given with --cf and --segreto",
         ),
         "trust_list_bad_signature" => lang.pick(
             "controllare la chiave radice data con --root",
@@ -154,7 +159,7 @@ fn flag_hint(reason: &str, lang: Lang) -> Option<&'static str> {
 }
 
 /// The language of messages: --lang, else LC_ALL, LC_MESSAGES or LANG
-/// (Italian when it starts with `it`), else Italian.
+/// (see `Lang::from_locale`), else Italian.
 pub fn language(explicit: Option<Lang>) -> Lang {
     explicit.unwrap_or_else(|| {
         ["LC_ALL", "LC_MESSAGES", "LANG"]
