@@ -13,10 +13,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod messages;
-pub mod report;
 #[cfg(feature = "image")]
 pub mod barcode;
+pub mod messages;
+pub mod report;
 #[cfg(feature = "image")]
 pub mod scan;
 pub mod status_list;

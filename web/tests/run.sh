@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The web app's end-to-end tests, in headless Chromium, and the published
+# test vectors through its WebAssembly build:
+#
+#   web/tests/run.sh
+#
+# Builds what is missing (the app with web/build.sh, the attesta binary and
+# the camera-video generator with cargo), installs the npm packages
+# (puppeteer-core, axe-core) and runs `node --test`. Needs Node.js >= 18 and
+# Debian's chromium (/usr/bin/chromium, or $CHROMIUM); .ci/run installs both.
+# Screenshots of the verdict screens go to target/web-screenshots/.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+
+# ATTESTA_WEB_BUILT=1: the app in target/web/app is current (.ci/run built it).
+[ "${ATTESTA_WEB_BUILT:-}" = 1 ] || web/build.sh
+cargo build --locked -q -p attesta --bin attesta
+cargo build --locked -q -p attesta-verify --example camera_video
+
+cd "$here"
+if [ ! -d node_modules/puppeteer-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+node --test --test-concurrency=1 --test-reporter=spec e2e.test.mjs vectors.test.mjs
