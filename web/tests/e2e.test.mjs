@@ -89,8 +89,8 @@ describe("verdicts", () => {
     assert.match(v.details, /non revocata/);
     assert.match(v.details, /Handicap|handicap/);
     const cli = JSON.parse(attesta([
-      "verify", "-", "--cf", DEMO_CF, "--json", "--trust", `${fx.dir}/trust.cwt`, "--root", `${fx.dir}/root.key.pub`,
-      "--status-list", `${fx.dir}/status-1.cwt`, "--state", `${fx.dir}/e2e-cli-state.json`,
+      "verify", "-", "--cf", DEMO_CF, "--json", "--lang", "it", "--trust", `${fx.dir}/trust.cwt`,
+      "--root", `${fx.dir}/root.key.pub`, "--status-list", `${fx.dir}/status-1.cwt`, "--state", `${fx.dir}/e2e-cli-state.json`,
     ], { input: fx.code }));
     // The same object but for the time of the check.
     const strip = ({ checked_at, ...rest }) => rest;
@@ -201,13 +201,24 @@ describe("verdicts", () => {
     await page.close();
   });
 
-  test("a photo of the attestation, uploaded: VALIDO", LIMIT, async () => {
+  test("a photo of a code that needs the holder's secret: the page asks for it, then VALIDO", LIMIT, async () => {
     const page = await open(browser, server.url);
     await page.type("#cf", DEMO_CF);
     const input = await page.$("#photo");
     await input.uploadFile(fx.photo);
+    await page.waitForSelector("#secret-row:not([hidden])", { timeout: 30_000 });
+    assert.equal(await page.$eval("#code-text", (e) => e.value), fx.withSecret);
+    assert.equal(await page.$eval("#verdict", (e) => e.dataset.verdict), "", "a verdict before the secret was given");
+    // A typo in the secret is caught by its check character.
+    const typo = fx.secret.slice(0, -1) + (fx.secret.endsWith("A") ? "B" : "A");
+    await page.type("#secret", typo);
+    assert.notEqual(await page.$eval("#secret-error", (e) => e.textContent), "");
+    await typeInto(page, "#secret", fx.secret);
     const v = await verdict(page);
     assert.equal(v.verdict, "valid", v.text);
+    assert.equal(v.report.secret_required, true);
+    assertNoLeaks(page, fx.withSecret, DEMO_CF);
+    assert.deepEqual(leaks(page.requests, [fx.secret]).map((r) => r.url), [], "a request carried the secret");
     await page.close();
   });
 });

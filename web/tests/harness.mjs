@@ -75,19 +75,25 @@ export function fixtures() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "attesta-e2e-"));
   attesta(["demo", "--dir", dir]);
   const read = (f) => fs.readFileSync(path.join(dir, f), "utf8").trim();
-  const code = read("attestazione.txt");
-  // A second holder's code, then revoked.
-  attesta([
-    "issue", "--key", path.join(dir, "issuer.key"), "--issuer", "INPS-DEMO", "--cf", OTHER_CF,
-    "--invalidita", "80", "--status-list", path.join(dir, "status-1.cwt"), "--out", path.join(dir, "revoked.txt"),
+  const issue = (cf, out, extra = []) => attesta([
+    "issue", "--key", path.join(dir, "issuer.key"), "--issuer", "INPS-DEMO", "--cf", cf,
+    "--invalidita", "75", "--handicap", "grave", "--deambulazione-ridotta", "--rivedibile", "2028-06-30",
+    "--status-list", path.join(dir, "status-1.cwt"), "--out", path.join(dir, out), ...extra,
   ]);
+  // The demo's code asks for the holder's secret too; most tests use a
+  // code issued without one.
+  issue(DEMO_CF, "plain.txt");
+  issue(OTHER_CF, "revoked.txt");
   attesta(["status", "revoke", "--key", path.join(dir, "issuer.key"), "--list", path.join(dir, "status-1.cwt"),
     "--credential", path.join(dir, "revoked.txt")]);
+  const code = read("plain.txt");
   const videos = path.join(dir, "videos");
   fs.mkdirSync(videos);
   return {
     dir,
     code,
+    withSecret: read("attestazione.txt"),
+    secret: read("attestazione.pdf.segreto"),
     revoked: read("revoked.txt"),
     token: read("dettagli-comune-bo.txt"),
     operatorKey: path.join(dir, "comune-bo.key"),

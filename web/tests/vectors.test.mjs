@@ -27,12 +27,16 @@ function run(v) {
   const verifier = new mod.WebVerifier(v.keys.root_public_pem, "");
   try {
     if (v.policy?.revocation === "require") verifier.setRequireRevocation(true);
+    // As the native runner: no KDF floor unless the vector gives one (most
+    // use cheap test parameters).
+    const floor = v.policy?.kdf_floor;
+    verifier.setKdfFloor(floor?.m_mib ?? 1, floor?.t ?? 1);
     for (const t of v.trust_lists_hex) {
-      const r = JSON.parse(verifier.useTrustList(unhex(t), at));
+      const r = JSON.parse(verifier.useTrustList(unhex(t), at, "en"));
       if (!r.ok) return { stage: "trust_list", report: r };
     }
     for (const s of v.status_lists_hex) {
-      const r = JSON.parse(verifier.addStatusList(unhex(s), at));
+      const r = JSON.parse(verifier.addStatusList(unhex(s), at, "en"));
       if (!r.ok) return { stage: "status_list", report: r };
     }
     if (v.kind === "second_level" && v.verify_as !== "first_level") {
@@ -41,7 +45,8 @@ function run(v) {
     // As the native runner: `check` for first-level vectors (and tokens
     // given to a first-level verifier), `check_second_level` for the rest.
     const level = v.kind === "second_level" && v.verify_as !== "first_level" ? 2 : 1;
-    return { stage: "verify", report: JSON.parse(verifier.verify(v.qr_text, v.cf_for_verify, at, level)) };
+    const report = verifier.verify(v.qr_text, v.cf_for_verify, v.secret_for_verify ?? undefined, at, level, "en");
+    return { stage: "verify", report: JSON.parse(report) };
   } finally {
     verifier.free();
   }
