@@ -91,7 +91,7 @@ export const STRINGS = {
     todo_by_verdict: {
       valid: "Può riconoscere l'agevolazione indicata, dopo aver controllato il documento d'identità.",
       not_valid: "Non riconosca l'agevolazione sulla base di questo codice. Il titolare può chiedere chiarimenti all'ente che lo ha rilasciato.",
-      cannot_verify: "Risolva il problema indicato sopra e ripeta la verifica; nel frattempo può chiedere un altro documento.",
+      cannot_verify: "Risolva il problema indicato sopra (per esempio aggiornando le liste o rileggendo il codice) e ripeta la verifica. Il problema non dipende dal titolare.",
     },
     statuses: "Stato riconosciuto",
     benefits: "Agevolazioni",
@@ -204,7 +204,7 @@ export const STRINGS = {
     todo_by_verdict: {
       valid: "You may grant the benefit shown, after checking the identity document.",
       not_valid: "Do not grant the benefit on the basis of this code. The holder can ask the issuing body.",
-      cannot_verify: "Fix the problem shown above and verify again; meanwhile you may ask for another document.",
+      cannot_verify: "Fix the problem shown above (update the lists, or read the code again, for instance) and verify again. The problem is not the holder's.",
     },
     statuses: "Status recognised",
     benefits: "Benefits",

@@ -218,10 +218,16 @@ export async function axe(page) {
   });
 }
 
+/**
+ * The screen as a phone shows it (390×844, the verdict scrolled into view
+ * as the page does after a verification), and the whole page beside it.
+ */
 export async function screenshot(page, name) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.$eval("#verdict", (e) => e.scrollIntoView({ block: "start" }));
   const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-full.png`), fullPage: true });
   return file;
 }
 
