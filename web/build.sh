@@ -27,8 +27,10 @@ bindgen="$(command -v wasm-bindgen || true)"
 if [ -z "$bindgen" ] || [ "$("$bindgen" --version | awk '{print $2}')" != "$version" ]; then
   echo "== cargo install wasm-bindgen-cli $version"
   # Not --locked: the lock file published with 0.2.130 pins a crate that
-  # crates.io no longer serves; the tool itself is pinned exactly.
-  cargo install wasm-bindgen-cli --version "$version"
+  # crates.io no longer serves; the tool itself is pinned exactly. Without
+  # default features (TLS for the test runner's downloads) and only the
+  # one binary: a third of the build time.
+  cargo install wasm-bindgen-cli --version "$version" --no-default-features --bin wasm-bindgen
   bindgen="$(command -v wasm-bindgen || echo "$HOME/.cargo/bin/wasm-bindgen")"
 fi
 
@@ -37,7 +39,9 @@ cargo build --locked -p attesta-wasm --target wasm32-unknown-unknown --profile w
 
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
-"$bindgen" --target web --no-typescript --out-dir "$stage" \
+# Without the name section (function names), which only helps debugging:
+# web/tests/wasm-size.mjs reads the names from cargo's output instead.
+"$bindgen" --target web --no-typescript --remove-name-section --out-dir "$stage" \
   "$target_dir/wasm32-unknown-unknown/wasm/attesta_wasm.wasm"
 
 # wasm-opt, when present, shrinks the module by about 6 % (gzipped). Some

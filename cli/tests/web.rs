@@ -27,7 +27,11 @@ fn verify_url_wraps_the_code_and_every_verifier_input_accepts_it() {
         "spaces must be percent-encoded: {wrapped}"
     );
     // The cost, as printed.
-    assert!(r.stderr.contains("for the address"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("for the address and the escaped spaces"),
+        "{}",
+        r.stderr
+    );
 
     // As text, from a file and from stdin.
     env.write("wrapped.txt", &wrapped);

@@ -16,8 +16,10 @@ cd "$root"
 
 # ATTESTA_WEB_BUILT=1: the app in target/web/app is current (.ci/run built it).
 [ "${ATTESTA_WEB_BUILT:-}" = 1 ] || web/build.sh
-cargo build --locked -q -p attesta --bin attesta
-cargo build --locked -q -p attesta-verify --example camera_video
+# The attesta binary and the camera-video example, as `cargo test
+# --workspace` builds them (same features, so nothing is compiled twice;
+# after the test suite this is a no-op).
+cargo test --workspace --locked --no-run -q
 
 cd "$here"
 if [ ! -d node_modules/puppeteer-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -207,7 +207,8 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<std::process::ExitCode> {
         text.len(),
         if url.is_some() {
             format!(
-                ", of which {} for the address",
+                ": the code's {} and {} for the address and the escaped spaces and %",
+                cred.text().len(),
                 text.len() - cred.text().len()
             )
         } else {
