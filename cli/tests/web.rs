@@ -53,8 +53,9 @@ fn verify_url_wraps_the_code_and_every_verifier_input_accepts_it() {
     // A web link that holds no code is "not an attesta code".
     env.write("link.txt", "https://www.inps.it/#qualcosa");
     let (code, v) = env.verify_json("link.txt", &["--cf", CF]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 4);
     assert_eq!(v["reason"], "bad_prefix");
+    assert_eq!(v["verdict"], "cannot_verify");
 }
 
 #[test]

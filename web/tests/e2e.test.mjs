@@ -223,6 +223,57 @@ describe("verdicts", () => {
   });
 });
 
+describe("keyboard and configuration", () => {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    browser?.cleanup();
+  });
+
+  test("keyboard only: Tab reaches the code, then the CF; Enter verifies", LIMIT, async () => {
+    const page = await open(browser, server.url);
+    const focused = () => page.evaluate(() => document.activeElement?.id ?? "");
+    const tabTo = async (id) => {
+      for (let i = 0; i < 12 && (await focused()) !== id; i++) await page.keyboard.press("Tab");
+      assert.equal(await focused(), id, `Tab never reached #${id}`);
+    };
+    await tabTo("scan");
+    await tabTo("code-text");
+    await page.keyboard.type(fx.code);
+    await page.keyboard.press("Tab");
+    assert.equal(await focused(), "cf", "the CF comes right after the code");
+    await page.keyboard.type(DEMO_CF);
+    await page.keyboard.press("Enter");
+    const v = await verdict(page);
+    assert.equal(v.verdict, "valid", v.text);
+    assert.equal(await focused(), "verdict", "the verdict takes the focus");
+    // The settings dialog, by keyboard, and its accessibility.
+    await page.focus("#open-settings");
+    await page.keyboard.press("Enter");
+    assert.equal(await focused(), "lists-url");
+    assert.deepEqual(await axe(page), [], "accessibility violations in the settings");
+    await page.keyboard.press("Escape");
+    assert.equal(await page.$eval("#settings", (e) => e.hidden), true);
+    await page.close();
+  });
+
+  test("?lists=URL sets where the lists are, and is remembered", LIMIT, async () => {
+    const lists = `${server.url}lists/`;
+    const page = await open(browser, `${server.url}?lists=${encodeURIComponent(lists)}`);
+    const stored = await page.evaluate(async () => (await import("./store.js")).get("lists_url"));
+    assert.equal(stored, lists);
+    assert.equal(await page.$eval("#lists-url", (e) => e.value), lists);
+    await setCode(page, fx.code);
+    await page.type("#cf", DEMO_CF);
+    await page.click("#verify");
+    assert.equal((await verdict(page)).verdict, "valid");
+    await page.close();
+  });
+});
+
 describe("lists past their maximum age", () => {
   test("NON VERIFICABILE, and the header warns", LIMIT, async () => {
     const browser = await launch();
