@@ -122,6 +122,15 @@ Examples:\n  attesta verify photo.jpg --cf RSSMRA85T10A562S --trust trust.cwt --
 attesta verify photo.jpg --cf RSSMRA85T10A562S --segreto ABCD-EFGH-J --trust trust.cwt --root root.key.pub"
     )]
     Verify(Box<VerifyArgs>),
+    /// Write the offline web verifier with the lists found in DIR, or serve it on 127.0.0.1.
+    #[command(
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true,
+        after_help = "The app must be built first: web/build.sh (in a clone of attesta).\n\n\
+Examples:\n  attesta web --dir /tmp/attesta-demo            # writes /tmp/attesta-demo/web\n  \
+attesta web serve --dir /tmp/attesta-demo      # then open http://127.0.0.1:8080/"
+    )]
+    Web(WebArgs),
     /// Print a shell completion script.
     #[command(after_help = "Example:\n  attesta completions bash > /etc/bash_completion.d/attesta")]
     Completions {
@@ -135,6 +144,40 @@ attesta verify photo.jpg --cf RSSMRA85T10A562S --segreto ABCD-EFGH-J --trust tru
         #[arg(long)]
         out_dir: Option<PathBuf>,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct WebArgs {
+    #[command(subcommand)]
+    pub command: Option<WebCommand>,
+    #[command(flatten)]
+    pub site: Option<WebSite>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WebCommand {
+    /// Write the app, then serve it on 127.0.0.1 to try it locally (Ctrl-C stops).
+    #[command(after_help = "Example:\n  attesta web serve --dir /tmp/attesta-demo --port 8080")]
+    Serve {
+        #[command(flatten)]
+        site: WebSite,
+        /// Port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct WebSite {
+    /// Directory with root.key.pub, the trust list and the status lists; the app goes to DIR/web.
+    #[arg(long, value_name = "DIR", required = true)]
+    pub dir: PathBuf,
+    /// Where to write the app (default: DIR/web).
+    #[arg(long, value_name = "OUT")]
+    pub out: Option<PathBuf>,
+    /// The built app (default: the output of web/build.sh in this source tree).
+    #[arg(long, value_name = "APP", env = "ATTESTA_WEB_APP")]
+    pub app: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -525,6 +568,11 @@ pub struct IssueArgs {
     /// Level 2: the judgement wording of the reduced verbale (never a diagnosis).
     #[arg(long, value_name = "TEXT")]
     pub giudizio: Option<String>,
+    /// Wrap the code in this web verifier address (https://…/#AT1:…), so that any phone
+    /// camera opens the verifier with the code filled in; the code travels in the URL
+    /// fragment, which is never sent to the server.
+    #[arg(long, value_name = "URL")]
+    pub verify_url: Option<String>,
     /// Put the issuer id in the code (`iss`); costs bytes, off by default.
     #[arg(long)]
     pub include_iss: bool,

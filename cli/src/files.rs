@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use attesta_core::keys::{PublicKey, SigningKey};
+use attesta_core::text::unwrap_verify_url;
 use zeroize::Zeroizing;
 
 use crate::cli::PassphraseArgs;
@@ -431,6 +432,11 @@ pub fn read_code(input: &str) -> Result<InputCode> {
     if is_image(&bytes) {
         let codes = attesta_verify::scan::scan_image_bytes(&bytes)
             .map_err(|e| anyhow::anyhow!("{source}: {e}"))?;
+        // A code wrapped in a verifier address counts as the code itself.
+        let codes: Vec<String> = codes
+            .iter()
+            .map(|c| unwrap_verify_url(c).into_owned())
+            .collect();
         let ours: Vec<&String> = codes
             .iter()
             .filter(|c| c.starts_with("AT") || c.starts_with("AD"))
@@ -456,6 +462,7 @@ pub fn read_code(input: &str) -> Result<InputCode> {
     if text.lines().count() > 1 {
         bail!("{source} holds several lines; give one code per file");
     }
+    let text = unwrap_verify_url(&text).into_owned();
     Ok(InputCode { text, source })
 }
 

@@ -42,6 +42,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Issue(a) => cmd::issue::run(&a, cmd::verify::language(lang)),
         Command::Decode { input, json } => cmd::decode::run(&input, json),
         Command::Verify(a) => cmd::verify::run(&a, cmd::verify::language(lang)),
+        Command::Web(a) => cmd::web::run(&a),
         Command::Completions { shell } => {
             // Into a buffer first: clap_complete panics when the pipe closes.
             let mut buf = Vec::new();

@@ -446,6 +446,7 @@ struct Batch<'a> {
     key: PrivateKey,
     now: Timestamp,
     kdf: KdfParams,
+    url: Option<attesta_core::text::VerifyUrl>,
     renderer: Renderer,
     manifest: Mutex<File>,
     errors: ErrorLog,
@@ -517,7 +518,8 @@ Rows issued so far are recorded in {MANIFEST}; fix the key or the HSM, then run 
                 self.args.pdf_show_details,
                 secret.as_ref(),
             );
-            let bytes = self.renderer.render(format, c.text(), &m);
+            let text = issue::qr_text(c.text(), self.url.as_ref());
+            let bytes = self.renderer.render(format, &text, &m);
             let private = m.is_private(format) && !self.args.readable_outputs;
             Ok((c, bytes.map_err(|e| format!("{e:#}"))?, private))
         });
@@ -595,6 +597,7 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
             dir.display()
         );
     }
+    let url = issue::verify_url(args)?;
     let key = crate::signing::open(&args.key, &args.pass)?;
     let kdf = issue::kdf_params(args)?;
     let renderer = Renderer::new(args.format)?;
@@ -624,6 +627,7 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
         key,
         now: Timestamp::now(),
         kdf,
+        url,
         renderer,
         manifest: Mutex::new(manifest),
         errors: ErrorLog::create(dir)?,

@@ -11,6 +11,7 @@ use attesta_core::keys::SigningKey;
 use attesta_core::lang::Lang;
 use attesta_core::qr::{EcLevel, QrSymbol};
 use attesta_core::secret::HolderSecret;
+use attesta_core::text::VerifyUrl;
 use attesta_verify::Verdict;
 use attesta_verify::trust::TrustList;
 use jiff::{SignedDuration, Timestamp};
@@ -28,6 +29,8 @@ const WRONG_CF: &str = "MRTMTT25D09F205Z";
 /// The demo holder's code with its last letter mistyped.
 const TYPO_CF: &str = "RSSMRA85T10A562T";
 const ISSUER: &str = "INPS-DEMO";
+/// Where `attesta web serve` listens by default.
+const DEMO_VERIFY_URL: &str = "http://127.0.0.1:8080/";
 
 fn demo_dir(dir: Option<PathBuf>) -> Result<PathBuf> {
     let d = match dir {
@@ -149,6 +152,23 @@ pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
         println!("    wrote {}", p.display());
     }
     println!("{}", sym.to_terminal());
+    // The same code wrapped in the address of the web verifier that
+    // `attesta web serve` starts: any phone camera opens it.
+    let url = VerifyUrl::parse(DEMO_VERIFY_URL)?;
+    let wrapped = url.wrap(cred.text());
+    let wrapped_sym = QrSymbol::encode(&wrapped, EcLevel::Q)?;
+    let web_png = dir.join("attestazione-web.png");
+    files::atomic_write(
+        &web_png,
+        &Renderer::new(OutFormat::Png)?.render(OutFormat::Png, &wrapped, &m)?,
+    )?;
+    println!(
+        "    wrote {} (issue --verify-url {DEMO_VERIFY_URL}): {} characters, QR version {} instead of {}",
+        web_png.display(),
+        wrapped.len(),
+        wrapped_sym.version(),
+        sym.version()
+    );
 
     step(4, "Read the PNG back as an image, as a scanner would");
     let png = dir.join("attestazione.png");
@@ -245,6 +265,10 @@ pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
         "  (issuer key: {}, open attestazione.pdf to see the printable document)",
         issuer_path.display()
     );
+    println!(
+        "\nVerify at the counter, in a browser (the app is built once with web/build.sh):\n  attesta web serve --dir {}",
+        dir.display()
+    );
     if right_ok && secret_asked && wrong_refused && typo_cannot && second_ok {
         println!(
             "\ndemo OK: the right codice fiscale and secret verified (VALIDO), the codice fiscale alone was not enough (NON VERIFICABILE: the secret was asked for), another one was refused (NON VALIDO), a mistyped one could not be verified (NON VERIFICABILE)"
@@ -329,6 +353,7 @@ fn second_level(
         l68_percent: None,
         giudizio: Some("Invalido con riduzione permanente della capacità lavorativa".into()),
         include_iss: false,
+        verify_url: None,
         pdf_show_details: false,
         con_segreto: false,
         segreto: Some(secret.to_owned()),

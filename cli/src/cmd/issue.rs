@@ -11,6 +11,7 @@ use attesta_core::envelope::KdfParams;
 use attesta_core::lang::{Lang, day_of};
 use attesta_core::qr::{EcLevel, QrSymbol};
 use attesta_core::secret::HolderSecret;
+use attesta_core::text::VerifyUrl;
 use attesta_pdf::Shows;
 use jiff::Timestamp;
 
@@ -22,6 +23,20 @@ use crate::output::{DocMeta, Renderer, format_of, secret_file, secret_path};
 
 /// Default capacity of a status list created on the fly.
 pub const DEFAULT_LIST_CAPACITY: u64 = 1_048_576;
+
+/// The `--verify-url` address, checked.
+pub fn verify_url(args: &IssueArgs) -> Result<Option<VerifyUrl>> {
+    args.verify_url
+        .as_deref()
+        .map(|u| VerifyUrl::parse(u).with_context(|| format!("--verify-url '{u}'")))
+        .transpose()
+}
+
+/// The text that goes into the QR code: the code, or the code wrapped in
+/// the verifier address.
+pub fn qr_text(code: &str, url: Option<&VerifyUrl>) -> String {
+    url.map_or_else(|| code.to_owned(), |u| u.wrap(code))
+}
 
 pub fn kdf_params(args: &IssueArgs) -> Result<KdfParams> {
     KdfParams::new(args.kdf_memory_mib, args.kdf_iterations, 1)
@@ -132,6 +147,7 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<std::process::ExitCode> {
     if out != "-" && std::path::Path::new(out).exists() {
         bail!("{out} already exists; choose another --out (outputs are never overwritten)");
     }
+    let url = verify_url(args)?;
     let key = crate::signing::open(&args.key, &args.pass)?;
     let now = Timestamp::now();
     let parsed = Fields::from(&args.fields)
@@ -164,11 +180,12 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<std::process::ExitCode> {
         Some(s) => issue_first_level_with_secret(&key, &parsed.cf, s, &req)?,
         None => issue_first_level(&key, &parsed.cf, &req)?,
     };
-    let version = QrSymbol::encode(cred.text(), EcLevel::Q)?.version();
+    let text = qr_text(cred.text(), url.as_ref());
+    let version = QrSymbol::encode(&text, EcLevel::Q)?.version();
     match format {
         None => {
             let mut so = std::io::stdout().lock();
-            writeln!(so, "{}", cred.text())?;
+            writeln!(so, "{text}")?;
         }
         Some(f) => {
             let m = meta(
@@ -179,15 +196,24 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<std::process::ExitCode> {
                 args.pdf_show_details,
                 secret.as_ref(),
             );
-            let bytes = Renderer::new(f)?.render(f, cred.text(), &m)?;
+            let bytes = Renderer::new(f)?.render(f, &text, &m)?;
             let private = m.is_private(f) && !args.readable_outputs;
             write_with_secret(std::path::Path::new(out), &bytes, private, secret.as_ref())?;
         }
     }
     eprintln!(
-        "issued credential {} ({} characters, QR version {version} at level Q){}",
+        "issued credential {} ({} characters{}, QR version {version} at level Q){}",
         cred.cti(),
-        cred.text().len(),
+        text.len(),
+        if url.is_some() {
+            format!(
+                ": the code's {} and {} for the address and the escaped spaces and %",
+                cred.text().len(),
+                text.len() - cred.text().len()
+            )
+        } else {
+            String::new()
+        },
         if out == "-" {
             String::new()
         } else {

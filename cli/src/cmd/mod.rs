@@ -10,3 +10,4 @@ pub mod second_level;
 pub mod status;
 pub mod trust;
 pub mod verify;
+pub mod web;

@@ -121,6 +121,7 @@ pub fn issue(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
         .as_deref()
         .context("--level 2 needs --operator ID: the accredited operator the details are for")?;
     let out = args.out.as_deref().context("--out is required")?;
+    let url = crate::cmd::issue::verify_url(args)?;
     let format = (out != "-").then(|| format_of(out)).transpose()?;
     if out != "-" && Path::new(out).exists() {
         bail!("{out} already exists; choose another --out (outputs are never overwritten)");
@@ -215,9 +216,10 @@ pub fn issue(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
         kdf: crate::cmd::issue::kdf_params(args)?,
     };
     let token = issue_second_level(&key, &cf, &req)?;
-    let version = QrSymbol::encode(token.text(), EcLevel::M)?.version();
+    let text = crate::cmd::issue::qr_text(token.text(), url.as_ref());
+    let version = QrSymbol::encode(&text, EcLevel::M)?.version();
     match format {
-        None => println!("{}", token.text()),
+        None => println!("{text}"),
         Some(f) => {
             let m = DocMeta {
                 issuer: args.issuer.clone(),
@@ -233,17 +235,14 @@ pub fn issue(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
                 }),
                 ..DocMeta::default()
             };
-            files::atomic_write(
-                Path::new(out),
-                &Renderer::new(f)?.render(f, token.text(), &m)?,
-            )?;
+            files::atomic_write(Path::new(out), &Renderer::new(f)?.render(f, &text, &m)?)?;
         }
     }
     eprintln!(
         "issued second-level token {} for operator {} ({} characters, QR version {version} at level M), valid until {}",
         token.cti(),
         op.id,
-        token.text().len(),
+        text.len(),
         req.expires_at.strftime("%Y-%m-%d")
     );
     Ok(ExitCode::SUCCESS)

@@ -50,7 +50,8 @@ fn family(prefix: &str) -> &'static str {
 
 /// Decodes a text of the family into its parts, without verifying anything.
 pub fn inspect(text_in: &str) -> Result<Inspection, FormatError> {
-    let t = text::clean(text_in);
+    let t = text::unwrap_verify_url(text_in);
+    let t = t.as_ref();
     if t.len() > text::MAX_TEXT_LEN {
         return Err(FormatError::TooLong { len: t.len() });
     }

@@ -74,21 +74,36 @@ fn is_alphanumeric(b: u8) -> bool {
 /// one such switch would cost a whole version. For text entirely in the
 /// alphanumeric set, a single segment is therefore tried in every smaller
 /// version than the optimizer's choice.
+///
+/// A code wrapped in a verifier address (`https://…/#AT1:…`, see
+/// [`crate::text::VerifyUrl`]) gets two segments: the address, up to and
+/// including `#`, in byte mode (lowercase letters need it), and the code
+/// in alphanumeric mode, which the optimizer would not always choose.
 fn data_bits(data: &[u8], ec: qrcode::EcLevel) -> qrcode::QrResult<qrcode::bits::Bits> {
     let auto = qrcode::bits::encode_auto(data, ec)?;
-    if !data.iter().copied().all(is_alphanumeric) {
-        return Ok(auto);
-    }
     let auto_version = match auto.version() {
         qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
     };
-    let single_segment = (1..auto_version).find_map(|v| {
+    let (head, tail) = if data.iter().copied().all(is_alphanumeric) {
+        (&data[..0], data)
+    } else {
+        match data.iter().position(|&b| b == b'#') {
+            Some(hash) if data[hash + 1..].iter().copied().all(is_alphanumeric) => {
+                data.split_at(hash + 1)
+            }
+            _ => return Ok(auto),
+        }
+    };
+    let segmented = (1..=auto_version).find_map(|v| {
         let mut bits = qrcode::bits::Bits::new(qrcode::Version::Normal(v));
-        bits.push_alphanumeric_data(data).ok()?;
+        if !head.is_empty() {
+            bits.push_byte_data(head).ok()?;
+        }
+        bits.push_alphanumeric_data(tail).ok()?;
         bits.push_terminator(ec).ok()?;
         Some(bits)
     });
-    Ok(single_segment.unwrap_or(auto))
+    Ok(segmented.unwrap_or(auto))
 }
 
 /// The module matrix (row-major, `true` = dark) and width for a data bit
@@ -514,6 +529,45 @@ mod tests {
         assert_eq!(bytes[0] >> 4, 0b0010);
         let count = (u16::from(bytes[0] & 0x0f) << 7) | u16::from(bytes[1] >> 1);
         assert_eq!(count, 259);
+    }
+
+    #[test]
+    fn wrapped_code_is_a_byte_segment_then_an_alphanumeric_one() {
+        let code = attestation_text();
+        let url = crate::text::VerifyUrl::parse("https://verifica.example.it/").unwrap();
+        let wrapped = url.wrap(&code);
+        let bits = data_bits(wrapped.as_bytes(), qrcode::EcLevel::Q).unwrap();
+        let version = match bits.version() {
+            qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
+        };
+        let bytes = bits.into_bytes();
+        // Byte mode (0100), an 8- or 16-bit count of the 29 address bytes.
+        assert_eq!(bytes[0] >> 4, 0b0100);
+        let head = "https://verifica.example.it/#";
+        let count = if version < 10 {
+            u16::from(((bytes[0] & 0x0f) << 4) | (bytes[1] >> 4))
+        } else {
+            (u16::from(bytes[0] & 0x0f) << 12)
+                | (u16::from(bytes[1]) << 4)
+                | u16::from(bytes[2] >> 4)
+        };
+        assert_eq!(usize::from(count), head.len());
+        // Smaller than byte mode for the whole text, and at most two
+        // versions above the bare code.
+        let all_bytes = (1..=40)
+            .find(|&v| {
+                let mut b = qrcode::bits::Bits::new(qrcode::Version::Normal(v));
+                b.push_byte_data(wrapped.as_bytes()).is_ok()
+                    && b.push_terminator(qrcode::EcLevel::Q).is_ok()
+            })
+            .unwrap();
+        assert!(version < all_bytes, "{version} vs {all_bytes}");
+        let bare = QrSymbol::encode(&code, EcLevel::Q).unwrap().version();
+        assert!(version <= bare + 2, "{version} vs {bare}");
+        assert_eq!(
+            QrSymbol::encode(&wrapped, EcLevel::Q).unwrap().version(),
+            version
+        );
     }
 
     #[test]

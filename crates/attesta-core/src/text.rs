@@ -3,7 +3,25 @@
 //! Compression is used only when it makes the payload shorter; the decoder
 //! tells the two apart by the first byte (`0x78` starts a zlib stream,
 //! `0xD2` is COSE_Sign1's tag 18, `0x84` an untagged COSE array).
+//!
+//! A code may also travel wrapped in a web verifier's address, in the URL
+//! fragment: `https://verifica.example.it/#AT1:…` (see [`VerifyUrl`]). Any
+//! phone camera then opens the offline web verifier with the code filled
+//! in, and the fragment is never sent to the server. Every decoder here
+//! accepts both forms.
+//!
+//! ```
+//! use attesta_core::text::{VerifyUrl, unwrap_verify_url};
+//!
+//! let url = VerifyUrl::parse("https://verifica.example.it/")?;
+//! let wrapped = url.wrap("AT1:6BF 9%W");
+//! assert_eq!(wrapped, "https://verifica.example.it/#AT1:6BF%209%25W");
+//! assert_eq!(unwrap_verify_url(&wrapped), "AT1:6BF 9%W");
+//! assert_eq!(unwrap_verify_url("AT1:6BF 9%W"), "AT1:6BF 9%W");
+//! # Ok::<(), attesta_core::text::VerifyUrlError>(())
+//! ```
 
+use std::borrow::Cow;
 use std::io::{Read, Write};
 
 use flate2::Compression;
@@ -79,6 +97,130 @@ pub fn clean(text: &str) -> &str {
     text.trim_matches(|c: char| c == '\n' || c == '\r' || c == '\t' || c == ' ' || c == '\u{feff}')
 }
 
+/// The address of a web verifier, under which codes can be wrapped: a
+/// `https://` URL without fragment, query-free or not (`http://` only for
+/// `localhost` and `127.0.0.1`, to try a verifier locally).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifyUrl(String);
+
+/// Why a verifier address cannot wrap codes.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyUrlError {
+    /// Neither `https://` nor a local `http://` address.
+    #[error(
+        "the verifier address must start with https:// (http:// only for localhost or 127.0.0.1), e.g. https://verifica.example.it/"
+    )]
+    Scheme,
+    /// Has a fragment, spaces, control or non-ASCII characters, or no host.
+    #[error(
+        "the verifier address must be a plain URL with a host, without '#', spaces or non-ASCII characters, e.g. https://verifica.example.it/"
+    )]
+    Malformed,
+}
+
+impl VerifyUrl {
+    /// Checks a verifier address.
+    pub fn parse(url: &str) -> Result<VerifyUrl, VerifyUrlError> {
+        let lower = url.to_ascii_lowercase();
+        let rest = if let Some(r) = lower.strip_prefix("https://") {
+            r
+        } else if let Some(r) = lower.strip_prefix("http://") {
+            let host = r.split(['/', '?']).next().unwrap_or("");
+            let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+                if port.bytes().all(|b| b.is_ascii_digit()) {
+                    h
+                } else {
+                    host
+                }
+            });
+            if host != "localhost" && host != "127.0.0.1" && host != "[::1]" {
+                return Err(VerifyUrlError::Scheme);
+            }
+            r
+        } else {
+            return Err(VerifyUrlError::Scheme);
+        };
+        let host = rest.split(['/', '?']).next().unwrap_or("");
+        if host.is_empty() || !url.bytes().all(|b| b.is_ascii_graphic()) || url.contains('#') {
+            return Err(VerifyUrlError::Malformed);
+        }
+        Ok(VerifyUrl(url.to_owned()))
+    }
+
+    /// The address as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `code` in this address's fragment. Spaces and `%` (both in the
+    /// base45 alphabet) are percent-encoded so that the address is a valid
+    /// URL; every other character of a code is left as it is, so the
+    /// fragment stays in the QR alphanumeric set.
+    pub fn wrap(&self, code: &str) -> String {
+        let mut out = String::with_capacity(self.0.len() + 1 + code.len() * 11 / 10);
+        out.push_str(&self.0);
+        out.push('#');
+        for c in code.chars() {
+            match c {
+                ' ' => out.push_str("%20"),
+                '%' => out.push_str("%25"),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+}
+
+/// The code inside a web verifier's address (`http(s)://…#AT1:…` or
+/// `…#AD1:…`), percent-decoded; any other text is returned as it is
+/// (cleaned of surrounding whitespace), so a web link that holds no code
+/// is later refused as "not an attesta code".
+pub fn unwrap_verify_url(text: &str) -> Cow<'_, str> {
+    let text = clean(text);
+    let is_url = text
+        .get(..8)
+        .is_some_and(|h| h.eq_ignore_ascii_case("https://"))
+        || text
+            .get(..7)
+            .is_some_and(|h| h.eq_ignore_ascii_case("http://"));
+    let Some((_, fragment)) = text.split_once('#').filter(|_| is_url) else {
+        return Cow::Borrowed(text);
+    };
+    let Some(decoded) = percent_decode(fragment) else {
+        return Cow::Borrowed(text);
+    };
+    if CodeKind::split(&decoded).is_ok()
+        || matches!(
+            CodeKind::split(&decoded),
+            Err(FormatError::UnsupportedVersion { .. })
+        )
+    {
+        Cow::Owned(decoded)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// `%XX` sequences decoded; `None` if one is malformed or the result is not
+/// UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// Encodes a COSE structure as `prefix` + base45, compressing only if shorter.
 pub fn encode(prefix: &str, cose: &[u8]) -> String {
     let mut best: &[u8] = cose;
@@ -137,11 +279,11 @@ fn inflate(z: &[u8], max_len: usize) -> Result<Vec<u8>, FormatError> {
 
 /// Checks the overall length and splits an attesta code into kind and COSE bytes.
 pub fn decode(text: &str) -> Result<(CodeKind, Vec<u8>), FormatError> {
-    let text = clean(text);
+    let text = unwrap_verify_url(text);
     if text.len() > MAX_TEXT_LEN {
         return Err(FormatError::TooLong { len: text.len() });
     }
-    let (kind, body) = CodeKind::split(text)?;
+    let (kind, body) = CodeKind::split(&text)?;
     Ok((kind, decode_body(body, MAX_PAYLOAD_LEN)?))
 }
 
@@ -174,6 +316,50 @@ mod tests {
         assert_eq!(CodeKind::split("HC1:X"), Err(FormatError::BadPrefix));
         assert_eq!(CodeKind::split("at1:X"), Err(FormatError::Lowercase));
         assert_eq!(CodeKind::split("no colon"), Err(FormatError::BadPrefix));
+    }
+
+    #[test]
+    fn verify_urls() {
+        let url = VerifyUrl::parse("https://verifica.example.it/app/").unwrap();
+        let mut cose = vec![0xd2];
+        cose.extend((0..150u32).map(|i| (i * 7919 % 251) as u8));
+        let code = encode("AT1:", &cose);
+        assert!(code.contains(' ') || code.contains('%'), "{code}");
+        let wrapped = url.wrap(&code);
+        assert!(!wrapped.contains(' '));
+        assert!(wrapped.starts_with("https://verifica.example.it/app/#AT1:"));
+        assert_eq!(unwrap_verify_url(&wrapped), code);
+        assert_eq!(decode(&wrapped).unwrap(), (CodeKind::FirstLevel, cose));
+        // Other links are left alone, to be refused as not a code.
+        for other in [
+            "https://example.org/#section",
+            "https://example.org/",
+            "https://example.org/#AT1:%ZZ",
+            "ftp://example.org/#AT1:ABC",
+        ] {
+            assert_eq!(unwrap_verify_url(other), other);
+        }
+        assert_eq!(decode("https://example.org/"), Err(FormatError::BadPrefix));
+        assert!(matches!(
+            decode("https://x.it/#AT9:ABC"),
+            Err(FormatError::UnsupportedVersion { .. })
+        ));
+        for bad in [
+            "verifica.example.it",
+            "http://verifica.example.it/",
+            "https://",
+            "https://x.it/#frag",
+            "https://x.it/a b",
+        ] {
+            assert!(VerifyUrl::parse(bad).is_err(), "{bad}");
+        }
+        for good in [
+            "http://localhost:8080/",
+            "http://127.0.0.1/",
+            "HTTPS://VERIFICA.EXAMPLE.IT/",
+        ] {
+            assert!(VerifyUrl::parse(good).is_ok(), "{good}");
+        }
     }
 
     #[test]

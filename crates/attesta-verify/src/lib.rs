@@ -3,7 +3,8 @@
 //! Offline verification of attesta codes: signed trust lists pinned to a
 //! root key, validity with explicit clock skew and a clock floor,
 //! revocation through IETF Token Status Lists, the codice fiscale binding,
-//! and (feature `image`, on by default) reading codes from photos.
+//! and (feature `image`, on by default) reading codes from photos and
+//! camera frames, and the codice fiscale from a tessera sanitaria's barcode.
 //!
 //! Start with [`verifier::Verifier`]. Every outcome has one of three
 //! [`verdict::Verdict`]s, a message in Italian and English
@@ -12,6 +13,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "image")]
+pub mod barcode;
 pub mod messages;
 pub mod report;
 #[cfg(feature = "image")]

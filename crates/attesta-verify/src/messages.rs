@@ -103,6 +103,17 @@ impl VerifyError {
     }
 }
 
+/// An RFC 3339 time carried as text by a [`TrustError`], as Italians read
+/// it (30/11/2026, with the time when `with_time`); the text itself if it
+/// is not one.
+fn italian_time(rfc3339: &str, with_time: bool) -> String {
+    match rfc3339.parse::<jiff::Timestamp>() {
+        Ok(t) if with_time => lang::day_time_of(t, Lang::It),
+        Ok(t) => lang::day_of(t, Lang::It),
+        Err(_) => rfc3339.to_owned(),
+    }
+}
+
 impl TrustError {
     /// The message in `lang`. The editing errors of the issuer's tools
     /// (duplicate, unknown or denied entries, bad ids) are in English only.
@@ -115,8 +126,8 @@ impl TrustError {
             E::Malformed(_) => "il file della lista di fiducia è malformato; scaricarlo di nuovo dall'emittente".into(),
             E::BadSignature => "la lista di fiducia non è firmata dalla chiave radice indicata; controllare di avere la chiave radice giusta e una lista integra".into(),
             E::Rollback { found, accepted } => format!("la lista di fiducia ha il numero di sequenza {found}, più vecchio del {accepted} già accettato (ritorno a una lista precedente); scaricare la lista in vigore"),
-            E::IssuedInFuture { issued, .. } => format!("la lista di fiducia risulta emessa {issued}, dopo l'ora di questo dispositivo; controllare la data e l'ora del dispositivo e, se sono giuste, non usare questa lista (porterebbe avanti il limite minimo dell'orologio del verificatore e farebbe apparire scaduti tutti i codici)"),
-            E::Stale { issued, .. } => format!("la lista di fiducia non è aggiornata (emessa {issued}); scaricarne una nuova prima di verificare"),
+            E::IssuedInFuture { issued, .. } => format!("la lista di fiducia risulta emessa il {}, dopo l'ora di questo dispositivo; controllare la data e l'ora del dispositivo e, se sono giuste, non usare questa lista (porterebbe avanti il limite minimo dell'orologio del verificatore e farebbe apparire scaduti tutti i codici)", italian_time(issued, true)),
+            E::Stale { issued, .. } => format!("la lista di fiducia non è aggiornata (emessa il {}); scaricarne una nuova prima di verificare", italian_time(issued, false)),
             E::DeniedKidReinstated(k) => format!("la lista di fiducia considera valida la chiave {k}, revocata da una lista precedente; una chiave revocata non torna mai valida: non usare questa lista"),
             E::DenylistShrunk(k) => format!("la lista di fiducia non nega più la chiave {k}, revocata da una lista precedente; ogni lista deve mantenere le revoche: non usare questa lista"),
             E::DeniedKeyReinstated(f) => format!("la lista di fiducia considera valida la chiave {} (impronta {f}), revocata da una lista precedente; una chiave revocata non torna mai valida: non usare questa lista", f.kid()),

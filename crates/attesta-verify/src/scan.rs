@@ -58,7 +58,11 @@
 use std::borrow::Cow;
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+// std's Instant panics in browsers (wasm32-unknown-unknown); web-time is
+// std's own type elsewhere.
+use web_time::Instant;
 
 use image::{DynamicImage, GrayImage, ImageDecoder as _, ImageFormat, ImageReader, Limits};
 use rxing::common::cpp_essentials::{
@@ -253,6 +257,140 @@ pub fn scan_image(img: &DynamicImage) -> Result<Vec<String>, ScanError> {
     }
     let deadline = Instant::now() + TIME_BUDGET;
     Scanner::new(deadline).run(&Picture::of(img))
+}
+
+/// Time a live camera frame may take ([`scan_live_frame`]): the next
+/// frame is a better chance than a long search in this one.
+pub const FRAME_TIME_BUDGET: Duration = if cfg!(debug_assertions) {
+    Duration::from_millis(1000)
+} else {
+    Duration::from_millis(100)
+};
+
+/// A picture as raw 8-bit gray levels, row by row: a camera frame or a photo
+/// the caller decoded (a browser's canvas gives RGBA, see
+/// [`Frame::from_rgba`]). This is the scanner's input without any image
+/// file format, so that embedded and browser builds need no codecs.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    luma: GrayImage,
+}
+
+impl Frame {
+    /// A frame from gray levels (`width × height` bytes, row-major).
+    ///
+    /// # Errors
+    /// [`ScanError::TooLarge`] above [`MAX_PIXELS`];
+    /// [`ScanError::UnsupportedImage`] when `luma` is not `width × height`
+    /// bytes.
+    pub fn from_luma(width: u32, height: u32, luma: Vec<u8>) -> Result<Frame, ScanError> {
+        check_size(width, height)?;
+        let len = luma.len();
+        GrayImage::from_raw(width, height, luma)
+            .filter(|_| len == width as usize * height as usize)
+            .map(|luma| Frame { luma })
+            .ok_or_else(|| bad_frame(width, height, 1, len))
+    }
+
+    /// A frame from RGBA pixels (`width × height × 4` bytes, as a canvas's
+    /// `getImageData` gives them). Transparent pixels count as white.
+    ///
+    /// ```
+    /// use attesta_verify::scan::Frame;
+    /// let white = Frame::from_rgba(2, 1, &[255, 255, 255, 255, 0, 0, 0, 0])?;
+    /// assert_eq!(white.luma(), &[255, 255]);
+    /// # Ok::<(), attesta_verify::scan::ScanError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Frame::from_luma`].
+    pub fn from_rgba(width: u32, height: u32, rgba: &[u8]) -> Result<Frame, ScanError> {
+        check_size(width, height)?;
+        if rgba.len() != 4 * width as usize * height as usize {
+            return Err(bad_frame(width, height, 4, rgba.len()));
+        }
+        let luma = rgba
+            .chunks_exact(4)
+            .map(|p| {
+                let (v, a) = (u32::from(rgb_luma(p[0], p[1], p[2])), u32::from(p[3]));
+                ((v * a + 255 * (255 - a) + 127) / 255) as u8
+            })
+            .collect();
+        Frame::from_luma(width, height, luma)
+    }
+
+    /// Width in pixels.
+    pub fn width(&self) -> u32 {
+        self.luma.width()
+    }
+
+    /// Height in pixels.
+    pub fn height(&self) -> u32 {
+        self.luma.height()
+    }
+
+    /// The gray levels, row-major.
+    pub fn luma(&self) -> &[u8] {
+        self.luma.as_raw()
+    }
+
+    pub(crate) fn gray(&self) -> &GrayImage {
+        &self.luma
+    }
+}
+
+fn bad_frame(width: u32, height: u32, channels: usize, len: usize) -> ScanError {
+    ScanError::UnsupportedImage(format!(
+        "a {width}×{height} frame needs {} bytes, {len} were given",
+        channels * width as usize * height as usize
+    ))
+}
+
+/// Reads all QR codes in a frame with the whole pipeline of
+/// [`scan_image`] (for a photo the user picked, decoded by the caller).
+///
+/// ```
+/// use attesta_core::qr::{EcLevel, QrOptions, QrSymbol};
+/// use attesta_verify::scan::{scan_frame, Frame};
+///
+/// let symbol = QrSymbol::encode("AT1:NCFOXN%TS3DH", EcLevel::Q)?;
+/// let side = (symbol.width() + 8) * 4;
+/// let luma = (0..side * side)
+///     .map(|i| if symbol.is_dark((i % side / 4).wrapping_sub(4), (i / side / 4).wrapping_sub(4)) { 0 } else { 255 })
+///     .collect();
+/// let frame = Frame::from_luma(side as u32, side as u32, luma)?;
+/// assert_eq!(scan_frame(&frame)?, ["AT1:NCFOXN%TS3DH"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`scan_image`].
+pub fn scan_frame(frame: &Frame) -> Result<Vec<String>, ScanError> {
+    if frame.width() == 0 || frame.height() == 0 {
+        return Err(ScanError::NoCodeFound);
+    }
+    let picture = Picture::Gray(Cow::Borrowed(frame.gray()));
+    Scanner::new(Instant::now() + TIME_BUDGET).run(&picture)
+}
+
+/// Reads the QR codes in one live camera frame: only the first, fast steps
+/// of the pipeline (the picture as it is, then at half size), within
+/// [`FRAME_TIME_BUDGET`]. A camera delivers the next frame in a few tens of
+/// milliseconds, so a frame that does not read at once is dropped rather
+/// than searched.
+///
+/// # Errors
+/// As [`scan_image`]; a code seen but not read is
+/// [`ScanError::CodeUnreadable`], which a camera view can turn into advice
+/// ("move closer").
+pub fn scan_live_frame(frame: &Frame) -> Result<Vec<String>, ScanError> {
+    if frame.width() == 0 || frame.height() == 0 {
+        return Err(ScanError::NoCodeFound);
+    }
+    let picture = Picture::Gray(Cow::Borrowed(frame.gray()));
+    let mut scanner = Scanner::new(Instant::now() + FRAME_TIME_BUDGET);
+    scanner.quick = true;
+    scanner.run(&picture)
 }
 
 /// Picks the one code of interest among those [`scan_image_bytes`] read:
@@ -558,6 +696,8 @@ struct Scanner {
     /// The most finder patterns any step saw, to keep rqrr, whose
     /// grouping of patterns is cubic, away from pattern-filled pictures.
     most_patterns: usize,
+    /// Stop after the first two steps (live camera frames).
+    quick: bool,
 }
 
 impl Scanner {
@@ -566,6 +706,7 @@ impl Scanner {
             deadline,
             evidence: Evidence::default(),
             most_patterns: 0,
+            quick: false,
         }
     }
 
@@ -630,6 +771,9 @@ impl Scanner {
             {
                 return Ok(found);
             }
+        }
+        if self.quick {
+            return Err(self.evidence.into_error());
         }
         // 3. Both light on dark (a dark-mode screen), which is rarer.
         for (step, matrix, scale) in [
