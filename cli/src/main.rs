@@ -86,7 +86,11 @@ fn quiet_on_closed_pipe() {
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
     let cli = Cli::parse();
-    match run(cli) {
+    let outcome = run(cli);
+    // Every key is dropped by now: let the HSM modules clean up while
+    // nothing else runs, rather than in their exit-time destructors.
+    attesta_pkcs11::finalize_modules();
+    match outcome {
         Ok(code) => code,
         Err(e) => {
             // A closed pipe (`attesta decode x | head`) is not an error.

@@ -10,8 +10,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -601,10 +601,7 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
     let key = crate::signing::open(&args.key, &args.pass)?;
     let kdf = issue::kdf_params(args)?;
     let renderer = Renderer::new(args.format)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()
-        .context("cannot start worker threads")?;
+    let workers = Workers::start(args.jobs.unwrap_or(0))?;
     files::create_private_dir(dir)?;
     if args.resume {
         files::remove_stale_tmp(dir)?;
@@ -654,7 +651,7 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
     {
         pb.set_style(style);
     }
-    let result = pool.install(|| batch.run(rows, &done, &pb));
+    let result = workers.run(|| batch.run(rows, &done, &pb));
     pb.finish_and_clear();
     // Also after a failure: the workers have stopped, so the indices they
     // used are all recorded.
@@ -691,6 +688,63 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The batch's worker threads, joined when the batch ends rather than only
+/// told to stop (what dropping a rayon pool does).
+///
+/// A worker that signed in an HSM has called into the PKCS#11 module, and
+/// the module's libraries (SoftHSM2 and its OpenSSL) keep per-thread state
+/// that is freed as the thread exits. If `main` returned while a worker was
+/// still exiting, that cleanup raced the libraries' own exit-time cleanup:
+/// a batch that had finished and reported success then died of "double
+/// free or corruption" about one time in four. Joining every worker first
+/// leaves nothing running when the process ends.
+struct Workers {
+    pool: rayon::ThreadPool,
+    threads: Arc<Mutex<Vec<std::thread::JoinHandle<()>>>>,
+}
+
+impl Workers {
+    /// `jobs` threads, or one per core when 0.
+    fn start(jobs: usize) -> Result<Workers> {
+        let threads = Arc::new(Mutex::new(Vec::new()));
+        let spawned = Arc::clone(&threads);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .spawn_handler(move |worker| {
+                let mut b = std::thread::Builder::new();
+                if let Some(name) = worker.name() {
+                    b = b.name(name.to_owned());
+                }
+                if let Some(size) = worker.stack_size() {
+                    b = b.stack_size(size);
+                }
+                let handle = b.spawn(|| worker.run())?;
+                spawned
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(handle);
+                Ok(())
+            })
+            .build()
+            .context("cannot start worker threads")?;
+        Ok(Workers { pool, threads })
+    }
+
+    /// Runs `work` on the workers, then stops them and waits until every
+    /// one of them has exited.
+    fn run<R: Send>(self, work: impl FnOnce() -> R + Send) -> R {
+        let result = self.pool.install(work);
+        drop(self.pool);
+        let threads = std::mem::take(&mut *self.threads.lock().unwrap_or_else(|e| e.into_inner()));
+        for t in threads {
+            // A worker that panicked has already had its panic reported
+            // through `install`; nothing more to do with it here.
+            let _ = t.join();
+        }
+        result
+    }
 }
 
 #[cfg(test)]

@@ -51,5 +51,5 @@ pub use error::{Pkcs11Error, TriesLeft};
 pub use key::{Generated, Pkcs11Key, generate};
 #[doc(hidden)]
 pub use key::{LOGOUT_EVERY_ENV, LOSE_SIGNATURE_ENV};
-pub use token::{MODULE_ENV, Pin, module_path};
+pub use token::{MODULE_ENV, Pin, finalize_modules, module_path};
 pub use uri::{Pkcs11Uri, is_pkcs11_uri};

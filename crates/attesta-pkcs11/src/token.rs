@@ -35,17 +35,13 @@ pub fn module_path(uri: &Pkcs11Uri) -> Result<PathBuf, Pkcs11Error> {
 /// `C_Initialize` per application, and every key from the same module
 /// shares it.
 pub(crate) fn load(path: &Path) -> Result<Pkcs11, Pkcs11Error> {
-    static MODULES: OnceLock<Mutex<HashMap<PathBuf, Pkcs11>>> = OnceLock::new();
     if !path.exists() {
         return Err(Pkcs11Error::ModuleNotFound {
             path: path.to_owned(),
         });
     }
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_owned());
-    let mut modules = MODULES
-        .get_or_init(Mutex::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let mut modules = modules();
     if let Some(m) = modules.get(&canonical) {
         return Ok(m.clone());
     }
@@ -64,6 +60,37 @@ pub(crate) fn load(path: &Path) -> Result<Pkcs11, Pkcs11Error> {
     }
     modules.insert(canonical, ctx.clone());
     Ok(ctx)
+}
+
+/// The modules this process has loaded and initialised, by canonical path.
+fn modules() -> std::sync::MutexGuard<'static, HashMap<PathBuf, Pkcs11>> {
+    static MODULES: OnceLock<Mutex<HashMap<PathBuf, Pkcs11>>> = OnceLock::new();
+    MODULES
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
+/// Tells every module this process loaded that it is done (`C_Finalize`),
+/// as PKCS#11 asks an application to before it exits.
+///
+/// Call it at the very end, once every [`Pkcs11Key`](crate::Pkcs11Key) is
+/// dropped and no other thread uses one: a module finalised under a live
+/// key makes that key's next call fail. A module left unfinalised cleans
+/// up in its own exit-time destructors instead, which some modules
+/// (SoftHSM2 with OpenSSL 3) do not survive when other threads are still
+/// exiting. A later key loads and initialises the module again.
+///
+/// ```no_run
+/// // … sign with Pkcs11Key values, drop them …
+/// attesta_pkcs11::finalize_modules();
+/// ```
+pub fn finalize_modules() {
+    let loaded = std::mem::take(&mut *modules());
+    for (_, ctx) in loaded {
+        // Nothing useful to do with a module that refuses at exit.
+        let _ = ctx.finalize();
+    }
 }
 
 /// The token a URI selects, with what messages need to name it.
