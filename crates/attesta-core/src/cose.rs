@@ -11,13 +11,14 @@
 
 use coset::iana::{self, EnumI64};
 use coset::{
-    CoseSign1, CoseSign1Builder, HeaderBuilder, Label, RegisteredLabelWithPrivate,
-    TaggedCborSerializable,
+    CborSerializable, CoseSign1, CoseSign1Builder, HeaderBuilder, Label,
+    RegisteredLabelWithPrivate, TaggedCborSerializable,
 };
 
 use crate::cbor_guard::{self, CborLimits};
 use crate::error::FormatError;
 use crate::keys::{Kid, PublicKey, SigningKey};
+use crate::rules::{Rule, enforced};
 use crate::signer::{SignError, Signer};
 
 /// Signs `payload` with a key in memory: [`sign_with`] for a file key,
@@ -63,24 +64,38 @@ pub struct UnverifiedSign1 {
 }
 
 impl UnverifiedSign1 {
-    /// Parses and applies the header rules. `limits` bounds the CBOR.
+    /// Parses and applies the header rules. `limits` bounds the CBOR, of
+    /// the whole structure and, on its own, of the protected header.
     pub fn parse(bytes: &[u8], limits: CborLimits) -> Result<Self, FormatError> {
         cbor_guard::check(bytes, limits)?;
         let sign1 = match bytes.first() {
-            Some(0xd2) => CoseSign1::from_tagged_slice(bytes),
+            Some(0xd2) => {
+                // The protected header is signed as received, so it must
+                // have one encoding too: the same CBOR rules, depth counted
+                // from 1 again. Checked before coset builds values from it
+                // (it would read floats, `undefined` or an indefinite map).
+                if let Some(p) = protected_bytes(bytes)
+                    && !p.is_empty()
+                    && enforced(Rule::CoseProtectedGuarded)
+                {
+                    cbor_guard::check(p, limits)?;
+                }
+                CoseSign1::from_tagged_slice(bytes)
+            }
+            Some(0x84) if !enforced(Rule::CoseTag) => CoseSign1::from_slice(bytes),
             _ => return Err(FormatError::MalformedCose("not tagged COSE_Sign1 (tag 18)")),
         }
         .map_err(|_| FormatError::MalformedCose("not a COSE_Sign1 array"))?;
 
-        if sign1.unprotected.alg.is_some() {
+        if sign1.unprotected.alg.is_some() && enforced(Rule::CoseAlgNotUnprotected) {
             return Err(FormatError::AlgorithmInUnprotectedHeader);
         }
-        if !sign1.unprotected.key_id.is_empty() {
+        if !sign1.unprotected.key_id.is_empty() && enforced(Rule::CoseUnprotectedEmpty) {
             return Err(FormatError::MalformedCose("kid in the unprotected header"));
         }
         // Nothing else may sit where it is not signed either: one
         // credential, one encoding.
-        if !sign1.unprotected.is_empty() {
+        if !sign1.unprotected.is_empty() && enforced(Rule::CoseUnprotectedEmpty) {
             return Err(FormatError::MalformedCose(
                 "unprotected header is not empty",
             ));
@@ -88,6 +103,7 @@ impl UnverifiedSign1 {
         let ph = &sign1.protected.header;
         match &ph.alg {
             Some(RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA)) => {}
+            Some(_) if !enforced(Rule::CoseAlgEdDsa) => {}
             Some(_) => return Err(FormatError::UnsupportedAlgorithm),
             None => {
                 return Err(FormatError::MalformedCose(
@@ -95,7 +111,7 @@ impl UnverifiedSign1 {
                 ));
             }
         }
-        if !ph.crit.is_empty() {
+        if !ph.crit.is_empty() && enforced(Rule::CoseNoCrit) {
             return Err(FormatError::MalformedCose("critical header parameters"));
         }
         let kid = Kid::from_slice(&ph.key_id).ok_or(FormatError::MissingKid)?;
@@ -155,6 +171,26 @@ impl UnverifiedSign1 {
     pub fn signed_bytes(&self) -> &[u8] {
         &self.tbs
     }
+}
+
+/// The protected header's bytes in a tagged COSE_Sign1 that passed the
+/// CBOR guard (so every header is in its shortest form): tag 18 (`d2`), an
+/// array of four (`84`), then a byte string. `None` if the structure is
+/// not that; coset then says what is wrong.
+fn protected_bytes(cose: &[u8]) -> Option<&[u8]> {
+    let (&[0xd2, 0x84, head], rest) = cose.split_first_chunk::<3>()? else {
+        return None;
+    };
+    let (len, rest) = match head {
+        0x40..=0x57 => (usize::from(head - 0x40), rest),
+        0x58 => (usize::from(*rest.first()?), rest.get(1..)?),
+        0x59 => {
+            let (n, rest) = rest.split_first_chunk::<2>()?;
+            (usize::from(u16::from_be_bytes(*n)), rest)
+        }
+        _ => return None,
+    };
+    rest.get(..len)
 }
 
 /// A payload whose COSE signature has been checked. Only
