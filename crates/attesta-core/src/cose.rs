@@ -115,6 +115,22 @@ impl UnverifiedSign1 {
             return Err(FormatError::MalformedCose("critical header parameters"));
         }
         let kid = Kid::from_slice(&ph.key_id).ok_or(FormatError::MissingKid)?;
+        // Only alg (1), kid (4) and typ (16, a text) are defined: another
+        // parameter would be read differently by COSE libraries (coset
+        // itself checks some, such as content type, and not others).
+        let others = ph.content_type.is_some()
+            || !ph.iv.is_empty()
+            || !ph.partial_iv.is_empty()
+            || !ph.counter_signatures.is_empty()
+            || ph
+                .rest
+                .iter()
+                .any(|(l, v)| !matches!((l, v), (Label::Int(16), ciborium::Value::Text(_))));
+        if others && enforced(Rule::CoseKnownParameters) {
+            return Err(FormatError::MalformedCose(
+                "a protected header parameter other than alg, kid and typ",
+            ));
+        }
         let typ = ph.rest.iter().find_map(|(l, v)| match (l, v) {
             (Label::Int(16), ciborium::Value::Text(t)) => Some(t.clone()),
             _ => None,

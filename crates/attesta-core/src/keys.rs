@@ -540,7 +540,7 @@ mod mutants {
         h.update(key.to_bytes());
         h.update(msg);
         let k = Scalar::from_bytes_mod_order_wide(&h.finalize().into());
-        let sb_minus_ka = EdwardsPoint::vartime_double_scalar_mul_basepoint(&-k, &a, &s);
+        let sb_minus_ka = EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &-a, &s);
         if enforced(Rule::Ed25519Cofactorless) {
             sb_minus_ka.compress().to_bytes() == r_bytes
         } else {

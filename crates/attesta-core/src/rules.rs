@@ -87,6 +87,9 @@ pub enum Rule {
     CoseUnprotectedEmpty,
     /// No `crit` (mistake: ignored).
     CoseNoCrit,
+    /// The protected header has alg, kid and typ only (mistake: other
+    /// parameters ignored).
+    CoseKnownParameters,
     // §4 Ed25519
     /// S < L (mistake: S reduced modulo L).
     Ed25519CanonicalS,
@@ -291,6 +294,7 @@ impl Rule {
         Rule::CoseAlgEdDsa,
         Rule::CoseUnprotectedEmpty,
         Rule::CoseNoCrit,
+        Rule::CoseKnownParameters,
         Rule::Ed25519CanonicalS,
         Rule::Ed25519RNotSmallOrder,
         Rule::Ed25519Cofactorless,
@@ -403,6 +407,7 @@ impl Rule {
             R::CoseAlgEdDsa => "cose.alg.eddsa",
             R::CoseUnprotectedEmpty => "cose.unprotected.empty",
             R::CoseNoCrit => "cose.crit",
+            R::CoseKnownParameters => "cose.protected.parameters",
             R::Ed25519CanonicalS => "ed25519.s.canonical",
             R::Ed25519RNotSmallOrder => "ed25519.r.small_order",
             R::Ed25519Cofactorless => "ed25519.equation",
