@@ -321,5 +321,79 @@ mod tests {
             ))
         ));
         assert!(bad(ok(), HeaderBuilder::new()).is_none());
+        // Parameters other than alg, kid and typ, even protected.
+        assert!(matches!(
+            bad(
+                ok().value(99, ciborium::Value::Text("x".into())),
+                HeaderBuilder::new()
+            ),
+            Some(FormatError::MalformedCose(_))
+        ));
+        assert!(matches!(
+            bad(ok().content_type("text/plain".into()), HeaderBuilder::new()),
+            Some(FormatError::MalformedCose(_))
+        ));
+        assert!(
+            bad(
+                ok().value(16, ciborium::Value::Text("application/x".into())),
+                HeaderBuilder::new()
+            )
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn protected_header_bytes_follow_the_cbor_rules() {
+        let k = key();
+        let kid = k.kid();
+        let signed = |prot: Vec<u8>| {
+            let tbs = ciborium::Value::Array(vec![
+                ciborium::Value::Text("Signature1".into()),
+                ciborium::Value::Bytes(prot.clone()),
+                ciborium::Value::Bytes(vec![]),
+                ciborium::Value::Bytes(b"p".to_vec()),
+            ]);
+            let mut msg = Vec::new();
+            ciborium::into_writer(&tbs, &mut msg).unwrap();
+            let v = ciborium::Value::Tag(
+                18,
+                Box::new(ciborium::Value::Array(vec![
+                    ciborium::Value::Bytes(prot),
+                    ciborium::Value::Map(vec![]),
+                    ciborium::Value::Bytes(b"p".to_vec()),
+                    ciborium::Value::Bytes(k.sign(&msg).to_vec()),
+                ])),
+            );
+            let mut out = Vec::new();
+            ciborium::into_writer(&v, &mut out).unwrap();
+            UnverifiedSign1::parse(&out, CborLimits::STRICT)
+                .map(|u| u.verify(&k.public_key()).is_some())
+        };
+        let with = |head: &[u8], tail: &[u8]| [head, kid.as_bytes(), tail].concat();
+        assert_eq!(signed(with(&[0xa2, 0x01, 0x27, 0x04, 0x44], &[])), Ok(true));
+        for (prot, code) in [
+            (
+                with(&[0xa2, 0x01, 0x38, 0x07, 0x04, 0x44], &[]),
+                "cbor_not_shortest_form",
+            ),
+            (
+                with(&[0xbf, 0x01, 0x27, 0x04, 0x44], &[0xff]),
+                "cbor_indefinite_length",
+            ),
+            (
+                with(&[0xa3, 0x01, 0x27, 0x04, 0x44], &[0x18, 0x63, 0xf7]),
+                "cbor_float_or_simple",
+            ),
+            (
+                with(&[0xa3, 0x01, 0x27, 0x04, 0x44], &[0x01, 0x27]),
+                "cbor_duplicate_key",
+            ),
+            (
+                with(&[0xa2, 0x01, 0x27, 0x04, 0x44], &[0x00]),
+                "cbor_trailing_bytes",
+            ),
+        ] {
+            assert_eq!(signed(prot).unwrap_err().code(), code);
+        }
     }
 }

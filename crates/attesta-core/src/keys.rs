@@ -597,6 +597,24 @@ mod tests {
         );
     }
 
+    /// The written-out verification of the mutation check, with every
+    /// rule on, is ed25519-dalek's `verify_strict`.
+    #[cfg(feature = "mutants")]
+    #[test]
+    fn written_out_verification_is_verify_strict() {
+        let k = SigningKey::from_seed(&[1u8; 32]);
+        let sig = k.sign(b"msg");
+        let rule = Rule::Ed25519CanonicalS;
+        crate::rules::mutation::break_rule(Some(rule));
+        // With one Ed25519 rule off the written-out path runs; S < L holds
+        // here, so it must agree with verify_strict on these inputs.
+        let ok = k.public_key().verify_strict(b"msg", &sig);
+        let bad = k.public_key().verify_strict(b"msh", &sig);
+        crate::rules::mutation::break_rule(None);
+        assert!(ok && !bad);
+        assert!(k.public_key().verify_strict(b"msg", &sig));
+    }
+
     #[test]
     fn strict_verification() {
         let k = SigningKey::from_seed(&[1u8; 32]);

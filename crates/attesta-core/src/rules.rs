@@ -187,7 +187,8 @@ pub enum Rule {
     StatusValue3,
     /// A list's content type (mistake: not checked).
     StatusListTyp,
-    /// A list is signed by a trusted key (mistake: any signature by a listed kid's... not checked).
+    /// A list not signed by a trusted, not denied key is
+    /// `status_list_untrusted` (mistake: the code's error, e.g. `bad_signature`).
     StatusListTrusted,
     /// A list is not from the future (mistake: not checked).
     StatusListNotFuture,

@@ -475,4 +475,22 @@ mod tests {
         let t = format!("AT1:{}", base45::encode([0x78, 0x9c, 0xff, 0xff, 0x00]));
         assert_eq!(decode(&t), Err(FormatError::BadCompression));
     }
+
+    #[test]
+    fn compression_must_shorten() {
+        let cose: Vec<u8> = (0..200u32).map(|i| (i * 7919 % 251) as u8).collect();
+        let mut stored = ZlibEncoder::new(Vec::new(), Compression::none());
+        stored.write_all(&cose).unwrap();
+        let stored = stored.finish().unwrap();
+        assert!(stored.len() > cose.len());
+        let t = format!("AT1:{}", base45::encode(&stored));
+        assert_eq!(decode(&t), Err(FormatError::BadCompression));
+        // Generic decoding of foreign codes does not ask for it.
+        assert_eq!(decode_body(&t[4..], MAX_GENERIC_PAYLOAD_LEN).unwrap(), cose);
+        // The encoder never writes such a stream: this one is sent raw.
+        assert_eq!(
+            encode("AT1:", &cose),
+            format!("AT1:{}", base45::encode(&cose))
+        );
+    }
 }

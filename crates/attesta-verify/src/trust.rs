@@ -134,13 +134,16 @@ pub enum TrustError {
     /// docs/format.md §4.1: not a curve point, a non-canonical encoding, or
     /// a point of small order.
     #[error(
-        "the trust list lists issuer '{id}' with a key that is not a valid Ed25519 public key ({why}); no key generator makes such a key, so the list is broken or crafted: do not use it"
+        "the trust list lists issuer '{id}' with a key that is not a valid Ed25519 public key ({}); no key generator makes such a key, so the list is broken or crafted: do not use it",
+        bad_key_reason(.error, attesta_core::lang::Lang::En)
     )]
     BadKey {
         /// The issuer id of the entry (at most 64 characters).
         id: String,
-        /// What is wrong with the key.
-        why: &'static str,
+        /// What is wrong with the key: [`KeyError::NonCanonicalKey`],
+        /// [`KeyError::SmallOrderKey`], or [`KeyError::NotEd25519`] (not a
+        /// point of the curve).
+        error: KeyError,
     },
     /// Signature does not verify under the pinned root key.
     #[error(
@@ -242,6 +245,20 @@ impl TrustError {
             TrustError::NotFound(_) => "not_found",
             TrustError::InvalidId(_) => "invalid_id",
         }
+    }
+}
+
+/// What is wrong with an issuer key, in words (docs/format.md §4.1).
+pub(crate) fn bad_key_reason(e: &KeyError, lang: attesta_core::lang::Lang) -> &'static str {
+    match e {
+        KeyError::NonCanonicalKey => lang.pick(
+            "non è la codifica canonica del suo punto",
+            "not the canonical encoding of its point",
+        ),
+        KeyError::SmallOrderKey => {
+            lang.pick("è un punto di ordine piccolo", "a point of small order")
+        }
+        _ => lang.pick("non è un punto della curva", "not a point of the curve"),
     }
 }
 
@@ -533,13 +550,9 @@ impl TrustList {
         for e in arr("issuers")? {
             let id = txt(e, "id")?;
             let key =
-                PublicKey::from_bytes(&bytes32(e, "key")?).map_err(|err| TrustError::BadKey {
+                PublicKey::from_bytes(&bytes32(e, "key")?).map_err(|error| TrustError::BadKey {
                     id: id.chars().take(64).collect(),
-                    why: match err {
-                        KeyError::NonCanonicalKey => "not the canonical encoding of its point",
-                        KeyError::SmallOrderKey => "a point of small order",
-                        _ => "not a point of the curve",
-                    },
+                    error,
                 })?;
             issuers.push(IssuerEntry {
                 id,

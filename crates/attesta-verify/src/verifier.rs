@@ -577,13 +577,13 @@ impl Verifier {
             .collect();
         // Lists still tied after `iat` and `exp` each answer; the most
         // severe answer stands, whatever the order they were loaded in.
-        let answers = newest_lists(&own)
+        let mut answers = newest_lists(&own)
             .into_iter()
             .map(|l| (l, list_answer(l, s.idx)));
         let chosen = if enforced(Rule::StatusTieSeverity) {
             answers.max_by_key(|(_, a)| a.severity())
         } else {
-            answers.last()
+            answers.next_back()
         };
         let Some((list, answer)) = chosen else {
             // A list of another issuer under this uri is a misconfiguration

@@ -36,7 +36,7 @@ fn readme_table() -> BTreeMap<String, Vec<String>> {
             break;
         }
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-        let [_, id, _, _, pins, ..] = cells.as_slice() else {
+        let [_, id, _, _, _, pins, ..] = cells.as_slice() else {
             continue;
         };
         let Some(id) = id.strip_prefix('`').and_then(|i| i.strip_suffix('`')) else {
