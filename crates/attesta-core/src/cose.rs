@@ -10,10 +10,7 @@
 //! after a `verify_strict` succeeded over the bytes as received.
 
 use coset::iana::{self, EnumI64};
-use coset::{
-    CborSerializable, CoseSign1, CoseSign1Builder, HeaderBuilder, Label,
-    RegisteredLabelWithPrivate, TaggedCborSerializable,
-};
+use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
 
 use crate::cbor_guard::{self, CborLimits};
 use crate::error::FormatError;
@@ -64,45 +61,74 @@ pub struct UnverifiedSign1 {
 }
 
 impl UnverifiedSign1 {
-    /// Parses and applies the header rules. `limits` bounds the CBOR, of
-    /// the whole structure and, on its own, of the protected header.
+    /// Parses and applies the header rules of docs/format.md §3.1, in
+    /// their order. `limits` bounds the CBOR, of the whole structure and,
+    /// on its own, of the protected header.
+    ///
+    /// The structure is read here rather than by coset, whose header
+    /// parsing has rules of its own (a non-empty kid, a content type of the
+    /// form type/subtype, registered `crit` labels): every rule a verifier
+    /// applies must be one the format states.
     pub fn parse(bytes: &[u8], limits: CborLimits) -> Result<Self, FormatError> {
+        use ciborium::Value;
         cbor_guard::check(bytes, limits)?;
-        let sign1 = match bytes.first() {
-            Some(0xd2) => {
-                // The protected header is signed as received, so it must
-                // have one encoding too: the same CBOR rules, depth counted
-                // from 1 again. Checked before coset builds values from it
-                // (it would read floats, `undefined` or an indefinite map).
-                if let Some(p) = protected_bytes(bytes)
-                    && !p.is_empty()
-                    && enforced(Rule::CoseProtectedGuarded)
-                {
-                    cbor_guard::check(p, limits)?;
-                }
-                CoseSign1::from_tagged_slice(bytes)
-            }
-            Some(0x84) if !enforced(Rule::CoseTag) => CoseSign1::from_slice(bytes),
-            _ => return Err(FormatError::MalformedCose("not tagged COSE_Sign1 (tag 18)")),
+        let untagged_ok = !enforced(Rule::CoseTag) && bytes.first() == Some(&0x84);
+        if bytes.first() != Some(&0xd2) && !untagged_ok {
+            return Err(FormatError::MalformedCose("not tagged COSE_Sign1 (tag 18)"));
         }
-        .map_err(|_| FormatError::MalformedCose("not a COSE_Sign1 array"))?;
+        // The protected header is signed as received, so it must have one
+        // encoding too: the same CBOR rules, depth counted from 1 again,
+        // checked before any value is built from it.
+        if let Some(p) = protected_bytes(bytes)
+            && !p.is_empty()
+            && enforced(Rule::CoseProtectedGuarded)
+        {
+            cbor_guard::check(p, limits)?;
+        }
+        let not_sign1 = || FormatError::MalformedCose("not a COSE_Sign1 array of four items");
+        let value: Value = ciborium::from_reader(bytes).map_err(|_| not_sign1())?;
+        let items = match value {
+            Value::Tag(18, inner) => *inner,
+            v if untagged_ok => v,
+            _ => return Err(not_sign1()),
+        };
+        let Value::Array(items) = items else {
+            return Err(not_sign1());
+        };
+        let [protected, unprotected, payload, signature] =
+            <[Value; 4]>::try_from(items).map_err(|_| not_sign1())?;
+        let (Value::Bytes(protected), Value::Map(unprotected)) = (protected, unprotected) else {
+            return Err(not_sign1());
+        };
+        let label =
+            |k: &Value, n: i64| matches!(k, Value::Integer(i) if i128::from(*i) == i128::from(n));
 
-        if sign1.unprotected.alg.is_some() && enforced(Rule::CoseAlgNotUnprotected) {
+        // Nothing may sit where it is not signed: one credential, one
+        // encoding. An alg there is the algorithm-substitution attack.
+        if unprotected.iter().any(|(k, _)| label(k, 1)) && enforced(Rule::CoseAlgNotUnprotected) {
             return Err(FormatError::AlgorithmInUnprotectedHeader);
         }
-        if !sign1.unprotected.key_id.is_empty() && enforced(Rule::CoseUnprotectedEmpty) {
+        if unprotected.iter().any(|(k, _)| label(k, 4)) && enforced(Rule::CoseUnprotectedEmpty) {
             return Err(FormatError::MalformedCose("kid in the unprotected header"));
         }
-        // Nothing else may sit where it is not signed either: one
-        // credential, one encoding.
-        if !sign1.unprotected.is_empty() && enforced(Rule::CoseUnprotectedEmpty) {
+        if !unprotected.is_empty() && enforced(Rule::CoseUnprotectedEmpty) {
             return Err(FormatError::MalformedCose(
                 "unprotected header is not empty",
             ));
         }
-        let ph = &sign1.protected.header;
-        match &ph.alg {
-            Some(RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA)) => {}
+
+        // A zero-length protected header has no parameters (RFC 9052 §3).
+        let header = if protected.is_empty() {
+            Vec::new()
+        } else {
+            match ciborium::from_reader::<Value, _>(protected.as_slice()) {
+                Ok(Value::Map(m)) => m,
+                _ => return Err(FormatError::MalformedCose("protected header is not a map")),
+            }
+        };
+        let param = |n: i64| header.iter().find(|(k, _)| label(k, n)).map(|(_, v)| v);
+        match param(1) {
+            Some(v) if label(v, -8) => {}
             Some(_) if !enforced(Rule::CoseAlgEdDsa) => {}
             Some(_) => return Err(FormatError::UnsupportedAlgorithm),
             None => {
@@ -111,44 +137,55 @@ impl UnverifiedSign1 {
                 ));
             }
         }
-        if !ph.crit.is_empty() && enforced(Rule::CoseNoCrit) {
+        if param(2).is_some() && enforced(Rule::CoseNoCrit) {
             return Err(FormatError::MalformedCose("critical header parameters"));
         }
-        let kid = Kid::from_slice(&ph.key_id).ok_or(FormatError::MissingKid)?;
-        // Only alg (1), kid (4) and typ (16, a text) are defined: another
-        // parameter would be read differently by COSE libraries (coset
-        // itself checks some, such as content type, and not others).
-        let others = ph.content_type.is_some()
-            || !ph.iv.is_empty()
-            || !ph.partial_iv.is_empty()
-            || !ph.counter_signatures.is_empty()
-            || ph
-                .rest
-                .iter()
-                .any(|(l, v)| !matches!((l, v), (Label::Int(16), ciborium::Value::Text(_))));
-        if others && enforced(Rule::CoseKnownParameters) {
+        let kid = match param(4) {
+            Some(Value::Bytes(b)) => Kid::from_slice(b),
+            _ => None,
+        }
+        .ok_or(FormatError::MissingKid)?;
+        // Only alg (1), kid (4) and typ (16, a text) exist in version 1.
+        let typ = match param(16) {
+            Some(Value::Text(t)) => Some(t.clone()),
+            _ => None,
+        };
+        let known = |(k, v): &(Value, Value)| {
+            label(k, 1)
+                || (label(k, 2) && !enforced(Rule::CoseNoCrit))
+                || label(k, 4)
+                || (label(k, 16) && matches!(v, Value::Text(_)))
+        };
+        if !header.iter().all(known) && enforced(Rule::CoseKnownParameters) {
             return Err(FormatError::MalformedCose(
                 "a protected header parameter other than alg, kid and typ",
             ));
         }
-        let typ = ph.rest.iter().find_map(|(l, v)| match (l, v) {
-            (Label::Int(16), ciborium::Value::Text(t)) => Some(t.clone()),
-            _ => None,
-        });
-        let payload = sign1
-            .payload
-            .clone()
-            .ok_or(FormatError::MalformedCose("detached payload"))?;
-        if sign1.signature.len() != 64 {
-            return Err(FormatError::MalformedCose("signature is not 64 bytes"));
-        }
-        // tbs_data uses the protected header bytes exactly as received.
-        let tbs = sign1.tbs_data(b"");
+        let payload = match payload {
+            Value::Bytes(p) => p,
+            Value::Null => return Err(FormatError::MalformedCose("detached payload")),
+            _ => return Err(not_sign1()),
+        };
+        let signature = match signature {
+            Value::Bytes(s) if s.len() == 64 => s,
+            Value::Bytes(_) => return Err(FormatError::MalformedCose("signature is not 64 bytes")),
+            _ => return Err(not_sign1()),
+        };
+        // The Sig_structure (RFC 9052 §4.4) with the protected header bytes
+        // exactly as received and an empty external AAD.
+        let mut tbs = Vec::with_capacity(payload.len() + protected.len() + 32);
+        let sig_structure = Value::Array(vec![
+            Value::Text("Signature1".into()),
+            Value::Bytes(protected),
+            Value::Bytes(Vec::new()),
+            Value::Bytes(payload.clone()),
+        ]);
+        ciborium::into_writer(&sig_structure, &mut tbs).map_err(|_| not_sign1())?;
         Ok(UnverifiedSign1 {
             kid,
             typ,
             tbs,
-            signature: sign1.signature,
+            signature,
             payload,
         })
     }

@@ -5110,6 +5110,65 @@ fn exact_format(w: &World) -> Vec<V> {
     out.extend(exact_lists(w));
     out.extend(exact_details(w));
     out.extend(exact_cf(w));
+    out.extend(exact_header_values(w));
+    out
+}
+
+/// Header values of a type the rules name by their code alone (appended
+/// last, so that the numbers above stay).
+fn exact_header_values(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    let k = w.inps.kid();
+    let k = k.as_bytes();
+    let signed = |name: &str, prot: Vec<u8>| {
+        let c = cred(name, deaf());
+        at1(&tagged(sign1_items(
+            &w.inps,
+            prot,
+            vec![],
+            c.claims().to_vec(),
+        )))
+    };
+    for (name, prot, desc, code) in [
+        (
+            "kid-empty",
+            vec![0xa2, 0x01, 0x27, 0x04, 0x40],
+            "A code whose protected header has an empty kid (4: h''), signed by INPS over \
+             those bytes: a kid is exactly 4 bytes, anything else is missing_kid, whatever \
+             its length or type.",
+            "missing_kid",
+        ),
+        (
+            "kid-text",
+            [&[0xa2, 0x01, 0x27, 0x04, 0x64][..], b"abcd"].concat(),
+            "A code whose protected header has a text kid (4: \"abcd\"), signed by INPS over \
+             those bytes.",
+            "missing_kid",
+        ),
+        (
+            "alg-byte-string",
+            [&[0xa2, 0x01, 0x41, 0xf8, 0x04, 0x44][..], k].concat(),
+            "A code whose protected header has alg as a byte string (1: h'f8'), signed by INPS \
+             over those bytes: any alg other than the integer -8 is unsupported_alg.",
+            "unsupported_alg",
+        ),
+        (
+            "protected-header-not-a-map",
+            [&[0x82, 0x27, 0x44][..], k].concat(),
+            "A code whose protected header is the array [-8, kid] instead of a map, signed by \
+             INPS over those bytes.",
+            "malformed_cose",
+        ),
+    ] {
+        out.push(V::negative(
+            w,
+            name,
+            desc,
+            signed(name, prot),
+            code,
+            "check",
+        ));
+    }
     out
 }
 

@@ -341,5 +341,5 @@ fn table_rows_agree_with_their_vectors() {
             checked += 1;
         }
     }
-    assert!(checked > 20, "only {checked} rows checked");
+    assert!(checked >= 15, "only {checked} rows checked");
 }
