@@ -36,6 +36,14 @@ pub enum Rule {
     Trim,
     /// Only those five are trimmed (mistake: every Unicode White_Space character is).
     TrimOnlyListed,
+    /// A code in a verifier address's fragment is unwrapped (mistake: the
+    /// address is read as a code).
+    VerifyUrlUnwrap,
+    /// Nothing is trimmed inside the fragment (mistake: it is trimmed).
+    VerifyUrlFragmentUntrimmed,
+    /// Every `%` of the fragment is followed by two hexadecimal digits
+    /// (mistake: a malformed escape kept as it is).
+    VerifyUrlEscapes,
     /// At most 4296 bytes after trimming (mistake: 4297).
     MaxTextLength,
     /// Lowercase letters in the body are `lowercase_text` (mistake: `bad_base45`).
@@ -272,6 +280,9 @@ impl Rule {
         Rule::PrefixLevel,
         Rule::Trim,
         Rule::TrimOnlyListed,
+        Rule::VerifyUrlUnwrap,
+        Rule::VerifyUrlFragmentUntrimmed,
+        Rule::VerifyUrlEscapes,
         Rule::MaxTextLength,
         Rule::Base45Lowercase,
         Rule::Base45Canonical,
@@ -385,6 +396,9 @@ impl Rule {
             R::PrefixLevel => "text.prefix.level",
             R::Trim => "text.trim",
             R::TrimOnlyListed => "text.trim.only_listed",
+            R::VerifyUrlUnwrap => "text.url.unwrap",
+            R::VerifyUrlFragmentUntrimmed => "text.url.untrimmed",
+            R::VerifyUrlEscapes => "text.url.escapes",
             R::MaxTextLength => "text.max_length",
             R::Base45Lowercase => "text.base45.lowercase",
             R::Base45Canonical => "text.base45.canonical",

@@ -201,6 +201,9 @@ impl VerifyUrl {
 /// is later refused as "not an attesta code".
 pub fn unwrap_verify_url(text: &str) -> Cow<'_, str> {
     let text = clean(text);
+    if !enforced(Rule::VerifyUrlUnwrap) {
+        return Cow::Borrowed(text);
+    }
     let is_url = text
         .get(..8)
         .is_some_and(|h| h.eq_ignore_ascii_case("https://"))
@@ -210,9 +213,12 @@ pub fn unwrap_verify_url(text: &str) -> Cow<'_, str> {
     let Some((_, fragment)) = text.split_once('#').filter(|_| is_url) else {
         return Cow::Borrowed(text);
     };
-    let Some(decoded) = percent_decode(fragment) else {
+    let Some(mut decoded) = percent_decode(fragment) else {
         return Cow::Borrowed(text);
     };
+    if !enforced(Rule::VerifyUrlFragmentUntrimmed) {
+        decoded = clean(&decoded).to_owned();
+    }
     if CodeKind::split(&decoded).is_ok()
         || matches!(
             CodeKind::split(&decoded),
@@ -225,16 +231,28 @@ pub fn unwrap_verify_url(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// `%XX` sequences decoded; `None` if one is malformed or the result is not
-/// UTF-8.
+/// `%XX` sequences decoded, each `%` followed by exactly two hexadecimal
+/// digits (docs/format.md §2.2.1); `None` if one is malformed or the
+/// result is not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
+            let hex = b.get(i + 1..i + 3)?;
+            let digit = |c: u8| char::from(c).to_digit(16);
+            match (digit(hex[0]), digit(hex[1])) {
+                (Some(h), Some(l)) => out.push(u8::try_from(h * 16 + l).ok()?),
+                // The mistake of the mutation check: a malformed escape
+                // kept as it is.
+                _ if !enforced(Rule::VerifyUrlEscapes) => {
+                    out.push(b'%');
+                    i += 1;
+                    continue;
+                }
+                _ => return None,
+            }
             i += 3;
         } else {
             out.push(b[i]);

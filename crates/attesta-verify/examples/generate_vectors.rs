@@ -5111,6 +5111,105 @@ fn exact_format(w: &World) -> Vec<V> {
     out.extend(exact_details(w));
     out.extend(exact_cf(w));
     out.extend(exact_header_values(w));
+    out.extend(exact_verify_url(w));
+    out
+}
+
+/// Codes inside a web verifier's address (docs/format.md §2.2.1), added
+/// with the web verifier (issue 15): unwrapped after the whole text is
+/// trimmed, nothing trimmed inside the fragment.
+fn exact_verify_url(w: &World) -> Vec<V> {
+    use attesta_core::text::VerifyUrl;
+    let url = VerifyUrl::parse("https://verifica.example.it/").expect("a verifier address");
+    let mut out = Vec::new();
+    {
+        let c = cred("url-wrapped", deaf());
+        let wrapped = url.wrap(&c.issue(&w.inps));
+        assert!(
+            wrapped.contains("%20") || wrapped.contains("%25"),
+            "escapes to decode"
+        );
+        let mut v = V::positive(
+            w,
+            "url-wrapped",
+            "A genuine code in the fragment of a web verifier's address, its spaces written \
+             %20 and its % written %25 (what `attesta issue --verify-url` prints): unwrapped, \
+             valid.",
+            c,
+        );
+        v.qr_text = wrapped;
+        v.text_variant = Some("in the fragment of https://verifica.example.it/");
+        out.push(v);
+    }
+    {
+        let c = cred("url-wrapped-trimmed", deaf());
+        let wrapped = url.wrap(&c.issue(&w.inps)).replacen("https", "HTTPS", 1);
+        let mut v = V::positive(
+            w,
+            "url-wrapped-trimmed",
+            "The same with U+FEFF and a space before the address, CR and LF after it, and the \
+             scheme in capitals: the whole text is trimmed, then unwrapped.",
+            c,
+        );
+        v.qr_text = format!("\u{feff} {wrapped}\r\n");
+        v.text_variant =
+            Some("in the fragment of HTTPS://verifica.example.it/, with trimmed characters around");
+        out.push(v);
+    }
+    let c = cred("url-fragment-leading-space", deaf());
+    let text = c.issue(&w.inps);
+    out.push(V::altered(
+        w,
+        "url-fragment-leading-space",
+        "A genuine code in a verifier's address with %20 (a space) before it in the \
+         fragment: nothing is trimmed inside the fragment, so it is not a code, and the \
+         address itself is decoded: no prefix.",
+        &c,
+        url.wrap(&format!(" {text}")),
+        "bad_prefix",
+        "check",
+    ));
+    let c = cred("url-fragment-lowercase-prefix", deaf());
+    let text = c.issue(&w.inps);
+    out.push(V::altered(
+        w,
+        "url-fragment-lowercase-prefix",
+        "A genuine code in a verifier's address with its prefix in lowercase (at1:): only \
+         AT1:, AD1: or a later version's prefix is unwrapped, so the address itself is \
+         decoded (bad_prefix, not lowercase_text).",
+        &c,
+        url.wrap(&text.replacen("AT1:", "at1:", 1)),
+        "bad_prefix",
+        "check",
+    ));
+    let c = cred("url-fragment-bad-escape", deaf());
+    let wrapped = url.wrap(&c.issue(&w.inps));
+    let bad = wrapped.replacen("%20", "%2G", 1);
+    assert_ne!(bad, wrapped);
+    out.push(V::altered(
+        w,
+        "url-fragment-bad-escape",
+        "A genuine code in a verifier's address with its first escape %20 changed to %2G: \
+         every % must be followed by two hexadecimal digits, so the fragment is not \
+         decoded, and the address itself has no prefix.",
+        &c,
+        bad,
+        "bad_prefix",
+        "check",
+    ));
+    {
+        let (_, text) = sized_code(w, "url-wrapped-too-long", 2862);
+        assert_eq!(text.len(), 4297);
+        out.push(V::negative(
+            w,
+            "url-wrapped-too-long",
+            "A signed code of 4297 characters (2862 bytes of COSE) in a verifier's address: \
+             the length limit applies to the unwrapped code.",
+            url.wrap(&text),
+            "text_too_long",
+            "check",
+        ));
+    }
     out
 }
 
@@ -5363,21 +5462,7 @@ fn exact_text_layer(w: &World) -> Vec<V> {
     }
     {
         // 4296 characters = "AT1:" + 4292 of base45 = 2861 bytes of COSE.
-        let sized = |name: &str, cose_len: usize| {
-            let c = cred(name, deaf());
-            let base = c.claims();
-            let mut fill = cose_len.saturating_sub(std_cose(&w.inps, base.to_vec()).len() + 8);
-            loop {
-                let mut claims = base.clone();
-                claims.set(99, Value::Bytes(filler(name, fill)));
-                let cose = std_cose(&w.inps, claims.to_vec());
-                match cose.len().cmp(&cose_len) {
-                    std::cmp::Ordering::Equal => return (c, at1(&cose)),
-                    std::cmp::Ordering::Less => fill += 1,
-                    std::cmp::Ordering::Greater => panic!("{name}: cannot reach {cose_len} bytes"),
-                }
-            }
-        };
+        let sized = |name: &str, cose_len: usize| sized_code(w, name, cose_len);
         let (c, text) = sized("text-at-max-length", 2861);
         assert_eq!(text.len(), 4296);
         out.push(V::crafted_valid(
@@ -5402,6 +5487,24 @@ fn exact_text_layer(w: &World) -> Vec<V> {
         ));
     }
     out
+}
+
+/// A code signed by INPS of exactly `cose_len` bytes of COSE: the
+/// credential's claims and an unknown claim 99 of filler bytes.
+fn sized_code(w: &World, name: &str, cose_len: usize) -> (Cred, String) {
+    let c = cred(name, deaf());
+    let base = c.claims();
+    let mut fill = cose_len.saturating_sub(std_cose(&w.inps, base.to_vec()).len() + 8);
+    loop {
+        let mut claims = base.clone();
+        claims.set(99, Value::Bytes(filler(name, fill)));
+        let cose = std_cose(&w.inps, claims.to_vec());
+        match cose.len().cmp(&cose_len) {
+            std::cmp::Ordering::Equal => return (c, at1(&cose)),
+            std::cmp::Ordering::Less => fill += 1,
+            std::cmp::Ordering::Greater => panic!("{name}: cannot reach {cose_len} bytes"),
+        }
+    }
 }
 
 // --- §2.3 Compression ---------------------------------------------------------
