@@ -194,6 +194,9 @@ async function verifyNow({ grabbed } = {}) {
   }
   if (ui.verifying) return;
   ui.verifying = true;
+  // The previous answer must not stand beside new input while this one
+  // is computed: a stale VALIDO would be read as the answer.
+  clearVerdict();
   $("verify").setAttribute("aria-busy", "true");
   try {
     const report = await engine.verify(code, cfValue(), secretNeeded() ? $("secret").value : undefined);
@@ -496,6 +499,8 @@ async function forgetOperatorKey() {
   engine.forgetOperatorKey();
   await store.del("operator_key");
   ui.operatorIds = [];
+  // A second-level answer was given with that key.
+  clearVerdict();
   await renderOperator();
 }
 

@@ -458,10 +458,11 @@ pub fn read_code(input: &str) -> Result<InputCode> {
     }
     let text = String::from_utf8(bytes)
         .map_err(|_| anyhow::anyhow!("{source} is neither a PNG/JPEG image nor a text file"))?;
-    let text = text.trim().to_owned();
-    if text.lines().count() > 1 {
-        bail!("{source} holds several lines; give one code per file");
-    }
+    // The code as written, around it what docs/format.md §2.2 trims
+    // (space, tab, CR, LF, U+FEFF), exactly as every decoder does: another
+    // character, an inner line break included, is part of the text and
+    // makes the code invalid, as it would in the web verifier. A code in
+    // a verifier's address is unwrapped (§2.2.1).
     let text = unwrap_verify_url(&text).into_owned();
     Ok(InputCode { text, source })
 }

@@ -1888,3 +1888,27 @@ fn pdf_renders_and_scans_back_to_a_valid_code() {
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["cti"], cti.as_str(), "the scan is not the code issued");
 }
+
+/// A text file is read as every decoder reads a code (docs/format.md
+/// §2.2): space, tab, CR, LF and a byte order mark around it are trimmed,
+/// nothing else; a line break inside the code or another white space at
+/// its end leaves a damaged code, as it would in the web verifier.
+#[test]
+fn text_files_are_trimmed_as_the_format_says() {
+    let env = Env::new();
+    env.setup();
+    env.issue("a.txt", &[]);
+    let text = env.read_text("a.txt");
+    let code = text.trim_end_matches(['\r', '\n']);
+    env.write("crlf.txt", format!("\u{feff} {code}\r\n\r\n"));
+    let (exit, v) = env.verify_json("crlf.txt", &["--cf", CF]);
+    assert_eq!(exit, 0, "{v}");
+    env.write("nbsp.txt", format!("{code}\u{a0}\n"));
+    let (exit, v) = env.verify_json("nbsp.txt", &["--cf", CF]);
+    assert_eq!(exit, 4, "{v}");
+    assert_reason(&v, "bad_base45");
+    env.write("wrapped.txt", format!("{}\n{}\n", &code[..60], &code[60..]));
+    let (exit, v) = env.verify_json("wrapped.txt", &["--cf", CF]);
+    assert_eq!(exit, 4, "{v}");
+    assert_reason(&v, "bad_base45");
+}

@@ -8,6 +8,8 @@
 
 use std::collections::HashSet;
 
+use crate::rules::{Rule, enforced};
+
 /// Limits on an untrusted CBOR item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CborLimits {
@@ -20,9 +22,11 @@ pub struct CborLimits {
     pub allow_indefinite: bool,
     /// Whether a map may repeat a key (our own format: no, at any depth, so
     /// that two readers cannot take different values; foreign codes: yes,
-    /// decoding only displays them). When no, integers, lengths and tags
-    /// must also be in their shortest form, so that equal keys are equal
-    /// bytes.
+    /// decoding only displays them). When no, the document must also have
+    /// one reading and one encoding: integers, lengths and tags in their
+    /// shortest form (so that equal keys are equal bytes), no bignums, of
+    /// major type 7 only `false`, `true` and `null`, and text strings in
+    /// valid UTF-8.
     pub allow_duplicate_keys: bool,
 }
 
@@ -100,6 +104,14 @@ pub enum CborGuardError {
         /// Where the item starts.
         offset: usize,
     },
+    /// A text string that is not valid UTF-8, where keys must be unique:
+    /// CBOR libraries refuse it, replace the bad bytes or pass them through,
+    /// so two readers could see different texts.
+    #[error("CBOR text string with invalid UTF-8 at byte {offset}")]
+    InvalidUtf8 {
+        /// Where the string's bytes start (after its header).
+        offset: usize,
+    },
     /// Bytes after the single top-level item.
     #[error("{extra} unexpected bytes after the CBOR item")]
     TrailingBytes {
@@ -157,7 +169,7 @@ impl Scanner<'_> {
                 if !matches!(major, 2..=5) {
                     return Err(CborGuardError::Malformed { offset: start });
                 }
-                if !self.limits.allow_indefinite {
+                if !self.limits.allow_indefinite && enforced(Rule::CborDefinite) {
                     return Err(CborGuardError::Indefinite { offset: start });
                 }
                 None
@@ -169,7 +181,11 @@ impl Scanner<'_> {
         // or `{1: 0, 0x18 0x01: 1}` would pass with key 1 twice; and of
         // major type 7 only false, true and null, which have one encoding
         // and which ciborium reads back exactly.
-        if !self.limits.allow_duplicate_keys && major == 7 && !matches!(ai, 20..=22) {
+        if !self.limits.allow_duplicate_keys
+            && major == 7
+            && !matches!(ai, 20..=22)
+            && enforced(Rule::CborSimpleValues)
+        {
             return Err(CborGuardError::FloatOrSimple { offset: start });
         }
         if !self.limits.allow_duplicate_keys
@@ -183,12 +199,12 @@ impl Scanner<'_> {
                 27 => v > 0xffff_ffff,
                 _ => true,
             };
-            if !shortest {
+            if !shortest && enforced(Rule::CborShortest) {
                 return Err(CborGuardError::NotShortest { offset: start });
             }
             // Bignums (tags 2 and 3) are a second encoding of integers that
             // fit 64 bits: ciborium reads `3(h'')` as -1.
-            if major == 6 && matches!(v, 2 | 3) {
+            if major == 6 && matches!(v, 2 | 3) && enforced(Rule::CborNoBignum) {
                 return Err(CborGuardError::Bignum { offset: start });
             }
         }
@@ -204,7 +220,12 @@ impl Scanner<'_> {
 
     fn count(&mut self) -> Result<(), CborGuardError> {
         self.items += 1;
-        if self.items > self.limits.max_items {
+        let max = if enforced(Rule::CborItems) {
+            self.limits.max_items
+        } else {
+            self.limits.max_items + 1
+        };
+        if self.items > max {
             return Err(CborGuardError::TooManyItems {
                 max: self.limits.max_items,
             });
@@ -212,9 +233,23 @@ impl Scanner<'_> {
         Ok(())
     }
 
+    /// Every item has a depth, scalars included: the top item is 1, an
+    /// item inside an array, a map (key or value) or a tag is one deeper
+    /// than its container. So at most `max_depth - 1` containers can hold
+    /// a scalar: with 8, `[[[[[[[0]]]]]]]` (seven arrays) passes and
+    /// `[[[[[[[[0]]]]]]]]` (eight) does not.
+    fn too_deep(&self, major: u8, depth: usize) -> bool {
+        let max = if enforced(Rule::CborDepth) {
+            self.limits.max_depth
+        } else {
+            self.limits.max_depth + 1
+        };
+        depth > max && (enforced(Rule::CborDepthCountsLeaves) || matches!(major, 4..=6))
+    }
+
     fn body(&mut self, major: u8, arg: Option<u64>, depth: usize) -> Result<(), CborGuardError> {
         self.count()?;
-        if depth > self.limits.max_depth {
+        if self.too_deep(major, depth) {
             return Err(CborGuardError::TooDeep {
                 max: self.limits.max_depth,
             });
@@ -222,8 +257,18 @@ impl Scanner<'_> {
         match (major, arg) {
             (0 | 1 | 7, _) => Ok(()),
             (2 | 3, Some(len)) => {
+                let start = self.pos;
+                let strict = !self.limits.allow_duplicate_keys;
                 let len = usize::try_from(len).map_err(|_| self.malformed())?;
-                self.take(len).map(|_| ())
+                let s = self.take(len)?;
+                if major == 3
+                    && strict
+                    && std::str::from_utf8(s).is_err()
+                    && enforced(Rule::CborUtf8)
+                {
+                    return Err(CborGuardError::InvalidUtf8 { offset: start });
+                }
+                Ok(())
             }
             (2 | 3, None) => loop {
                 // Indefinite strings: a sequence of definite chunks of the same major type.
@@ -257,6 +302,7 @@ impl Scanner<'_> {
                         && i % 2 == 0
                         && !self.limits.allow_duplicate_keys
                         && !keys.insert(&b[start..self.pos])
+                        && enforced(Rule::CborUniqueKeys)
                     {
                         return Err(CborGuardError::DuplicateKey { offset: start });
                     }
@@ -302,7 +348,7 @@ pub fn check(bytes: &[u8], limits: CborLimits) -> Result<(), CborGuardError> {
         limits,
     };
     s.item(1)?;
-    if s.pos != bytes.len() {
+    if s.pos != bytes.len() && enforced(Rule::CborSingleItem) {
         return Err(CborGuardError::TrailingBytes {
             extra: bytes.len() - s.pos,
         });
@@ -316,6 +362,21 @@ mod tests {
 
     #[test]
     fn depth_is_capped() {
+        // docs/format.md §3.2: a scalar inside seven arrays is at depth 8
+        // and passes; inside eight it is at depth 9.
+        let mut at_limit = vec![0x81u8; 7];
+        at_limit.push(0x00);
+        assert!(check(&at_limit, CborLimits::STRICT).is_ok());
+        let mut one_past = vec![0x81u8; 8];
+        one_past.push(0x00);
+        assert_eq!(
+            check(&one_past, CborLimits::STRICT),
+            Err(CborGuardError::TooDeep { max: 8 })
+        );
+        // Eight nested empty arrays: the innermost is at depth 8.
+        let mut empty = vec![0x81u8; 7];
+        empty.push(0x80);
+        assert!(check(&empty, CborLimits::STRICT).is_ok());
         let mut deep = vec![0x81u8; 9];
         deep.push(0x00);
         assert_eq!(
@@ -374,5 +435,22 @@ mod tests {
             check(&many, CborLimits::STRICT),
             Err(CborGuardError::TooManyItems { max: 512 })
         );
+        // An array of 511 items is 512 items with the array itself.
+        let mut at_limit = vec![0x99, 0x01, 0xff];
+        at_limit.extend(std::iter::repeat_n(0u8, 511));
+        assert!(check(&at_limit, CborLimits::STRICT).is_ok());
+    }
+
+    #[test]
+    fn text_strings_are_utf8() {
+        // "é" as UTF-8, then a lone continuation byte.
+        assert!(check(&[0x62, 0xc3, 0xa9], CborLimits::STRICT).is_ok());
+        assert_eq!(
+            check(&[0x61, 0xa9], CborLimits::STRICT),
+            Err(CborGuardError::InvalidUtf8 { offset: 1 })
+        );
+        // Byte strings may hold anything; generic decoding only displays.
+        assert!(check(&[0x41, 0xa9], CborLimits::STRICT).is_ok());
+        assert!(check(&[0x61, 0xa9], CborLimits::GENERIC).is_ok());
     }
 }

@@ -23,6 +23,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::lang::Lang;
+use crate::rules::{Rule, enforced};
 
 /// Length, in characters, of a personal codice fiscale.
 const PERSONAL_LEN: usize = 16;
@@ -293,11 +294,21 @@ impl CodiceFiscale {
         // Only ASCII is uppercased: full Unicode case mapping can change the
         // length (e.g. 'ß' -> "SS") and could turn a non-ASCII character into
         // an accepted one; leaving it alone makes it an InvalidCharacter.
-        let chars: Vec<char> = input
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
+        let white = |c: &char| {
+            if enforced(Rule::CfWhitespace) {
+                c.is_whitespace()
+            } else {
+                c.is_ascii_whitespace()
+            }
+        };
+        let upper = |c: char| {
+            if enforced(Rule::CfUppercase) {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            }
+        };
+        let chars: Vec<char> = input.chars().filter(|c| !white(c)).map(upper).collect();
 
         match chars.len() {
             0 => return Err(CfError::Empty),
@@ -492,14 +503,16 @@ fn validate_personal(chars: &[char]) -> Result<(), CfError> {
             expected,
         };
         match slot {
-            Slot::Letter(expected) if !c.is_ascii_uppercase() => return Err(invalid(expected)),
+            Slot::Letter(expected) if !c.is_ascii_uppercase() && enforced(Rule::CfLayout) => {
+                return Err(invalid(expected));
+            }
             Slot::DigitOrOmocodia if omocodia_digit(c).is_none() => {
                 return Err(invalid(EXPECTED_DIGIT_OR_OMOCODIA));
             }
             // A non-letter is a slip of a different kind from a letter that
             // encodes no month, so it is reported as an invalid character.
             Slot::Month if !c.is_ascii_uppercase() => return Err(invalid(EXPECTED_MONTH)),
-            Slot::Month if !MONTH_LETTERS.contains(c) => {
+            Slot::Month if !MONTH_LETTERS.contains(c) && enforced(Rule::CfMonth) => {
                 return Err(CfError::BadMonth { found: c });
             }
             _ => {}
@@ -522,7 +535,8 @@ fn validate_personal(chars: &[char]) -> Result<(), CfError> {
         (Some(tens), Some(units)) => tens * 10 + units,
         _ => 0,
     };
-    if !matches!(day, 1..=31 | 41..=71) {
+    let female = matches!(day, 41..=71) && enforced(Rule::CfFemaleDays);
+    if !(matches!(day, 1..=31) || female) && enforced(Rule::CfDayRange) {
         return Err(CfError::BadDay { found: day });
     }
     // The month letter was checked above. February has 29 days: the code
@@ -534,11 +548,12 @@ fn validate_personal(chars: &[char]) -> Result<(), CfError> {
         .unwrap_or(1);
     let day_of_month = if day > 40 { day - 40 } else { day };
     let days_in_month = match month {
-        2 => 29,
+        2 if enforced(Rule::CfFebruary29) => 29,
+        2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     };
-    if day_of_month > days_in_month {
+    if day_of_month > days_in_month && enforced(Rule::CfDayInMonth) {
         return Err(CfError::DayNotInMonth {
             day: day_of_month,
             month,
@@ -550,7 +565,7 @@ fn validate_personal(chars: &[char]) -> Result<(), CfError> {
     // check character is computable; '?' keeps validation failing closed
     // should that ever change.
     let expected = personal_check_char(&body).unwrap_or('?');
-    if expected != check {
+    if expected != check && enforced(Rule::CfCheckCharacter) {
         return Err(CfError::WrongCheckCharacter);
     }
     Ok(())
@@ -571,7 +586,7 @@ fn validate_temporary(chars: &[char]) -> Result<(), CfError> {
     // All 11 characters are digits, so the check digit is computable; '?'
     // keeps validation failing closed should that ever change.
     let expected = temporary_check_digit(&body).unwrap_or('?');
-    if expected != found {
+    if expected != found && enforced(Rule::CfTemporaryCheckDigit) {
         return Err(CfError::WrongCheckDigit);
     }
     Ok(())
@@ -582,6 +597,9 @@ fn validate_temporary(chars: &[char]) -> Result<(), CfError> {
 fn omocodia_digit(c: char) -> Option<u8> {
     if let Some(d) = c.to_digit(10) {
         return u8::try_from(d).ok();
+    }
+    if !enforced(Rule::CfOmocodia) {
+        return None;
     }
     OMOCODIA_LETTERS
         .iter()

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 
 use crate::cbor_guard::{self, CborLimits};
 use crate::error::FormatError;
+use crate::rules::{Rule, enforced};
 
 /// `iss` (RFC 8392).
 pub const ISS: i64 = 1;
@@ -47,6 +48,40 @@ pub struct StatusRef {
     pub idx: u64,
     /// The list's identifier (its `sub`). Kept short: it travels in every code.
     pub uri: String,
+}
+
+/// The latest NumericDate of the format: 2³² − 1 seconds,
+/// 2106-02-07T06:28:15Z. Dates are unsigned integers that fit 32 bits
+/// (docs/format.md §5): one range every implementation represents, five
+/// bytes at most.
+pub const MAX_NUMERIC_DATE: u64 = u32::MAX as u64;
+
+/// A NumericDate from a CBOR value: an unsigned integer from 0 to
+/// [`MAX_NUMERIC_DATE`]; `None` otherwise (negative, larger, or not an
+/// integer).
+///
+/// ```
+/// use attesta_core::claims::numeric_date;
+/// use ciborium::Value;
+/// assert_eq!(numeric_date(&Value::Integer(0.into())).unwrap().to_string(), "1970-01-01T00:00:00Z");
+/// assert_eq!(numeric_date(&Value::Integer(4_294_967_295u64.into())).unwrap().to_string(), "2106-02-07T06:28:15Z");
+/// assert!(numeric_date(&Value::Integer(4_294_967_296u64.into())).is_none());
+/// assert!(numeric_date(&Value::Integer((-1).into())).is_none());
+/// ```
+pub fn numeric_date(v: &Value) -> Option<Timestamp> {
+    let Value::Integer(i) = v else { return None };
+    let secs = i128::from(*i);
+    if !(0..=i128::from(MAX_NUMERIC_DATE)).contains(&secs) && enforced(Rule::DateRange) {
+        return None;
+    }
+    Timestamp::from_second(i64::try_from(secs).ok()?).ok()
+}
+
+/// Whether `t` can be written as a NumericDate: from 0 to
+/// [`MAX_NUMERIC_DATE`] seconds (issuers refuse other dates; a fraction of
+/// a second is dropped).
+pub fn is_numeric_date(t: Timestamp) -> bool {
+    u64::try_from(t.as_second()).is_ok_and(|s| s <= MAX_NUMERIC_DATE)
 }
 
 /// A claims set as an ordered list of integer-keyed values.
@@ -125,7 +160,7 @@ impl ClaimSet {
                 Value::Integer(i) => i64::try_from(i128::from(i))
                     .map_err(|_| FormatError::MalformedClaims("claim key out of range"))?,
                 // Text keys are legal in CWT; we use none, so keep them out of the way.
-                Value::Text(_) => continue,
+                Value::Text(_) if enforced(Rule::ClaimsTextKeysIgnored) => continue,
                 _ => return Err(FormatError::MalformedClaims("claim key is not an integer")),
             };
             if !seen.insert(k) {
@@ -146,18 +181,14 @@ impl ClaimSet {
         &self.entries
     }
 
-    /// A NumericDate claim (integer seconds; floats are refused).
+    /// A NumericDate claim ([`numeric_date`]: an unsigned integer up to
+    /// [`MAX_NUMERIC_DATE`]; floats are refused).
     pub fn time(&self, key: i64, name: &'static str) -> Result<Option<Timestamp>, FormatError> {
         match self.get(key) {
             None => Ok(None),
-            Some(Value::Integer(i)) => {
-                let secs = i64::try_from(i128::from(*i))
-                    .map_err(|_| FormatError::MalformedClaims(name))?;
-                Timestamp::from_second(secs)
-                    .map(Some)
-                    .map_err(|_| FormatError::MalformedClaims(name))
-            }
-            Some(_) => Err(FormatError::MalformedClaims(name)),
+            Some(v) => numeric_date(v)
+                .map(Some)
+                .ok_or(FormatError::MalformedClaims(name)),
         }
     }
 
@@ -189,17 +220,23 @@ impl ClaimSet {
         let Some(v) = self.get(STATUS) else {
             return Ok(None);
         };
-        let bad = FormatError::MalformedClaims("status");
-        let sl = map_get(v, "status_list").ok_or(bad.clone())?;
-        let idx = match map_get(sl, "idx") {
-            Some(Value::Integer(i)) => u64::try_from(i128::from(*i)).map_err(|_| bad.clone())?,
-            _ => return Err(bad),
+        let read = || {
+            let sl = map_get(v, "status_list")?;
+            let idx = match map_get(sl, "idx") {
+                Some(Value::Integer(i)) => u64::try_from(i128::from(*i)).ok()?,
+                _ => return None,
+            };
+            let uri = match map_get(sl, "uri") {
+                Some(Value::Text(t)) => t.clone(),
+                _ => return None,
+            };
+            Some(StatusRef { idx, uri })
         };
-        let uri = match map_get(sl, "uri") {
-            Some(Value::Text(t)) => t.clone(),
-            _ => return Err(bad),
-        };
-        Ok(Some(StatusRef { idx, uri }))
+        match read() {
+            Some(s) => Ok(Some(s)),
+            None if !enforced(Rule::StatusClaimShape) => Ok(None),
+            None => Err(FormatError::MalformedClaims("status")),
+        }
     }
 }
 

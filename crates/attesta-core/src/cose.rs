@@ -10,14 +10,12 @@
 //! after a `verify_strict` succeeded over the bytes as received.
 
 use coset::iana::{self, EnumI64};
-use coset::{
-    CoseSign1, CoseSign1Builder, HeaderBuilder, Label, RegisteredLabelWithPrivate,
-    TaggedCborSerializable,
-};
+use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
 
 use crate::cbor_guard::{self, CborLimits};
 use crate::error::FormatError;
 use crate::keys::{Kid, PublicKey, SigningKey};
+use crate::rules::{Rule, enforced};
 use crate::signer::{SignError, Signer};
 
 /// Signs `payload` with a key in memory: [`sign_with`] for a file key,
@@ -63,31 +61,75 @@ pub struct UnverifiedSign1 {
 }
 
 impl UnverifiedSign1 {
-    /// Parses and applies the header rules. `limits` bounds the CBOR.
+    /// Parses and applies the header rules of docs/format.md §3.1, in
+    /// their order. `limits` bounds the CBOR, of the whole structure and,
+    /// on its own, of the protected header.
+    ///
+    /// The structure is read here rather than by coset, whose header
+    /// parsing has rules of its own (a non-empty kid, a content type of the
+    /// form type/subtype, registered `crit` labels): every rule a verifier
+    /// applies must be one the format states.
     pub fn parse(bytes: &[u8], limits: CborLimits) -> Result<Self, FormatError> {
+        use ciborium::Value;
         cbor_guard::check(bytes, limits)?;
-        let sign1 = match bytes.first() {
-            Some(0xd2) => CoseSign1::from_tagged_slice(bytes),
-            _ => return Err(FormatError::MalformedCose("not tagged COSE_Sign1 (tag 18)")),
+        let untagged_ok = !enforced(Rule::CoseTag) && bytes.first() == Some(&0x84);
+        if bytes.first() != Some(&0xd2) && !untagged_ok {
+            return Err(FormatError::MalformedCose("not tagged COSE_Sign1 (tag 18)"));
         }
-        .map_err(|_| FormatError::MalformedCose("not a COSE_Sign1 array"))?;
+        // The protected header is signed as received, so it must have one
+        // encoding too: the same CBOR rules, depth counted from 1 again,
+        // checked before any value is built from it.
+        if let Some(p) = protected_bytes(bytes)
+            && !p.is_empty()
+            && enforced(Rule::CoseProtectedGuarded)
+        {
+            cbor_guard::check(p, limits)?;
+        }
+        let not_sign1 = || FormatError::MalformedCose("not a COSE_Sign1 array of four items");
+        let value: Value = ciborium::from_reader(bytes).map_err(|_| not_sign1())?;
+        let items = match value {
+            Value::Tag(18, inner) => *inner,
+            v if untagged_ok => v,
+            _ => return Err(not_sign1()),
+        };
+        let Value::Array(items) = items else {
+            return Err(not_sign1());
+        };
+        let [protected, unprotected, payload, signature] =
+            <[Value; 4]>::try_from(items).map_err(|_| not_sign1())?;
+        let (Value::Bytes(protected), Value::Map(unprotected)) = (protected, unprotected) else {
+            return Err(not_sign1());
+        };
+        let label =
+            |k: &Value, n: i64| matches!(k, Value::Integer(i) if i128::from(*i) == i128::from(n));
 
-        if sign1.unprotected.alg.is_some() {
+        // Nothing may sit where it is not signed: one credential, one
+        // encoding. An alg there is the algorithm-substitution attack.
+        if unprotected.iter().any(|(k, _)| label(k, 1)) && enforced(Rule::CoseAlgNotUnprotected) {
             return Err(FormatError::AlgorithmInUnprotectedHeader);
         }
-        if !sign1.unprotected.key_id.is_empty() {
+        if unprotected.iter().any(|(k, _)| label(k, 4)) && enforced(Rule::CoseUnprotectedEmpty) {
             return Err(FormatError::MalformedCose("kid in the unprotected header"));
         }
-        // Nothing else may sit where it is not signed either: one
-        // credential, one encoding.
-        if !sign1.unprotected.is_empty() {
+        if !unprotected.is_empty() && enforced(Rule::CoseUnprotectedEmpty) {
             return Err(FormatError::MalformedCose(
                 "unprotected header is not empty",
             ));
         }
-        let ph = &sign1.protected.header;
-        match &ph.alg {
-            Some(RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA)) => {}
+
+        // A zero-length protected header has no parameters (RFC 9052 §3).
+        let header = if protected.is_empty() {
+            Vec::new()
+        } else {
+            match ciborium::from_reader::<Value, _>(protected.as_slice()) {
+                Ok(Value::Map(m)) => m,
+                _ => return Err(FormatError::MalformedCose("protected header is not a map")),
+            }
+        };
+        let param = |n: i64| header.iter().find(|(k, _)| label(k, n)).map(|(_, v)| v);
+        match param(1) {
+            Some(v) if label(v, -8) => {}
+            Some(_) if !enforced(Rule::CoseAlgEdDsa) => {}
             Some(_) => return Err(FormatError::UnsupportedAlgorithm),
             None => {
                 return Err(FormatError::MalformedCose(
@@ -95,28 +137,55 @@ impl UnverifiedSign1 {
                 ));
             }
         }
-        if !ph.crit.is_empty() {
+        if param(2).is_some() && enforced(Rule::CoseNoCrit) {
             return Err(FormatError::MalformedCose("critical header parameters"));
         }
-        let kid = Kid::from_slice(&ph.key_id).ok_or(FormatError::MissingKid)?;
-        let typ = ph.rest.iter().find_map(|(l, v)| match (l, v) {
-            (Label::Int(16), ciborium::Value::Text(t)) => Some(t.clone()),
+        let kid = match param(4) {
+            Some(Value::Bytes(b)) => Kid::from_slice(b),
             _ => None,
-        });
-        let payload = sign1
-            .payload
-            .clone()
-            .ok_or(FormatError::MalformedCose("detached payload"))?;
-        if sign1.signature.len() != 64 {
-            return Err(FormatError::MalformedCose("signature is not 64 bytes"));
         }
-        // tbs_data uses the protected header bytes exactly as received.
-        let tbs = sign1.tbs_data(b"");
+        .ok_or(FormatError::MissingKid)?;
+        // Only alg (1), kid (4) and typ (16, a text) exist in version 1.
+        let typ = match param(16) {
+            Some(Value::Text(t)) => Some(t.clone()),
+            _ => None,
+        };
+        let known = |(k, v): &(Value, Value)| {
+            label(k, 1)
+                || (label(k, 2) && !enforced(Rule::CoseNoCrit))
+                || label(k, 4)
+                || (label(k, 16) && matches!(v, Value::Text(_)))
+        };
+        if !header.iter().all(known) && enforced(Rule::CoseKnownParameters) {
+            return Err(FormatError::MalformedCose(
+                "a protected header parameter other than alg, kid and typ",
+            ));
+        }
+        let payload = match payload {
+            Value::Bytes(p) => p,
+            Value::Null => return Err(FormatError::MalformedCose("detached payload")),
+            _ => return Err(not_sign1()),
+        };
+        let signature = match signature {
+            Value::Bytes(s) if s.len() == 64 => s,
+            Value::Bytes(_) => return Err(FormatError::MalformedCose("signature is not 64 bytes")),
+            _ => return Err(not_sign1()),
+        };
+        // The Sig_structure (RFC 9052 §4.4) with the protected header bytes
+        // exactly as received and an empty external AAD.
+        let mut tbs = Vec::with_capacity(payload.len() + protected.len() + 32);
+        let sig_structure = Value::Array(vec![
+            Value::Text("Signature1".into()),
+            Value::Bytes(protected),
+            Value::Bytes(Vec::new()),
+            Value::Bytes(payload.clone()),
+        ]);
+        ciborium::into_writer(&sig_structure, &mut tbs).map_err(|_| not_sign1())?;
         Ok(UnverifiedSign1 {
             kid,
             typ,
             tbs,
-            signature: sign1.signature,
+            signature,
             payload,
         })
     }
@@ -155,6 +224,26 @@ impl UnverifiedSign1 {
     pub fn signed_bytes(&self) -> &[u8] {
         &self.tbs
     }
+}
+
+/// The protected header's bytes in a tagged COSE_Sign1 that passed the
+/// CBOR guard (so every header is in its shortest form): tag 18 (`d2`), an
+/// array of four (`84`), then a byte string. `None` if the structure is
+/// not that; coset then says what is wrong.
+fn protected_bytes(cose: &[u8]) -> Option<&[u8]> {
+    let (&[0xd2, 0x84, head], rest) = cose.split_first_chunk::<3>()? else {
+        return None;
+    };
+    let (len, rest) = match head {
+        0x40..=0x57 => (usize::from(head - 0x40), rest),
+        0x58 => (usize::from(*rest.first()?), rest.get(1..)?),
+        0x59 => {
+            let (n, rest) = rest.split_first_chunk::<2>()?;
+            (usize::from(u16::from_be_bytes(*n)), rest)
+        }
+        _ => return None,
+    };
+    rest.get(..len)
 }
 
 /// A payload whose COSE signature has been checked. Only
@@ -269,5 +358,79 @@ mod tests {
             ))
         ));
         assert!(bad(ok(), HeaderBuilder::new()).is_none());
+        // Parameters other than alg, kid and typ, even protected.
+        assert!(matches!(
+            bad(
+                ok().value(99, ciborium::Value::Text("x".into())),
+                HeaderBuilder::new()
+            ),
+            Some(FormatError::MalformedCose(_))
+        ));
+        assert!(matches!(
+            bad(ok().content_type("text/plain".into()), HeaderBuilder::new()),
+            Some(FormatError::MalformedCose(_))
+        ));
+        assert!(
+            bad(
+                ok().value(16, ciborium::Value::Text("application/x".into())),
+                HeaderBuilder::new()
+            )
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn protected_header_bytes_follow_the_cbor_rules() {
+        let k = key();
+        let kid = k.kid();
+        let signed = |prot: Vec<u8>| {
+            let tbs = ciborium::Value::Array(vec![
+                ciborium::Value::Text("Signature1".into()),
+                ciborium::Value::Bytes(prot.clone()),
+                ciborium::Value::Bytes(vec![]),
+                ciborium::Value::Bytes(b"p".to_vec()),
+            ]);
+            let mut msg = Vec::new();
+            ciborium::into_writer(&tbs, &mut msg).unwrap();
+            let v = ciborium::Value::Tag(
+                18,
+                Box::new(ciborium::Value::Array(vec![
+                    ciborium::Value::Bytes(prot),
+                    ciborium::Value::Map(vec![]),
+                    ciborium::Value::Bytes(b"p".to_vec()),
+                    ciborium::Value::Bytes(k.sign(&msg).to_vec()),
+                ])),
+            );
+            let mut out = Vec::new();
+            ciborium::into_writer(&v, &mut out).unwrap();
+            UnverifiedSign1::parse(&out, CborLimits::STRICT)
+                .map(|u| u.verify(&k.public_key()).is_some())
+        };
+        let with = |head: &[u8], tail: &[u8]| [head, kid.as_bytes(), tail].concat();
+        assert_eq!(signed(with(&[0xa2, 0x01, 0x27, 0x04, 0x44], &[])), Ok(true));
+        for (prot, code) in [
+            (
+                with(&[0xa2, 0x01, 0x38, 0x07, 0x04, 0x44], &[]),
+                "cbor_not_shortest_form",
+            ),
+            (
+                with(&[0xbf, 0x01, 0x27, 0x04, 0x44], &[0xff]),
+                "cbor_indefinite_length",
+            ),
+            (
+                with(&[0xa3, 0x01, 0x27, 0x04, 0x44], &[0x18, 0x63, 0xf7]),
+                "cbor_float_or_simple",
+            ),
+            (
+                with(&[0xa3, 0x01, 0x27, 0x04, 0x44], &[0x01, 0x27]),
+                "cbor_duplicate_key",
+            ),
+            (
+                with(&[0xa2, 0x01, 0x27, 0x04, 0x44], &[0x00]),
+                "cbor_trailing_bytes",
+            ),
+        ] {
+            assert_eq!(signed(prot).unwrap_err().code(), code);
+        }
     }
 }

@@ -54,6 +54,7 @@ use crate::envelope::{
 use crate::error::FormatError;
 use crate::keys::Kid;
 use crate::model::{Attestation, ModelError};
+use crate::rules::{Rule, enforced};
 use crate::secret::HolderSecret;
 use crate::signer::Signer;
 use crate::text::{self, CodeKind};
@@ -162,6 +163,11 @@ pub enum IssueError {
     /// Validity dates out of order.
     #[error("the validity ends before it starts; check the end of validity")]
     ValidityOrder,
+    /// A date the format cannot carry (docs/format.md §5).
+    #[error(
+        "dates must be between 1970-01-01 and 2106-02-07 (the range of the format's dates); check the validity dates"
+    )]
+    DateOutOfRange,
     /// The revision date cannot be encoded.
     #[error("the revision date must be between 1970-01-02 and 2149-06-06")]
     RevisionDate,
@@ -221,15 +227,29 @@ fn attestation_plaintext(a: &Attestation) -> Result<[u8; PLAINTEXT_LEN], IssueEr
 
 fn attestation_from_plaintext(b: &[u8]) -> Result<Attestation, FormatError> {
     let bad = || FormatError::MalformedClaims("attestation");
-    let &[0x82, 0x19, f0, f1, 0x19, d0, d1] = b else {
-        return Err(bad());
+    let (flags, days) = match *b {
+        [0x82, 0x19, f0, f1, 0x19, d0, d1] => {
+            (u16::from_be_bytes([f0, f1]), u16::from_be_bytes([d0, d1]))
+        }
+        _ if !enforced(Rule::PlaintextForm) => lenient_plaintext(b).ok_or_else(bad)?,
+        _ => return Err(bad()),
     };
-    let flags = u16::from_be_bytes([f0, f1]);
-    let rev = match u16::from_be_bytes([d0, d1]) {
+    let rev = match days {
         0 => None,
         d => Some(days_to_date(u64::from(d)).ok_or_else(bad)?),
     };
     Ok(Attestation::from_flags(u64::from(flags), rev)?)
+}
+
+/// The mistake [`Rule::PlaintextForm`] stands for: any CBOR array of two
+/// unsigned integers that fit 16 bits (mutation check only).
+fn lenient_plaintext(b: &[u8]) -> Option<(u16, u16)> {
+    let Ok(Value::Array(a)) = ciborium::from_reader::<Value, _>(b) else {
+        return None;
+    };
+    let [f, d] = a.as_slice() else { return None };
+    let n = |v: &Value| claims::as_u64(v).and_then(|x| u16::try_from(x).ok());
+    Some((n(f)?, n(d)?))
 }
 
 /// Issues a first-level code with a fresh random cti.
@@ -345,6 +365,10 @@ pub fn issue_first_level_with_key(
     if req.expires_at <= req.issued_at || req.not_before.is_some_and(|n| n >= req.expires_at) {
         return Err(IssueError::ValidityOrder);
     }
+    let dates = [Some(req.issued_at), req.not_before, Some(req.expires_at)];
+    if !dates.into_iter().flatten().all(claims::is_numeric_date) {
+        return Err(IssueError::DateOutOfRange);
+    }
     let ct = ekey.seal(cti.as_bytes(), &attestation_plaintext(&req.attestation)?);
     debug_assert_eq!(ct.len(), PLAINTEXT_LEN + 16);
     let envelope = envelope_to_value(&req.kdf, ct, ekey.with_secret());
@@ -379,7 +403,7 @@ impl FirstLevelCode {
     /// Decodes the text: prefix, base45, optional zlib, COSE_Sign1 header rules.
     pub fn parse(text: &str) -> Result<Self, FormatError> {
         let (kind, cose) = text::decode(text)?;
-        if kind != CodeKind::FirstLevel {
+        if kind != CodeKind::FirstLevel && enforced(Rule::PrefixLevel) {
             return Err(FormatError::WrongLevel {
                 found: CodeKind::SecondLevel,
             });
@@ -416,6 +440,20 @@ impl FirstLevelClaims {
     /// Reads the claims of a verified payload.
     pub fn from_verified(p: &VerifiedPayload) -> Result<Self, FormatError> {
         let c = ClaimSet::parse(p.bytes(), CborLimits::STRICT)?;
+        if !enforced(Rule::ClaimsUnknownIgnored) {
+            let known = [
+                claims::ISS,
+                claims::EXP,
+                claims::NBF,
+                claims::IAT,
+                claims::CTI,
+                claims::STATUS,
+                claims::ATTESTA_ENVELOPE,
+            ];
+            if c.entries().iter().any(|(k, _)| !known.contains(k)) {
+                return Err(FormatError::MalformedClaims("unknown claim"));
+            }
+        }
         let cti = c
             .bytes(claims::CTI, "cti")?
             .ok_or(FormatError::MissingClaim("cti"))?;

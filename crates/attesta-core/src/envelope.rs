@@ -27,6 +27,7 @@ use sha2::Sha256;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::cf::CodiceFiscale;
+use crate::rules::{Rule, enforced};
 use crate::secret::HolderSecret;
 
 /// Which envelope a key is for (domain separation).
@@ -184,10 +185,13 @@ impl KdfLimits {
 
     /// Compares `p` with the caps first, then with the floor.
     pub fn judge(&self, p: &KdfParams) -> KdfVerdict {
-        if p.m_mib > self.max_memory_mib || p.t > self.max_iterations || p.p > self.max_parallelism
+        let slack = u32::from(!enforced(Rule::KdfCaps));
+        if p.m_mib > self.max_memory_mib + slack
+            || p.t > self.max_iterations + slack
+            || p.p > self.max_parallelism + slack
         {
             KdfVerdict::AboveCaps
-        } else if p.m_mib < self.min_memory_mib || p.t < self.min_iterations {
+        } else if self.below_floor(p) {
             KdfVerdict::BelowFloor
         } else {
             KdfVerdict::Allowed
@@ -196,7 +200,7 @@ impl KdfLimits {
 
     /// Whether `p` is below the floor (whatever the caps say).
     pub fn below_floor(&self, p: &KdfParams) -> bool {
-        p.m_mib < self.min_memory_mib || p.t < self.min_iterations
+        (p.m_mib < self.min_memory_mib || p.t < self.min_iterations) && enforced(Rule::KdfFloor)
     }
 
     /// The same caps with no floor. **Only** for tests and benchmarks of

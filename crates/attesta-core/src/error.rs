@@ -78,6 +78,7 @@ impl FormatError {
             FormatError::Cbor(CborGuardError::DuplicateKey { .. }) => "cbor_duplicate_key",
             FormatError::Cbor(CborGuardError::NotShortest { .. }) => "cbor_not_shortest_form",
             FormatError::Cbor(CborGuardError::FloatOrSimple { .. }) => "cbor_float_or_simple",
+            FormatError::Cbor(CborGuardError::InvalidUtf8 { .. }) => "cbor_invalid_utf8",
             FormatError::Cbor(_) => "malformed_cbor",
             FormatError::MalformedCose(_) => "malformed_cose",
             FormatError::UnsupportedAlgorithm => "unsupported_alg",

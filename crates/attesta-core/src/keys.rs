@@ -17,6 +17,8 @@ use ed25519_dalek::{Signer, Verifier as _};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::rules::{Rule, enforced};
+
 /// Length in bytes of a [`Kid`].
 pub const KID_LEN: usize = 4;
 
@@ -129,17 +131,54 @@ impl fmt::Debug for KeyFingerprint {
     }
 }
 
-/// An Ed25519 public key.
+/// An Ed25519 public key: the canonical encoding of a curve point that is
+/// not of small order (docs/format.md §4.1).
+///
+/// Every key a key generator makes is such a point. The others are refused
+/// on the way in, because verifiers disagree about them (RFC 8032 §5.1.3
+/// refuses a non-canonical encoding, many libraries accept it), and a
+/// small-order key verifies forged signatures under a plain
+/// (non-strict) verifier: one such key in a trust list would split
+/// verifiers, or fool the lenient ones.
+///
+/// ```
+/// use attesta_core::keys::{KeyError, PublicKey};
+/// // The identity point (small order) and y = p + 3 (not canonical).
+/// let mut identity = [0u8; 32];
+/// identity[0] = 1;
+/// assert_eq!(PublicKey::from_bytes(&identity), Err(KeyError::SmallOrderKey));
+/// let mut non_canonical = [0xff; 32];
+/// non_canonical[0] = 0xf0;
+/// non_canonical[31] = 0x7f;
+/// assert_eq!(PublicKey::from_bytes(&non_canonical), Err(KeyError::NonCanonicalKey));
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct PublicKey(ed25519_dalek::VerifyingKey);
 
 impl PublicKey {
-    /// From the raw 32 bytes; fails on bytes that are not a curve point.
+    /// From the raw 32 bytes: refuses bytes that are not a curve point
+    /// ([`KeyError::NotEd25519`]), a non-canonical encoding
+    /// ([`KeyError::NonCanonicalKey`]: y ≥ p, or x = 0 with the sign bit
+    /// set) and a point of small order ([`KeyError::SmallOrderKey`]).
     pub fn from_bytes(b: &[u8]) -> Result<Self, KeyError> {
         let arr: &[u8; 32] = b.try_into().map_err(|_| KeyError::NotEd25519)?;
-        ed25519_dalek::VerifyingKey::from_bytes(arr)
-            .map(PublicKey)
-            .map_err(|_| KeyError::NotEd25519)
+        let key = ed25519_dalek::VerifyingKey::from_bytes(arr).map_err(|_| KeyError::NotEd25519)?;
+        Self::checked(key)
+    }
+
+    /// The rules of docs/format.md §4.1 on a decoded key.
+    fn checked(key: ed25519_dalek::VerifyingKey) -> Result<Self, KeyError> {
+        // Decoding reduces y modulo p and ignores the sign bit of x = 0, so
+        // a canonical encoding is exactly one that encodes back the same.
+        if key.to_edwards().compress().to_bytes() != key.to_bytes()
+            && enforced(Rule::Ed25519KeyCanonical)
+        {
+            return Err(KeyError::NonCanonicalKey);
+        }
+        if key.is_weak() && enforced(Rule::Ed25519KeyNotSmallOrder) {
+            return Err(KeyError::SmallOrderKey);
+        }
+        Ok(PublicKey(key))
     }
 
     /// The raw 32 bytes.
@@ -165,9 +204,9 @@ impl PublicKey {
                 expected: "PUBLIC KEY",
             });
         }
-        ed25519_dalek::VerifyingKey::from_public_key_pem(pem.trim())
-            .map(PublicKey)
-            .map_err(|_| KeyError::NotEd25519)
+        let key = ed25519_dalek::VerifyingKey::from_public_key_pem(pem.trim())
+            .map_err(|_| KeyError::NotEd25519)?;
+        Self::checked(key)
     }
 
     /// SubjectPublicKeyInfo DER.
@@ -194,12 +233,22 @@ impl PublicKey {
         KeyFingerprint::of_spki_der(&self.to_spki_der())
     }
 
-    /// Strict Ed25519 verification (`verify_strict`: rejects small-order
-    /// keys and non-canonical signatures, so a signature is never malleable).
+    /// Ed25519 verification with the rules of docs/format.md §4.2 (RFC 8032
+    /// §5.1.7, strict): the signature is 64 bytes R ‖ S; S < L; R decodes
+    /// to a point that is not of small order; the key is not of small order;
+    /// and the cofactorless equation holds with R compared as bytes:
+    /// encode([S]B − [k]A) = R, k = SHA-512(R ‖ A ‖ M) mod L. This is
+    /// ed25519-dalek's `verify_strict`. So a signature is never malleable,
+    /// and a signature some verifiers accept and others refuse (the cases of
+    /// "Taming the many EdDSAs") is refused.
     pub fn verify_strict(&self, msg: &[u8], signature: &[u8]) -> bool {
         let Ok(sig) = ed25519_dalek::Signature::from_slice(signature) else {
             return false;
         };
+        #[cfg(feature = "mutants")]
+        if let Some(ok) = mutants::verify(&self.0, msg, signature) {
+            return ok;
+        }
         self.0.verify_strict(msg, &sig).is_ok()
     }
 
@@ -384,6 +433,18 @@ pub enum KeyError {
         "the file is not a valid Ed25519 key (wrong algorithm or corrupted); give a key written by `attesta keygen`"
     )]
     NotEd25519,
+    /// A public key that is not the canonical encoding of its point (y ≥ p,
+    /// or x = 0 with the sign bit set): no key generator writes one.
+    #[error(
+        "the public key is not the canonical encoding of an Ed25519 point (RFC 8032 §5.1.3); no key generator writes one: do not trust it, and give a key written by `attesta keygen`"
+    )]
+    NonCanonicalKey,
+    /// A public key of small order: it would verify forged signatures
+    /// under a plain Ed25519 verifier.
+    #[error(
+        "the public key is a point of small order, under which forged signatures verify; no key generator makes one: do not trust it, and give a key written by `attesta keygen`"
+    )]
+    SmallOrderKey,
     /// The key is encrypted and no passphrase was given.
     #[error(
         "the private key is passphrase-protected; give the passphrase with --passphrase-file or ATTESTA_PASSPHRASE"
@@ -419,6 +480,73 @@ pub enum KeyError {
     /// The system random generator failed.
     #[error("the system random generator failed")]
     Rng,
+}
+
+/// Ed25519 verification with one rule of docs/format.md §4.2 broken, for
+/// the mutation check only (feature `mutants`).
+#[cfg(feature = "mutants")]
+mod mutants {
+    use super::{Rule, enforced};
+    use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
+    use curve25519_dalek::scalar::Scalar;
+    use curve25519_dalek::traits::IsIdentity;
+    use sha2::{Digest, Sha512};
+
+    /// `None` unless one of the Ed25519 rules is switched off; then the
+    /// verification written out with that rule broken.
+    pub(super) fn verify(
+        key: &ed25519_dalek::VerifyingKey,
+        msg: &[u8],
+        sig: &[u8],
+    ) -> Option<bool> {
+        let rules = [
+            Rule::Ed25519CanonicalS,
+            Rule::Ed25519RNotSmallOrder,
+            Rule::Ed25519Cofactorless,
+            Rule::Ed25519KeyNotSmallOrder,
+        ];
+        if rules.iter().all(|r| enforced(*r)) {
+            return None;
+        }
+        Some(written_out(key, msg, sig))
+    }
+
+    fn written_out(key: &ed25519_dalek::VerifyingKey, msg: &[u8], sig: &[u8]) -> bool {
+        let (Ok(r_bytes), Ok(s_bytes)) = (
+            <[u8; 32]>::try_from(&sig[..32]),
+            <[u8; 32]>::try_from(&sig[32..]),
+        ) else {
+            return false;
+        };
+        let s = if enforced(Rule::Ed25519CanonicalS) {
+            match Option::<Scalar>::from(Scalar::from_canonical_bytes(s_bytes)) {
+                Some(s) => s,
+                None => return false,
+            }
+        } else {
+            Scalar::from_bytes_mod_order(s_bytes)
+        };
+        let Some(r) = CompressedEdwardsY(r_bytes).decompress() else {
+            return false;
+        };
+        let a = key.to_edwards();
+        if (r.is_small_order() && enforced(Rule::Ed25519RNotSmallOrder))
+            || (a.is_small_order() && enforced(Rule::Ed25519KeyNotSmallOrder))
+        {
+            return false;
+        }
+        let mut h = Sha512::new();
+        h.update(r_bytes);
+        h.update(key.to_bytes());
+        h.update(msg);
+        let k = Scalar::from_bytes_mod_order_wide(&h.finalize().into());
+        let sb_minus_ka = EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &-a, &s);
+        if enforced(Rule::Ed25519Cofactorless) {
+            sb_minus_ka.compress().to_bytes() == r_bytes
+        } else {
+            (sb_minus_ka - r).mul_by_cofactor().is_identity()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -467,6 +595,24 @@ mod tests {
             SigningKey::from_pkcs8_pem(corrupted, None).err(),
             Some(KeyError::NotEd25519)
         );
+    }
+
+    /// The written-out verification of the mutation check, with every
+    /// rule on, is ed25519-dalek's `verify_strict`.
+    #[cfg(feature = "mutants")]
+    #[test]
+    fn written_out_verification_is_verify_strict() {
+        let k = SigningKey::from_seed(&[1u8; 32]);
+        let sig = k.sign(b"msg");
+        let rule = Rule::Ed25519CanonicalS;
+        crate::rules::mutation::break_rule(Some(rule));
+        // With one Ed25519 rule off the written-out path runs; S < L holds
+        // here, so it must agree with verify_strict on these inputs.
+        let ok = k.public_key().verify_strict(b"msg", &sig);
+        let bad = k.public_key().verify_strict(b"msh", &sig);
+        crate::rules::mutation::break_rule(None);
+        assert!(ok && !bad);
+        assert!(k.public_key().verify_strict(b"msg", &sig));
     }
 
     #[test]

@@ -49,6 +49,7 @@ pub mod lang;
 pub mod model;
 pub mod operator_key;
 pub mod qr;
+pub mod rules;
 pub mod second_level;
 pub mod secret;
 pub mod signer;

@@ -17,6 +17,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::lang::Lang;
+use crate::rules::{Rule, enforced};
 
 /// A percentage with two decimals, stored in hundredths (`3334` is 33.34 %).
 ///
@@ -496,10 +497,13 @@ impl Attestation {
             || self.deafness
             || self.disability_l68
             || self.handicap.is_some();
-        if !any_status {
+        if !any_status && enforced(Rule::ModelAnyStatus) {
             return Err(ModelError::NoStatus);
         }
-        if self.blindness_class.is_some() && !self.blindness {
+        if self.blindness_class.is_some()
+            && !self.blindness
+            && enforced(Rule::ModelClassNeedsBlindness)
+        {
             return Err(ModelError::Inconsistent(ModelRule::ClassWithoutBlindness));
         }
         // The indennità di accompagnamento goes to total invalids, to minors
@@ -518,7 +522,7 @@ impl Attestation {
             );
             let as_blind = self.blindness
                 && matches!(self.blindness_class, None | Some(BlindnessClass::Assoluta));
-            if !as_invalid && !as_blind {
+            if !as_invalid && !as_blind && enforced(Rule::ModelAccompaniment) {
                 return Err(ModelError::Inconsistent(ModelRule::Accompaniment));
             }
         }
@@ -527,12 +531,15 @@ impl Attestation {
             let ok = self
                 .invalidity
                 .is_some_and(|a| a.reaches(Percent(4600)) || a == InvalidityAssessment::StatusOnly);
-            if !ok {
+            if !ok && enforced(Rule::ModelL68) {
                 return Err(ModelError::Inconsistent(ModelRule::L68));
             }
         }
         // L. 388/2000 art. 30 c. 7 needs handicap grave (art. 3 c. 3).
-        if self.vehicle == Some(VehicleRequirement::WithoutAdaptation) && !self.handicap_grave() {
+        if self.vehicle == Some(VehicleRequirement::WithoutAdaptation)
+            && !self.handicap_grave()
+            && enforced(Rule::ModelVehicleNeedsGrave)
+        {
             return Err(ModelError::Inconsistent(
                 ModelRule::VehicleWithoutAdaptation,
             ));
@@ -541,6 +548,7 @@ impl Attestation {
         // blindness class either.
         if self.invalidity == Some(InvalidityAssessment::StatusOnly)
             && self.blindness_class.is_some()
+            && enforced(Rule::ModelStatusOnlyNoClass)
         {
             return Err(ModelError::Inconsistent(ModelRule::StatusOnlyWithClass));
         }
@@ -655,18 +663,23 @@ impl Attestation {
 
     pub(crate) fn from_flags(flags: u64, revision: Option<Date>) -> Result<Self, ModelError> {
         let flags = u32::try_from(flags).map_err(|_| ModelError::UnknownFlags)?;
-        if flags & !Self::KNOWN_BITS != 0 {
+        if flags & !Self::KNOWN_BITS != 0 && enforced(Rule::FlagsReservedBit) {
             return Err(ModelError::UnknownFlags);
         }
         let inv = flags & 0xF;
         let invalidity = match inv {
             0 => None,
-            c => Some(InvalidityAssessment::from_code(c).ok_or(ModelError::UnknownFlags)?),
+            c => match InvalidityAssessment::from_code(c) {
+                Some(a) => Some(a),
+                None if !enforced(Rule::FlagsInvalidityCode) => None,
+                None => return Err(ModelError::UnknownFlags),
+            },
         };
         let handicap = match (flags >> Self::HANDICAP_SHIFT) & 3 {
             0 => None,
             1 => Some(HandicapGrade::Comma1),
             2 => Some(HandicapGrade::Comma3Grave),
+            _ if !enforced(Rule::FlagsHandicapValue) => None,
             _ => return Err(ModelError::UnknownFlags),
         };
         let blindness_class = match (flags >> Self::CLASS_SHIFT) & 3 {
@@ -677,6 +690,7 @@ impl Attestation {
             0 => None,
             1 => Some(VehicleRequirement::AdaptedVehicle),
             2 => Some(VehicleRequirement::WithoutAdaptation),
+            _ if !enforced(Rule::FlagsVehicleValue) => None,
             _ => return Err(ModelError::UnknownFlags),
         };
         let a = Attestation {
@@ -765,7 +779,22 @@ impl SecondLevelDetails {
     /// Longest judgement wording accepted, to keep the token scannable.
     pub const MAX_JUDGEMENT_CHARS: usize = 120;
 
-    /// Checks the details: something to say, a bounded judgement wording.
+    /// Checks the details (docs/format.md §12.3): something to say (a
+    /// percentage, a class, deafness, a handicap article or a judgement;
+    /// `deafness: false` alone says nothing), and a judgement wording that
+    /// is not blank (made only of Unicode White_Space characters, the
+    /// characters `char::is_whitespace` and `str::trim` know) and has at
+    /// most [`SecondLevelDetails::MAX_JUDGEMENT_CHARS`] characters, counted
+    /// as Unicode scalar values (not bytes: "è" is one character).
+    ///
+    /// ```
+    /// use attesta_core::model::SecondLevelDetails;
+    /// let d = |j: &str| SecondLevelDetails { judgement: Some(j.into()), ..Default::default() };
+    /// assert!(d(&"è".repeat(120)).validate().is_ok()); // 240 bytes
+    /// assert!(d(&"è".repeat(121)).validate().is_err());
+    /// assert!(d("\u{3000}\u{a0}").validate().is_err()); // ideographic and no-break spaces only
+    /// assert!(SecondLevelDetails::default().validate().is_err());
+    /// ```
     pub fn validate(&self) -> Result<(), ModelError> {
         if self.invalidity_percent.is_none()
             && self.blindness_class.is_none()
@@ -773,22 +802,34 @@ impl SecondLevelDetails {
             && self.handicap.is_none()
             && self.l68_percent.is_none()
             && self.judgement.is_none()
+            && enforced(Rule::DetailsNotEmpty)
         {
             return Err(ModelError::NoStatus);
         }
-        if self
-            .judgement
-            .as_deref()
-            .is_some_and(|j| j.trim().is_empty())
-        {
-            return Err(ModelError::EmptyJudgement);
-        }
-        if let Some(j) = &self.judgement
-            && j.chars().count() > Self::MAX_JUDGEMENT_CHARS
-        {
-            return Err(ModelError::JudgementTooLong {
-                max: Self::MAX_JUDGEMENT_CHARS,
-            });
+        if let Some(j) = self.judgement.as_deref() {
+            let blank = if enforced(Rule::JudgementBlank) {
+                j.trim().is_empty()
+            } else {
+                j.trim_ascii().is_empty()
+            };
+            if blank {
+                return Err(ModelError::EmptyJudgement);
+            }
+            let len = if enforced(Rule::JudgementCountsChars) {
+                j.chars().count()
+            } else {
+                j.len()
+            };
+            let max = if enforced(Rule::JudgementMaxChars) {
+                Self::MAX_JUDGEMENT_CHARS
+            } else {
+                Self::MAX_JUDGEMENT_CHARS + 1
+            };
+            if len > max {
+                return Err(ModelError::JudgementTooLong {
+                    max: Self::MAX_JUDGEMENT_CHARS,
+                });
+            }
         }
         Ok(())
     }

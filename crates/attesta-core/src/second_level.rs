@@ -68,6 +68,7 @@ use crate::error::FormatError;
 use crate::keys::Kid;
 use crate::model::{BlindnessClass, HandicapGrade, Percent, SecondLevelDetails};
 use crate::operator_key::{OperatorPublicKey, OperatorSecretKey};
+use crate::rules::{Rule, enforced};
 use crate::signer::Signer;
 use crate::text::{self, CodeKind};
 
@@ -144,6 +145,11 @@ fn details_from_cbor(b: &[u8]) -> Result<SecondLevelDetails, FormatError> {
     };
     let mut d = SecondLevelDetails::default();
     let mut seen = Vec::new();
+    // docs/format.md §12.3: a key that is not an unsigned integer, a known
+    // key with a value of the wrong type or out of its range, is
+    // `malformed_claims`; an unknown key (0, 7 or more) is `unknown_flags`,
+    // a detail of a later version.
+    let lenient = !enforced(Rule::DetailsValues);
     for (k, v) in &m {
         let k = claims::as_u64(k).ok_or_else(bad)?;
         if seen.contains(&k) {
@@ -151,29 +157,39 @@ fn details_from_cbor(b: &[u8]) -> Result<SecondLevelDetails, FormatError> {
         }
         seen.push(k);
         let pct = |v: &Value| {
-            claims::as_u64(v)
-                .and_then(|x| u16::try_from(x).ok())
+            let x = claims::as_u64(v).ok_or_else(bad)?;
+            let x = if lenient { x.min(10_000) } else { x };
+            u16::try_from(x)
+                .ok()
                 .and_then(|x| Percent::from_hundredths(x).ok())
                 .ok_or_else(bad)
         };
+        let code = |v: &Value| claims::as_u64(v).ok_or_else(bad);
         match (k, v) {
             (D_INVALIDITY, v) => d.invalidity_percent = Some(pct(v)?),
             (D_BLINDNESS, v) => {
-                let c = claims::as_u64(v)
-                    .and_then(|c| u32::try_from(c).ok())
-                    .ok_or_else(bad)?;
-                d.blindness_class = Some(BlindnessClass::from_code(c).ok_or_else(bad)?);
+                let c = u32::try_from(code(v)?)
+                    .ok()
+                    .and_then(BlindnessClass::from_code);
+                d.blindness_class = match c {
+                    Some(c) => Some(c),
+                    None if lenient => None,
+                    None => return Err(bad()),
+                };
             }
             (D_DEAFNESS, Value::Bool(b)) => d.deafness = *b,
             (D_HANDICAP, v) => {
-                d.handicap = Some(match claims::as_u64(v) {
-                    Some(1) => HandicapGrade::Comma1,
-                    Some(2) => HandicapGrade::Comma3Grave,
+                d.handicap = match code(v)? {
+                    1 => Some(HandicapGrade::Comma1),
+                    2 => Some(HandicapGrade::Comma3Grave),
+                    _ if lenient => None,
                     _ => return Err(bad()),
-                })
+                }
             }
             (D_L68, v) => d.l68_percent = Some(pct(v)?),
             (D_JUDGEMENT, Value::Text(t)) => d.judgement = Some(t.clone()),
+            (D_DEAFNESS | D_JUDGEMENT, _) if !lenient => return Err(bad()),
+            _ if !enforced(Rule::DetailsUnknownKey) => {}
             _ => return Err(FormatError::Model(crate::model::ModelError::UnknownFlags)),
         }
     }
@@ -289,6 +305,9 @@ fn issue_with_rng(
     if req.expires_at <= req.issued_at {
         return Err(IssueError::ValidityOrder);
     }
+    if !claims::is_numeric_date(req.issued_at) || !claims::is_numeric_date(req.expires_at) {
+        return Err(IssueError::DateOutOfRange);
+    }
     let ekey = EnvelopeKey::derive(
         cf,
         cti.as_bytes(),
@@ -349,7 +368,7 @@ impl SecondLevelCode {
     /// Decodes the text.
     pub fn parse(text: &str) -> Result<Self, FormatError> {
         let (kind, cose) = text::decode(text)?;
-        if kind != CodeKind::SecondLevel {
+        if kind != CodeKind::SecondLevel && enforced(Rule::PrefixLevel) {
             return Err(FormatError::WrongLevel {
                 found: CodeKind::FirstLevel,
             });

@@ -34,6 +34,8 @@ use std::fmt;
 
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::rules::{Rule, enforced};
+
 /// Bytes of entropy in a [`HolderSecret`].
 pub const SECRET_LEN: usize = 5;
 
@@ -164,7 +166,7 @@ impl HolderSecret {
         if values.len() != SECRET_SYMBOLS {
             return Err(SecretError::Malformed);
         }
-        if check_symbol(&values[..8]) != values[8] {
+        if check_symbol(&values[..8]) != values[8] && enforced(Rule::SecretCheckSymbol) {
             return Err(SecretError::CheckCharacter);
         }
         let n = values[..8]

@@ -29,6 +29,7 @@ use flate2::read::ZlibDecoder;
 use flate2::write::ZlibEncoder;
 
 use crate::error::FormatError;
+use crate::rules::{Rule, enforced};
 
 /// The longest text a QR code can hold (version 40, alphanumeric, level L).
 pub const MAX_TEXT_LEN: usize = 4296;
@@ -79,22 +80,44 @@ impl CodeKind {
         let is_ours = head.len() >= 3
             && (head.starts_with("AT") || head.starts_with("AD"))
             && head[2..].bytes().all(|b| b.is_ascii_digit());
-        if is_ours {
+        if is_ours && enforced(Rule::PrefixVersion) {
             return Err(FormatError::UnsupportedVersion {
                 found: format!("{head}:"),
             });
         }
-        if head.eq_ignore_ascii_case("at1") || head.eq_ignore_ascii_case("ad1") {
+        if (head.eq_ignore_ascii_case("at1") || head.eq_ignore_ascii_case("ad1"))
+            && enforced(Rule::PrefixLowercase)
+        {
             return Err(FormatError::Lowercase);
         }
         Err(FormatError::BadPrefix)
     }
 }
 
-/// Cleans a scanned or pasted text: trims whitespace and line breaks
-/// around it (base45 itself may contain inner spaces, so those stay).
+/// The characters trimmed around a code: space, tab, CR, LF and the byte
+/// order mark U+FEFF (docs/format.md §2.2). Exactly these: what scanners,
+/// text files and clipboards add. Base45 contains the space, so inner
+/// spaces stay; any other character, inner line breaks and other Unicode
+/// white space included, is part of the text and makes it invalid.
+pub const TRIMMED: [char; 5] = [' ', '\t', '\r', '\n', '\u{feff}'];
+
+/// Cleans a scanned or pasted text: trims the [`TRIMMED`] characters at
+/// both ends.
+///
+/// ```
+/// use attesta_core::text::clean;
+/// assert_eq!(clean("\u{feff}AT1:AB C\r\n"), "AT1:AB C");
+/// // A no-break space is not trimmed: it is not something a scanner adds.
+/// assert_eq!(clean("AT1:ABC\u{a0}"), "AT1:ABC\u{a0}");
+/// ```
 pub fn clean(text: &str) -> &str {
-    text.trim_matches(|c: char| c == '\n' || c == '\r' || c == '\t' || c == ' ' || c == '\u{feff}')
+    if !enforced(Rule::Trim) {
+        return text;
+    }
+    if !enforced(Rule::TrimOnlyListed) {
+        return text.trim();
+    }
+    text.trim_matches(|c: char| TRIMMED.contains(&c))
 }
 
 /// The address of a web verifier, under which codes can be wrapped: a
@@ -178,6 +201,9 @@ impl VerifyUrl {
 /// is later refused as "not an attesta code".
 pub fn unwrap_verify_url(text: &str) -> Cow<'_, str> {
     let text = clean(text);
+    if !enforced(Rule::VerifyUrlUnwrap) {
+        return Cow::Borrowed(text);
+    }
     let is_url = text
         .get(..8)
         .is_some_and(|h| h.eq_ignore_ascii_case("https://"))
@@ -187,9 +213,12 @@ pub fn unwrap_verify_url(text: &str) -> Cow<'_, str> {
     let Some((_, fragment)) = text.split_once('#').filter(|_| is_url) else {
         return Cow::Borrowed(text);
     };
-    let Some(decoded) = percent_decode(fragment) else {
+    let Some(mut decoded) = percent_decode(fragment) else {
         return Cow::Borrowed(text);
     };
+    if !enforced(Rule::VerifyUrlFragmentUntrimmed) {
+        decoded = clean(&decoded).to_owned();
+    }
     if CodeKind::split(&decoded).is_ok()
         || matches!(
             CodeKind::split(&decoded),
@@ -202,16 +231,28 @@ pub fn unwrap_verify_url(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// `%XX` sequences decoded; `None` if one is malformed or the result is not
-/// UTF-8.
+/// `%XX` sequences decoded, each `%` followed by exactly two hexadecimal
+/// digits (docs/format.md §2.2.1); `None` if one is malformed or the
+/// result is not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
+            let hex = b.get(i + 1..i + 3)?;
+            let digit = |c: u8| char::from(c).to_digit(16);
+            match (digit(hex[0]), digit(hex[1])) {
+                (Some(h), Some(l)) => out.push(u8::try_from(h * 16 + l).ok()?),
+                // The mistake of the mutation check: a malformed escape
+                // kept as it is.
+                _ if !enforced(Rule::VerifyUrlEscapes) => {
+                    out.push(b'%');
+                    i += 1;
+                    continue;
+                }
+                _ => return None,
+            }
             i += 3;
         } else {
             out.push(b[i]);
@@ -246,45 +287,94 @@ pub fn encode(prefix: &str, cose: &[u8]) -> String {
 
 /// Decodes the base45 part (after the prefix) into COSE bytes, inflating if
 /// it was compressed, never beyond `max_len` bytes.
+///
+/// Base45 must be canonical (RFC 9285 §4.2: a group of three encodes at
+/// most 65535, a final pair at most 255), so that a text decodes to one
+/// byte string and a byte string has one text. The base45 crate refuses a
+/// triple beyond 65535 but would truncate a pair beyond 255; re-encoding
+/// catches it.
+///
+/// ```
+/// use attesta_core::text::decode_body;
+/// assert_eq!(decode_body("%69 VD92EX0", 100).unwrap(), b"Hello!!");
+/// // "GGW" is 65536, "U5" is 45·5 + 30 = 255, "V5" is 256.
+/// assert_eq!(decode_body("GGW", 100).unwrap_err().code(), "bad_base45");
+/// assert_eq!(decode_body("U5", 100).unwrap(), [255]);
+/// assert_eq!(decode_body("V5", 100).unwrap_err().code(), "bad_base45");
+/// ```
 pub fn decode_body(body: &str, max_len: usize) -> Result<Vec<u8>, FormatError> {
+    decode_body_parts(body, max_len).map(|(cose, _)| cose)
+}
+
+/// [`decode_body`], and the length of the zlib stream when there was one.
+fn decode_body_parts(body: &str, max_len: usize) -> Result<(Vec<u8>, Option<usize>), FormatError> {
     if body.bytes().any(|b| b.is_ascii_lowercase()) {
-        return Err(FormatError::Lowercase);
+        return Err(if enforced(Rule::Base45Lowercase) {
+            FormatError::Lowercase
+        } else {
+            FormatError::BadBase45
+        });
     }
     let raw = base45::decode(body).map_err(|_| FormatError::BadBase45)?;
+    if enforced(Rule::Base45Canonical) && base45::encode(&raw) != body {
+        return Err(FormatError::BadBase45);
+    }
     match raw.first() {
-        Some(0x78) => inflate(&raw, max_len),
-        Some(_) if raw.len() <= max_len => Ok(raw),
+        Some(0x78) if enforced(Rule::ZlibDetect) => {
+            inflate(&raw, max_len).map(|cose| (cose, Some(raw.len())))
+        }
+        Some(_) if raw.len() <= max_len => Ok((raw, None)),
         Some(_) => Err(FormatError::TooLarge { max: max_len }),
         None => Err(FormatError::BadBase45),
     }
 }
 
 fn inflate(z: &[u8], max_len: usize) -> Result<Vec<u8>, FormatError> {
+    let cap = if enforced(Rule::ZlibCap) {
+        max_len
+    } else {
+        max_len + 1
+    };
     let mut out = Vec::new();
     let mut dec = ZlibDecoder::new(z);
     // Read one byte past the cap to tell "exactly at the cap" from "beyond".
     (&mut dec)
-        .take(max_len as u64 + 1)
+        .take(cap as u64 + 1)
         .read_to_end(&mut out)
         .map_err(|_| FormatError::BadCompression)?;
-    if out.len() > max_len {
+    if out.len() > cap {
         return Err(FormatError::TooLarge { max: max_len });
     }
     // Bytes after the zlib stream would give one code several encodings.
-    if dec.total_in() != z.len() as u64 {
+    if dec.total_in() != z.len() as u64 && enforced(Rule::ZlibTrailing) {
         return Err(FormatError::BadCompression);
     }
     Ok(out)
 }
 
 /// Checks the overall length and splits an attesta code into kind and COSE bytes.
+///
+/// A compressed code must be strictly shorter than the COSE bytes it
+/// inflates to (docs/format.md §2.3): the same COSE wrapped in a longer
+/// stream (stored blocks, another level) is refused with
+/// `bad_compression`. Deflate output differs between libraries and
+/// levels, so the COSE bytes, not the text, are the identity of a code.
 pub fn decode(text: &str) -> Result<(CodeKind, Vec<u8>), FormatError> {
     let text = unwrap_verify_url(text);
-    if text.len() > MAX_TEXT_LEN {
+    let max_text = if enforced(Rule::MaxTextLength) {
+        MAX_TEXT_LEN
+    } else {
+        MAX_TEXT_LEN + 1
+    };
+    if text.len() > max_text {
         return Err(FormatError::TooLong { len: text.len() });
     }
     let (kind, body) = CodeKind::split(&text)?;
-    Ok((kind, decode_body(body, MAX_PAYLOAD_LEN)?))
+    let (cose, zlib_len) = decode_body_parts(body, MAX_PAYLOAD_LEN)?;
+    if zlib_len.is_some_and(|z| z >= cose.len()) && enforced(Rule::ZlibShorter) {
+        return Err(FormatError::BadCompression);
+    }
+    Ok((kind, cose))
 }
 
 #[cfg(test)]
@@ -402,5 +492,23 @@ mod tests {
         // zlib header followed by garbage.
         let t = format!("AT1:{}", base45::encode([0x78, 0x9c, 0xff, 0xff, 0x00]));
         assert_eq!(decode(&t), Err(FormatError::BadCompression));
+    }
+
+    #[test]
+    fn compression_must_shorten() {
+        let cose: Vec<u8> = (0..200u32).map(|i| (i * 7919 % 251) as u8).collect();
+        let mut stored = ZlibEncoder::new(Vec::new(), Compression::none());
+        stored.write_all(&cose).unwrap();
+        let stored = stored.finish().unwrap();
+        assert!(stored.len() > cose.len());
+        let t = format!("AT1:{}", base45::encode(&stored));
+        assert_eq!(decode(&t), Err(FormatError::BadCompression));
+        // Generic decoding of foreign codes does not ask for it.
+        assert_eq!(decode_body(&t[4..], MAX_GENERIC_PAYLOAD_LEN).unwrap(), cose);
+        // The encoder never writes such a stream: this one is sent raw.
+        assert_eq!(
+            encode("AT1:", &cose),
+            format!("AT1:{}", base45::encode(&cose))
+        );
     }
 }

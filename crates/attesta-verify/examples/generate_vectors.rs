@@ -37,6 +37,10 @@ use attesta_core::secret::HolderSecret;
 use attesta_verify::status_list::{CredentialStatus, StatusBits, StatusList, StatusListToken};
 use attesta_verify::trust::{IssuerEntry, OperatorEntry, TrustList};
 use ciborium::Value;
+use curve25519_dalek::constants::EIGHT_TORSION;
+use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
+use curve25519_dalek::scalar::Scalar;
+use curve25519_dalek::traits::IsIdentity;
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use jiff::civil::Date;
@@ -587,6 +591,25 @@ struct V {
     annotated: Option<Annotated>,
     /// Second-level vectors only (`kind: "second_level"`).
     l2: Option<L2>,
+    /// A crafted first-level code that must be accepted: the credential it
+    /// was made from, whose attestation, cti and dates it keeps. Not
+    /// written as `inputs`: re-issuing would not give the crafted code.
+    crafted_from: Option<Cred>,
+    /// `qr_text_variant`: how `qr_text` differs from the reference
+    /// encoder's text of the same COSE bytes (runners compare the COSE).
+    text_variant: Option<&'static str>,
+    /// Keys no seed makes (small order, non-canonical, mixed order): in
+    /// `other_keys` with their raw bytes only.
+    raw_keys: Vec<RawKey>,
+    /// The kid of the key that signed, when it is not `issuer`'s (a raw key).
+    signer_kid: Option<Kid>,
+}
+
+/// A public key given by its 32 bytes, with no private key.
+#[derive(Clone, Copy)]
+struct RawKey {
+    role: &'static str,
+    bytes: [u8; 32],
 }
 
 impl V {
@@ -617,6 +640,10 @@ impl V {
             inputs: Some(c),
             annotated: None,
             l2: None,
+            crafted_from: None,
+            text_variant: None,
+            raw_keys: vec![],
+            signer_kid: None,
         }
     }
 
@@ -650,6 +677,10 @@ impl V {
             },
             annotated: None,
             l2: None,
+            crafted_from: None,
+            text_variant: None,
+            raw_keys: vec![],
+            signer_kid: None,
         }
     }
 
@@ -711,9 +742,14 @@ struct KeysOut {
 #[derive(Serialize)]
 struct OtherKeyOut {
     role: &'static str,
-    seed_hex: String,
-    public_pem: String,
-    kid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seed_hex: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_pem: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_hex: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kid: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -873,6 +909,8 @@ struct VectorOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     inputs: Option<InputsOut>,
     qr_text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    qr_text_variant: Option<&'static str>,
     verify_at: String,
     cf_for_verify: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -910,12 +948,16 @@ fn render(v: &V) -> VectorOut {
             issuer_id,
             revocation,
         } => {
-            let c = v.inputs.as_ref().expect("positive vectors have inputs");
+            let c = v
+                .inputs
+                .as_ref()
+                .or(v.crafted_from.as_ref())
+                .expect("positive vectors have inputs or are crafted from a credential");
             ExpectedOut::Valid(Box::new(ValidOut {
                 valid: true,
                 attestation: attestation.clone(),
                 issuer: issuer_id,
-                kid: v.issuer.kid().to_string(),
+                kid: v.signer_kid.unwrap_or_else(|| v.issuer.kid()).to_string(),
                 revocation,
                 cti_hex: c.cti.to_string(),
                 issued_at: c.iat.to_string(),
@@ -1012,10 +1054,18 @@ fn render(v: &V) -> VectorOut {
             .iter()
             .map(|k| OtherKeyOut {
                 role: k.role,
-                seed_hex: hex::encode(k.seed),
-                public_pem: k.pem(),
-                kid: k.kid().to_string(),
+                seed_hex: Some(hex::encode(k.seed)),
+                public_pem: Some(k.pem()),
+                public_hex: None,
+                kid: Some(k.kid().to_string()),
             })
+            .chain(v.raw_keys.iter().map(|k| OtherKeyOut {
+                role: k.role,
+                seed_hex: None,
+                public_pem: None,
+                public_hex: Some(hex::encode(k.bytes)),
+                kid: None,
+            }))
             .collect(),
         trust_lists_hex: v.trust_lists.iter().map(hex::encode).collect(),
         status_lists_hex: v.status_lists.iter().map(hex::encode).collect(),
@@ -1028,6 +1078,7 @@ fn render(v: &V) -> VectorOut {
         verify_as: l2.and_then(|l| l.as_first_level.then_some("first_level")),
         inputs: first_inputs.or(token_inputs),
         qr_text: v.qr_text.clone(),
+        qr_text_variant: v.text_variant,
         verify_at: v.verify_at.to_string(),
         cf_for_verify: v.cf_for_verify.clone(),
         secret_for_verify: v.secret_for_verify.clone(),
@@ -3253,6 +3304,10 @@ impl V {
                 inputs,
                 crafted_from: None,
             }),
+            crafted_from: None,
+            text_variant: None,
+            raw_keys: vec![],
+            signer_kid: None,
         }
     }
 
@@ -5034,6 +5089,1950 @@ fn revocation_per_key(w: &World) -> Vec<V> {
     out
 }
 
+// ---------------------------------------------------------------------------
+// Issue 16: the rules docs/format.md makes exact
+// ---------------------------------------------------------------------------
+//
+// One function per part of the specification, so that each can move on its
+// own. Every vector pins one rule of test-vectors/README.md's table: the
+// mutation check (test-vectors/mutate.sh) breaks the rule in the verifier
+// and requires the vector to fail.
+
+fn exact_format(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    out.extend(exact_text_layer(w));
+    out.extend(exact_compression(w));
+    out.extend(exact_cbor(w));
+    out.extend(exact_protected_header(w));
+    out.extend(exact_ed25519(w));
+    out.extend(exact_dates(w));
+    out.extend(exact_status_ties(w));
+    out.extend(exact_lists(w));
+    out.extend(exact_details(w));
+    out.extend(exact_cf(w));
+    out.extend(exact_header_values(w));
+    out.extend(exact_verify_url(w));
+    out
+}
+
+/// Codes inside a web verifier's address (docs/format.md §2.2.1), added
+/// with the web verifier (issue 15): unwrapped after the whole text is
+/// trimmed, nothing trimmed inside the fragment.
+fn exact_verify_url(w: &World) -> Vec<V> {
+    use attesta_core::text::VerifyUrl;
+    let url = VerifyUrl::parse("https://verifica.example.it/").expect("a verifier address");
+    let mut out = Vec::new();
+    {
+        let c = cred("url-wrapped", deaf());
+        let wrapped = url.wrap(&c.issue(&w.inps));
+        assert!(
+            wrapped.contains("%20") || wrapped.contains("%25"),
+            "escapes to decode"
+        );
+        let mut v = V::positive(
+            w,
+            "url-wrapped",
+            "A genuine code in the fragment of a web verifier's address, its spaces written \
+             %20 and its % written %25 (what `attesta issue --verify-url` prints): unwrapped, \
+             valid.",
+            c,
+        );
+        v.qr_text = wrapped;
+        v.text_variant = Some("in the fragment of https://verifica.example.it/");
+        out.push(v);
+    }
+    {
+        let c = cred("url-wrapped-trimmed", deaf());
+        let wrapped = url.wrap(&c.issue(&w.inps)).replacen("https", "HTTPS", 1);
+        let mut v = V::positive(
+            w,
+            "url-wrapped-trimmed",
+            "The same with U+FEFF and a space before the address, CR and LF after it, and the \
+             scheme in capitals: the whole text is trimmed, then unwrapped.",
+            c,
+        );
+        v.qr_text = format!("\u{feff} {wrapped}\r\n");
+        v.text_variant =
+            Some("in the fragment of HTTPS://verifica.example.it/, with trimmed characters around");
+        out.push(v);
+    }
+    let c = cred("url-fragment-leading-space", deaf());
+    let text = c.issue(&w.inps);
+    out.push(V::altered(
+        w,
+        "url-fragment-leading-space",
+        "A genuine code in a verifier's address with %20 (a space) before it in the \
+         fragment: nothing is trimmed inside the fragment, so it is not a code, and the \
+         address itself is decoded: no prefix.",
+        &c,
+        url.wrap(&format!(" {text}")),
+        "bad_prefix",
+        "check",
+    ));
+    let c = cred("url-fragment-lowercase-prefix", deaf());
+    let text = c.issue(&w.inps);
+    out.push(V::altered(
+        w,
+        "url-fragment-lowercase-prefix",
+        "A genuine code in a verifier's address with its prefix in lowercase (at1:): only \
+         AT1:, AD1: or a later version's prefix is unwrapped, so the address itself is \
+         decoded (bad_prefix, not lowercase_text).",
+        &c,
+        url.wrap(&text.replacen("AT1:", "at1:", 1)),
+        "bad_prefix",
+        "check",
+    ));
+    let c = cred("url-fragment-bad-escape", deaf());
+    let wrapped = url.wrap(&c.issue(&w.inps));
+    let bad = wrapped.replacen("%20", "%2G", 1);
+    assert_ne!(bad, wrapped);
+    out.push(V::altered(
+        w,
+        "url-fragment-bad-escape",
+        "A genuine code in a verifier's address with its first escape %20 changed to %2G: \
+         every % must be followed by two hexadecimal digits, so the fragment is not \
+         decoded, and the address itself has no prefix.",
+        &c,
+        bad,
+        "bad_prefix",
+        "check",
+    ));
+    {
+        let (_, text) = sized_code(w, "url-wrapped-too-long", 2862);
+        assert_eq!(text.len(), 4297);
+        out.push(V::negative(
+            w,
+            "url-wrapped-too-long",
+            "A signed code of 4297 characters (2862 bytes of COSE) in a verifier's address: \
+             the length limit applies to the unwrapped code.",
+            url.wrap(&text),
+            "text_too_long",
+            "check",
+        ));
+    }
+    out
+}
+
+/// Header values of a type the rules name by their code alone (appended
+/// last, so that the numbers above stay).
+fn exact_header_values(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    let k = w.inps.kid();
+    let k = k.as_bytes();
+    let signed = |name: &str, prot: Vec<u8>| {
+        let c = cred(name, deaf());
+        at1(&tagged(sign1_items(
+            &w.inps,
+            prot,
+            vec![],
+            c.claims().to_vec(),
+        )))
+    };
+    for (name, prot, desc, code) in [
+        (
+            "kid-empty",
+            vec![0xa2, 0x01, 0x27, 0x04, 0x40],
+            "A code whose protected header has an empty kid (4: h''), signed by INPS over \
+             those bytes: a kid is exactly 4 bytes, anything else is missing_kid, whatever \
+             its length or type.",
+            "missing_kid",
+        ),
+        (
+            "kid-text",
+            [&[0xa2, 0x01, 0x27, 0x04, 0x64][..], b"abcd"].concat(),
+            "A code whose protected header has a text kid (4: \"abcd\"), signed by INPS over \
+             those bytes.",
+            "missing_kid",
+        ),
+        (
+            "alg-byte-string",
+            [&[0xa2, 0x01, 0x41, 0xf8, 0x04, 0x44][..], k].concat(),
+            "A code whose protected header has alg as a byte string (1: h'f8'), signed by INPS \
+             over those bytes: any alg other than the integer -8 is unsupported_alg.",
+            "unsupported_alg",
+        ),
+        (
+            "protected-header-not-a-map",
+            [&[0x82, 0x27, 0x44][..], k].concat(),
+            "A code whose protected header is the array [-8, kid] instead of a map, signed by \
+             INPS over those bytes.",
+            "malformed_cose",
+        ),
+    ] {
+        out.push(V::negative(
+            w,
+            name,
+            desc,
+            signed(name, prot),
+            code,
+            "check",
+        ));
+    }
+    out
+}
+
+impl V {
+    /// A crafted first-level code (signed by INPS) that must be accepted as
+    /// the credential `from` it was made from.
+    fn crafted_valid(
+        w: &World,
+        name: &'static str,
+        description: &str,
+        text: String,
+        from: Cred,
+    ) -> V {
+        let mut v = V::negative(w, name, description, text, "", "");
+        v.outcome = Outcome::Valid {
+            attestation: from.att.clone(),
+            issuer_id: INPS,
+            revocation: if from.status.is_some() {
+                "not_checked"
+            } else {
+                "not_revocable"
+            },
+        };
+        v.cf_for_verify = from.cf.clone();
+        v.crafted_from = Some(from);
+        v
+    }
+}
+
+impl V {
+    /// A negative vector around a genuine code of `c` whose text was then
+    /// altered: no inputs, since re-issuing gives the unaltered text.
+    fn altered(
+        w: &World,
+        name: &'static str,
+        description: &str,
+        c: &Cred,
+        text: String,
+        code: &'static str,
+        stage: &'static str,
+    ) -> V {
+        let mut v = V::negative(w, name, description, text, code, stage);
+        v.cf_for_verify = c.cf.clone();
+        v
+    }
+}
+
+/// `AT1:` + base45 of a COSE_Sign1 of `claims` (bytes as given) by INPS.
+fn signed_by_inps(w: &World, claims: Vec<u8>) -> String {
+    at1(&std_cose(&w.inps, claims))
+}
+
+/// Deterministic filler bytes.
+fn filler(label: &str, len: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len + 32);
+    let mut i = 0u64;
+    while out.len() < len {
+        out.extend_from_slice(&sha256(
+            format!("attesta test vector filler {label} {i}").as_bytes(),
+        ));
+        i += 1;
+    }
+    out.truncate(len);
+    out
+}
+
+/// `claims` (a CBOR map of fewer than 23 entries) with one more entry, given
+/// as raw bytes: for values no CBOR library writes.
+fn with_raw_entry(claims: &[u8], entry: &[u8]) -> Vec<u8> {
+    let head = claims[0];
+    assert!((0xa0..0xb7).contains(&head), "a small map");
+    [&[head + 1][..], &claims[1..], entry].concat()
+}
+
+/// `bytes` with the one occurrence of `from` replaced by `to`.
+fn patched(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let at = bytes
+        .windows(from.len())
+        .position(|w| w == from)
+        .expect("the pattern occurs");
+    assert!(
+        bytes[at + 1..].windows(from.len()).all(|w| w != from),
+        "the pattern occurs once"
+    );
+    [&bytes[..at], to, &bytes[at + from.len()..]].concat()
+}
+
+/// Number of CBOR data items in a value (what the guard counts).
+fn items(v: &Value) -> usize {
+    1 + match v {
+        Value::Array(a) => a.iter().map(items).sum(),
+        Value::Map(m) => m.iter().map(|(k, v)| items(k) + items(v)).sum(),
+        Value::Tag(_, inner) => items(inner),
+        _ => 0,
+    }
+}
+
+/// The COSE bytes of a code's text.
+fn cose_of(text: &str) -> Vec<u8> {
+    attesta_core::text::decode(text).expect("decodes").1
+}
+
+fn zlib_at(data: &[u8], level: u32) -> Vec<u8> {
+    let mut z = ZlibEncoder::new(Vec::new(), Compression::new(level));
+    z.write_all(data).expect("zlib");
+    z.finish().expect("zlib")
+}
+
+// --- §2 Text layer ------------------------------------------------------------
+
+fn exact_text_layer(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    {
+        let c = cred("trim-listed-characters", deaf());
+        let text = c.issue(&w.inps);
+        let mut v = V::positive(
+            w,
+            "trim-listed-characters",
+            "A genuine code with U+FEFF, space, tab, CR and LF before it and CR, LF, tab, space \
+             and U+FEFF after it: exactly the five characters a decoder trims at both ends \
+             (what scanners, text files and clipboards add).",
+            c,
+        );
+        v.qr_text = format!("\u{feff} \t\r\n{text}\r\n\t \u{feff}");
+        v.text_variant = Some("the reference text with the five trimmed characters around it");
+        out.push(v);
+    }
+    let c = cred("trailing-no-break-space", deaf());
+    let text = c.issue(&w.inps);
+    out.push(V::altered(
+        w,
+        "trailing-no-break-space",
+        "A genuine code followed by a no-break space (U+00A0): Unicode white space, but not one \
+         of the five characters trimmed, so it is part of the body, where base45 has no such \
+         character.",
+        &c,
+        format!("{text}\u{a0}"),
+        "bad_base45",
+        "check",
+    ));
+    let c = cred("leading-ideographic-space", deaf());
+    let text = c.issue(&w.inps);
+    out.push(V::altered(
+        w,
+        "leading-ideographic-space",
+        "A genuine code preceded by an ideographic space (U+3000): not trimmed, so the text \
+         does not start with a prefix.",
+        &c,
+        format!("\u{3000}{text}"),
+        "bad_prefix",
+        "check",
+    ));
+    let c = cred("inner-line-break", deaf());
+    let text = c.issue(&w.inps);
+    out.push(V::altered(
+        w,
+        "inner-line-break",
+        "A genuine code with a line feed after its 100th character (a copy wrapped by a mail \
+         program): trimming is at the ends only, and base45 has no line feed.",
+        &c,
+        format!("{}\n{}", &text[..100], &text[100..]),
+        "bad_base45",
+        "check",
+    ));
+    {
+        // A final base45 pair is worth at most 255; 256 more decodes to the
+        // same byte modulo 256 in lenient decoders.
+        let c = cred("base45-final-pair-overflow", deaf());
+        let text = c.issue(&w.inps);
+        assert_eq!(
+            cose_of(&text).len() % 2,
+            1,
+            "an odd COSE length ends in a pair"
+        );
+        const B45: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+        let (head, pair) = text.split_at(text.len() - 2);
+        let val = |ch: u8| B45.iter().position(|x| *x == ch).expect("base45");
+        let p = pair.as_bytes();
+        let v = val(p[0]) + 45 * val(p[1]) + 256;
+        let bumped = format!("{head}{}{}", B45[v % 45] as char, B45[v / 45] as char);
+        out.push(V::altered(
+            w,
+            "base45-final-pair-overflow",
+            "A genuine code whose final base45 pair is replaced by one worth 256 more (over \
+             255): a decoder that keeps the value modulo 256 reads the same COSE bytes, but \
+             a pair above 255 is not base45 (RFC 9285), and one code has one text.",
+            &c,
+            bumped,
+            "bad_base45",
+            "check",
+        ));
+    }
+    {
+        // 4296 characters = "AT1:" + 4292 of base45 = 2861 bytes of COSE.
+        let sized = |name: &str, cose_len: usize| sized_code(w, name, cose_len);
+        let (c, text) = sized("text-at-max-length", 2861);
+        assert_eq!(text.len(), 4296);
+        out.push(V::crafted_valid(
+            w,
+            "text-at-max-length",
+            "A code of 4296 characters, the most a QR code holds: the credential's claims with \
+             an unknown claim 99 of 2700-odd filler bytes, signed by INPS (2861 bytes of COSE, \
+             not compressed). At the limit, so accepted; unknown claims are ignored.",
+            text,
+            c,
+        ));
+        let (_, text) = sized("text-one-past-max-length", 2862);
+        assert_eq!(text.len(), 4297);
+        out.push(V::negative(
+            w,
+            "text-one-past-max-length",
+            "The same kind of code one byte of COSE longer: 4297 characters, one past the \
+             limit, refused before decoding although its signature is genuine.",
+            text,
+            "text_too_long",
+            "check",
+        ));
+    }
+    out
+}
+
+/// A code signed by INPS of exactly `cose_len` bytes of COSE: the
+/// credential's claims and an unknown claim 99 of filler bytes.
+fn sized_code(w: &World, name: &str, cose_len: usize) -> (Cred, String) {
+    let c = cred(name, deaf());
+    let base = c.claims();
+    let mut fill = cose_len.saturating_sub(std_cose(&w.inps, base.to_vec()).len() + 8);
+    loop {
+        let mut claims = base.clone();
+        claims.set(99, Value::Bytes(filler(name, fill)));
+        let cose = std_cose(&w.inps, claims.to_vec());
+        match cose.len().cmp(&cose_len) {
+            std::cmp::Ordering::Equal => return (c, at1(&cose)),
+            std::cmp::Ordering::Less => fill += 1,
+            std::cmp::Ordering::Greater => panic!("{name}: cannot reach {cose_len} bytes"),
+        }
+    }
+}
+
+// --- §2.3 Compression ---------------------------------------------------------
+
+fn exact_compression(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    // Codes made longer by a status uri: a run of one letter compresses well.
+    let with_uri = |name: &'static str, uri: String| {
+        let mut c = cred(name, deaf());
+        c.status = status(17, &uri);
+        c
+    };
+    let sized = |name: &'static str, cose_len: usize| {
+        for n in 1..5000 {
+            let c = with_uri(name, "A".repeat(n));
+            let cose = std_cose(&w.inps, c.claims().to_vec());
+            if cose.len() == cose_len {
+                return c;
+            }
+            assert!(cose.len() < cose_len, "{name}: {cose_len} bytes skipped");
+        }
+        panic!("{name}: no uri length gives {cose_len} bytes")
+    };
+    {
+        let c = sized("compressed-smallest", 257);
+        let text = c.issue(&w.inps);
+        assert_eq!(
+            base45::decode(body(&text)).expect("base45")[0],
+            0x78,
+            "compressed"
+        );
+        out.push(V::positive(
+            w,
+            "compressed-smallest",
+            "The smallest code the reference encoder compresses: 257 bytes of COSE (a status \
+             uri of repeated letters), deflated at level 9 into a much shorter zlib stream. \
+             Decoders must inflate a body whose first byte is 0x78.",
+            c,
+        ));
+    }
+    {
+        let c = sized("not-compressed-at-256", 256);
+        let text = c.issue(&w.inps);
+        assert_ne!(base45::decode(body(&text)).expect("base45")[0], 0x78, "raw");
+        out.push(V::positive(
+            w,
+            "not-compressed-at-256",
+            "A code of 256 bytes of COSE that would compress: the reference encoder tries zlib \
+             only above 256 bytes, so it is sent raw. Both forms are valid; the COSE bytes are \
+             the identity of a code.",
+            c,
+        ));
+    }
+    {
+        // zlib at level 9 exactly one byte shorter than the COSE, and exactly
+        // as long: a random uri (no gain) ending in a run (a fixed gain).
+        // Printable ASCII at random (no repeats for LZ77, too many symbols
+        // for a Huffman table to pay for itself) and a run of one letter;
+        // zlib's choice of block kind makes the size jump, so the search
+        // walks lengths and runs.
+        let random: String = filler("compression edge", 300)
+            .iter()
+            .map(|b| char::from(0x21 + b % 94))
+            .collect();
+        let saving = |name: &'static str, saved: usize| {
+            (150..300)
+                .flat_map(|len| (0..40).map(move |run| (len, run)))
+                .map(|(len, run)| with_uri(name, format!("{}{}", &random[..len], "A".repeat(run))))
+                .find_map(|c| {
+                    let cose = std_cose(&w.inps, c.claims().to_vec());
+                    (cose.len() > 256 && zlib(&cose).len() + saved == cose.len())
+                        .then_some((c, cose))
+                })
+                .unwrap_or_else(|| panic!("{name}: no uri where zlib saves {saved} bytes"))
+        };
+        let (shorter, _) = saving("compressed-one-byte-shorter", 1);
+        out.push(V::positive(
+            w,
+            "compressed-one-byte-shorter",
+            "A code whose zlib stream (level 9) is exactly one byte shorter than its COSE \
+             bytes: compressed by the reference encoder, and accepted, since it is strictly \
+             shorter.",
+            shorter,
+        ));
+        let (c, cose) = saving("compressed-as-long-as-raw", 0);
+        out.push(V::altered(
+            w,
+            "compressed-as-long-as-raw",
+            "A genuine code sent in a zlib stream exactly as long as its COSE bytes (the \
+             reference encoder sends it raw): compression that does not make the code strictly \
+             shorter gives one code a second text, and is refused.",
+            &c,
+            format!("AT1:{}", base45::encode(zlib(&cose))),
+            "bad_compression",
+            "check",
+        ));
+    }
+    {
+        let c = sized("compressed-other-level", 300);
+        let cose = cose_of(&c.issue(&w.inps));
+        let level1 = zlib_at(&cose, 1);
+        assert!(level1.len() < cose.len() && level1 != zlib(&cose));
+        let mut v = V::positive(
+            w,
+            "compressed-other-level",
+            "A code compressed at zlib level 1 instead of the reference encoder's level 9: \
+             another stream, still shorter than the COSE bytes, so accepted. A decoder must \
+             not expect one particular deflate output.",
+            c,
+        );
+        v.qr_text = format!("AT1:{}", base45::encode(level1));
+        v.text_variant = Some("compressed at zlib level 1 instead of level 9");
+        out.push(v);
+    }
+    {
+        let c = sized("zlib-trailing-bytes-shorter", 300);
+        let cose = cose_of(&c.issue(&w.inps));
+        let mut z = zlib(&cose);
+        z.extend_from_slice(b"JUNK");
+        assert!(z.len() < cose.len());
+        out.push(V::altered(
+            w,
+            "zlib-trailing-bytes-shorter",
+            "A compressible genuine code (300 bytes of COSE) whose zlib stream is followed by 4 \
+             bytes (JUNK), still much shorter than the COSE bytes: bytes after the stream are \
+             refused on their own.",
+            &c,
+            format!("AT1:{}", base45::encode(z)),
+            "bad_compression",
+            "check",
+        ));
+    }
+    {
+        let c = cred("compressed-stored", deaf());
+        let cose = cose_of(&c.issue(&w.inps));
+        let stored = zlib_at(&cose, 0);
+        assert!(stored.len() > cose.len());
+        out.push(V::altered(
+            w,
+            "compressed-stored",
+            "A genuine code re-wrapped in a zlib stream of stored (uncompressed) blocks, 11 \
+             bytes longer than its COSE bytes: refused, it is not compression.",
+            &c,
+            format!("AT1:{}", base45::encode(stored)),
+            "bad_compression",
+            "check",
+        ));
+    }
+    {
+        let c = sized("compressed-at-cap", 4096);
+        out.push(V::positive(
+            w,
+            "compressed-at-cap",
+            "A code that inflates to exactly 4096 bytes of COSE (a status uri of 3900-odd \
+             repeated letters), the cap of attesta codes: accepted.",
+            c,
+        ));
+        let c = sized("compressed-one-past-cap", 4097);
+        out.push(V::negative_issued(
+            w,
+            "compressed-one-past-cap",
+            "The same kind of code inflating to 4097 bytes, one past the cap: refused while \
+             inflating, although its signature is genuine.",
+            c,
+            "decompressed_too_large",
+            "check",
+        ));
+    }
+    out
+}
+
+// --- §3 CBOR --------------------------------------------------------------------
+
+fn exact_cbor(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    // Depth: the claims map is depth 1, claim 99's value depth 2.
+    let nested = |arrays: usize| {
+        let mut v = int(0);
+        for _ in 0..arrays {
+            v = Value::Array(vec![v]);
+        }
+        v
+    };
+    {
+        let c = cred("cbor-depth-at-limit", deaf());
+        let mut claims = c.claims();
+        claims.set(99, nested(6));
+        out.push(V::crafted_valid(
+            w,
+            "cbor-depth-at-limit",
+            "Signed claims with an unknown claim 99 holding six nested arrays around 0: the \
+             claims map is at depth 1, the arrays at depths 2 to 7, the 0 at depth 8, the \
+             limit. Accepted (unknown claims are ignored).",
+            signed_by_inps(w, claims.to_vec()),
+            c,
+        ));
+        let c = cred("cbor-depth-one-past", deaf());
+        let mut claims = c.claims();
+        claims.set(99, nested(7));
+        out.push(V::negative(
+            w,
+            "cbor-depth-one-past",
+            "The same with seven nested arrays: the 0 is at depth 9. Depth counts every item, \
+             scalars included.",
+            signed_by_inps(w, claims.to_vec()),
+            "cbor_too_deep",
+            "check",
+        ));
+    }
+    {
+        let at = |name: &str, total: usize| {
+            let c = cred(name, deaf());
+            let mut claims = c.claims();
+            let base: Value = ciborium::from_reader(claims.to_vec().as_slice()).expect("cbor");
+            // The key and the array count 2 items; the rest are zeros.
+            let zeros = total - items(&base) - 2;
+            claims.set(99, Value::Array(vec![int(0); zeros]));
+            let bytes = claims.to_vec();
+            let v: Value = ciborium::from_reader(bytes.as_slice()).expect("cbor");
+            assert_eq!(items(&v), total);
+            (c, signed_by_inps(w, bytes))
+        };
+        let (c, text) = at("cbor-items-at-limit", 512);
+        out.push(V::crafted_valid(
+            w,
+            "cbor-items-at-limit",
+            "Signed claims of exactly 512 data items (the limit of codes): the credential's \
+             claims and an unknown claim 99 holding an array of zeros. Every item counts: each \
+             map key and value, each array and each element.",
+            text,
+            c,
+        ));
+        let (_, text) = at("cbor-items-one-past", 513);
+        out.push(V::negative(
+            w,
+            "cbor-items-one-past",
+            "The same with one zero more: 513 items.",
+            text,
+            "cbor_too_many_items",
+            "check",
+        ));
+    }
+    {
+        let c = cred("cbor-integer-not-shortest", deaf());
+        let claims = c.claims().to_vec();
+        let exp = u32::try_from(c.exp.as_second())
+            .expect("fits")
+            .to_be_bytes();
+        let short = [&[0x04, 0x1a][..], &exp].concat();
+        let long = [&[0x04, 0x1b, 0, 0, 0, 0][..], &exp].concat();
+        out.push(V::negative(
+            w,
+            "cbor-integer-not-shortest",
+            "Signed claims whose exp is written with an 8-byte argument (1b 00000000 …) where \
+             4 bytes suffice: same value, another encoding.",
+            signed_by_inps(w, patched(&claims, &short, &long)),
+            "cbor_not_shortest_form",
+            "check",
+        ));
+    }
+    {
+        let c = cred("cbor-length-not-shortest", deaf());
+        let claims = c.claims().to_vec();
+        let cti = c.cti.as_bytes();
+        let short = [&[0x07, 0x48][..], cti].concat();
+        let long = [&[0x07, 0x58, 0x08][..], cti].concat();
+        out.push(V::negative(
+            w,
+            "cbor-length-not-shortest",
+            "Signed claims whose cti's length (8) is written in a second byte (58 08) instead \
+             of the initial byte (48).",
+            signed_by_inps(w, patched(&claims, &short, &long)),
+            "cbor_not_shortest_form",
+            "check",
+        ));
+    }
+    let raw_claim = |name: &'static str, value: &[u8]| {
+        let c = cred(name, deaf());
+        let entry = [&[0x18, 0x63][..], value].concat();
+        signed_by_inps(w, with_raw_entry(&c.claims().to_vec(), &entry))
+    };
+    out.push(V::negative(
+        w,
+        "cbor-bignum",
+        "Signed claims with an unknown claim 99 = 2(h'01'), a bignum: a second encoding of \
+         integers, refused wherever it is.",
+        raw_claim("cbor-bignum", &[0xc2, 0x41, 0x01]),
+        "malformed_cbor",
+        "check",
+    ));
+    out.push(V::negative(
+        w,
+        "cbor-text-invalid-utf8",
+        "Signed claims with an unknown claim 99 = a text string holding the byte ff: not \
+         UTF-8. Readers would refuse it, replace it or pass it through.",
+        raw_claim("cbor-text-invalid-utf8", &[0x61, 0xff]),
+        "cbor_invalid_utf8",
+        "check",
+    ));
+    out.push(V::negative(
+        w,
+        "cbor-simple-value",
+        "Signed claims with an unknown claim 99 = simple(16) (f0): of major type 7 only \
+         false, true and null are accepted.",
+        raw_claim("cbor-simple-value", &[0xf0]),
+        "cbor_float_or_simple",
+        "check",
+    ));
+    {
+        let c = cred("claims-text-key-ignored", deaf());
+        let entry = [0x61, b'x', 0x01];
+        out.push(V::crafted_valid(
+            w,
+            "claims-text-key-ignored",
+            "Signed claims with a text key (\"x\": 1) beside the integer keys: legal in CWT, \
+             unused by attesta, ignored.",
+            signed_by_inps(w, with_raw_entry(&c.claims().to_vec(), &entry)),
+            c,
+        ));
+    }
+    out
+}
+
+// --- §3 The protected header --------------------------------------------------
+
+fn exact_protected_header(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    let kid = w.inps.kid();
+    let k = kid.as_bytes();
+    let header = |parts: &[&[u8]]| parts.concat();
+    let signed = |name: &str, prot: Vec<u8>| {
+        let c = cred(name, deaf());
+        at1(&tagged(sign1_items(
+            &w.inps,
+            prot,
+            vec![],
+            c.claims().to_vec(),
+        )))
+    };
+    for (name, prot, desc, code) in [
+        (
+            "protected-header-float",
+            header(&[
+                &[0xa3, 0x01, 0x27, 0x04, 0x44],
+                k,
+                &[0x18, 0x63, 0xf9, 0x3e, 0x00],
+            ]),
+            "A code whose protected header {1: -8, 4: kid, 99: 1.5} holds a float, signed by \
+             INPS over those bytes.",
+            "cbor_float_or_simple",
+        ),
+        (
+            "protected-header-undefined",
+            header(&[&[0xa3, 0x01, 0x27, 0x04, 0x44], k, &[0x18, 0x63, 0xf7]]),
+            "A code whose protected header holds undefined (99: f7), which CBOR libraries read \
+             as null; signed by INPS over those bytes.",
+            "cbor_float_or_simple",
+        ),
+        (
+            "protected-header-indefinite-map",
+            header(&[&[0xbf, 0x01, 0x27, 0x04, 0x44], k, &[0xff]]),
+            "A code whose protected header is the indefinite-length map bf 01 27 04 44 kid ff, \
+             signed by INPS over those bytes.",
+            "cbor_indefinite_length",
+        ),
+        (
+            "protected-header-alg-not-shortest",
+            header(&[&[0xa2, 0x01, 0x38, 0x07, 0x04, 0x44], k]),
+            "A code whose protected header writes alg -8 as 38 07 instead of 27, signed by \
+             INPS over those bytes.",
+            "cbor_not_shortest_form",
+        ),
+        (
+            "protected-header-duplicate-label",
+            header(&[&[0xa3, 0x01, 0x27, 0x04, 0x44], k, &[0x01, 0x27]]),
+            "A code whose protected header repeats alg (1: -8 twice), signed by INPS over those \
+             bytes.",
+            "cbor_duplicate_key",
+        ),
+        (
+            "protected-header-trailing-bytes",
+            header(&[&[0xa2, 0x01, 0x27, 0x04, 0x44], k, &[0x00]]),
+            "A code whose protected header byte string holds the header map and one more byte \
+             (00), signed by INPS over those bytes.",
+            "cbor_trailing_bytes",
+        ),
+        (
+            "protected-header-invalid-utf8",
+            header(&[&[0xa3, 0x01, 0x27, 0x04, 0x44], k, &[0x10, 0x61, 0xff]]),
+            "A code whose protected header has a content type (16) that is not UTF-8, signed by \
+             INPS over those bytes.",
+            "cbor_invalid_utf8",
+        ),
+    ] {
+        out.push(V::negative(
+            w,
+            name,
+            desc,
+            signed(name, prot),
+            code,
+            "check",
+        ));
+    }
+    for (name, prot, desc) in [
+        (
+            "protected-header-unknown-parameter",
+            header(&[
+                &[0xa3, 0x01, 0x27, 0x04, 0x44],
+                k,
+                &[0x18, 0x63, 0x61, b'x'],
+            ]),
+            "A code whose protected header carries an unknown parameter (99: \"x\") beside alg \
+             and kid, signed by INPS: attesta's headers have alg, kid and typ only, so that no \
+             two COSE libraries read a header differently.",
+        ),
+        (
+            "protected-header-content-type",
+            header(&[&[0xa3, 0x01, 0x27, 0x03, 0x61, b'x', 0x04, 0x44], k]),
+            "A code whose protected header has a content type (3: \"x\"), signed by INPS: one \
+             COSE library refuses \"x\" (not type/subtype), another ignores it; attesta refuses \
+             every parameter but alg, kid and typ.",
+        ),
+        (
+            "crit-known-label",
+            header(&[&[0xa3, 0x01, 0x27, 0x02, 0x81, 0x04, 0x04, 0x44], k]),
+            "A code whose protected header marks kid as critical (2: [4]), signed by INPS: kid \
+             is understood, but version 1 defines no critical parameter, so crit is refused \
+             whatever it lists.",
+        ),
+    ] {
+        out.push(V::negative(
+            w,
+            name,
+            desc,
+            signed(name, prot),
+            "malformed_cose",
+            "check",
+        ));
+    }
+    out
+}
+
+// --- §4 Ed25519 -------------------------------------------------------------------
+
+/// L, the order of the Ed25519 base point, little-endian.
+fn ed_l() -> [u8; 32] {
+    let l_minus_1 = (Scalar::ZERO - Scalar::ONE).to_bytes();
+    add_le(&l_minus_1, &{
+        let mut one = [0u8; 32];
+        one[0] = 1;
+        one
+    })
+}
+
+fn add_le(a: &[u8; 32], b: &[u8; 32]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    let mut carry = 0u16;
+    for i in 0..32 {
+        let s = u16::from(a[i]) + u16::from(b[i]) + carry;
+        out[i] = s as u8;
+        carry = s >> 8;
+    }
+    assert_eq!(carry, 0, "no overflow");
+    out
+}
+
+/// k = SHA-512(R || A || M) mod L (RFC 8032 §5.1.7).
+fn ed_challenge(r: &[u8; 32], a: &[u8; 32], msg: &[u8]) -> Scalar {
+    let mut h = sha2::Sha512::new();
+    h.update(r);
+    h.update(a);
+    h.update(msg);
+    Scalar::from_bytes_mod_order_wide(&h.finalize().into())
+}
+
+fn ed_scalar(label: &str) -> Scalar {
+    let mut wide = [0u8; 64];
+    wide[..32].copy_from_slice(&sha256(
+        format!("attesta test vector scalar {label} 0").as_bytes(),
+    ));
+    wide[32..].copy_from_slice(&sha256(
+        format!("attesta test vector scalar {label} 1").as_bytes(),
+    ));
+    Scalar::from_bytes_mod_order_wide(&wide)
+}
+
+fn sig_of(r: &[u8; 32], s: &[u8; 32]) -> Vec<u8> {
+    [&r[..], &s[..]].concat()
+}
+
+/// A COSE_Sign1 by the key with `kid` over `payload`, with the signature
+/// given.
+fn cose_with_signature(kid: Kid, payload: Vec<u8>, sig: Vec<u8>) -> Vec<u8> {
+    let prot = protected(eddsa(), Some(kid.as_bytes().to_vec()), vec![]);
+    tagged(vec![
+        Value::Bytes(prot),
+        Value::Map(vec![]),
+        Value::Bytes(payload),
+        Value::Bytes(sig),
+    ])
+}
+
+/// Plain RFC 8032 verification with the cofactorless equation, as OpenSSL
+/// does it: S < L, encode([S]B - [k]A) = R. No small-order check.
+fn plain_verify(a: &[u8; 32], msg: &[u8], sig: &[u8]) -> bool {
+    let (r, s): ([u8; 32], [u8; 32]) = (
+        sig[..32].try_into().expect("32"),
+        sig[32..].try_into().expect("32"),
+    );
+    let Some(s) = Option::<Scalar>::from(Scalar::from_canonical_bytes(s)) else {
+        return false;
+    };
+    let Some(a_pt) = CompressedEdwardsY(*a).decompress() else {
+        return false;
+    };
+    let k = ed_challenge(&r, a, msg);
+    EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &-a_pt, &s)
+        .compress()
+        .0
+        == r
+}
+
+/// The cofactored equation [8][S]B = [8]R + [8][k]A, S < L.
+fn cofactored_verify(a: &[u8; 32], msg: &[u8], sig: &[u8]) -> bool {
+    let (r, s): ([u8; 32], [u8; 32]) = (
+        sig[..32].try_into().expect("32"),
+        sig[32..].try_into().expect("32"),
+    );
+    let Some(s) = Option::<Scalar>::from(Scalar::from_canonical_bytes(s)) else {
+        return false;
+    };
+    let (Some(a_pt), Some(r_pt)) = (
+        CompressedEdwardsY(*a).decompress(),
+        CompressedEdwardsY(r).decompress(),
+    ) else {
+        return false;
+    };
+    let k = ed_challenge(&r, a, msg);
+    (EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &-a_pt, &s) - r_pt)
+        .mul_by_cofactor()
+        .is_identity()
+}
+
+fn strict_verify(a: &[u8; 32], msg: &[u8], sig: &[u8]) -> bool {
+    ed25519_dalek::VerifyingKey::from_bytes(a).is_ok_and(|k| {
+        k.verify_strict(
+            msg,
+            &ed25519_dalek::Signature::from_slice(sig).expect("64 bytes"),
+        )
+        .is_ok()
+    })
+}
+
+fn exact_ed25519(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    let a_bytes = w.inps.sk().public_key().to_bytes();
+    let a_scalar = ed25519_dalek::SigningKey::from_bytes(&w.inps.seed).to_scalar();
+    // The signed bytes of a first-level code of `name` by INPS.
+    let signed_parts = |name: &str| {
+        let c = cred(name, deaf());
+        let payload = c.claims().to_vec();
+        let msg = sig_structure(&std_protected(&w.inps), &payload);
+        (payload, msg)
+    };
+    let forged = |name: &'static str, desc: &str, sig: Vec<u8>, payload: Vec<u8>| {
+        V::negative(
+            w,
+            name,
+            desc,
+            at1(&cose_with_signature(w.inps.kid(), payload, sig)),
+            "bad_signature",
+            "check",
+        )
+    };
+    {
+        let (payload, msg) = signed_parts("ed25519-s-plus-l");
+        let sig = w.inps.sk().sign(&msg);
+        let (r, s) = (
+            sig[..32].try_into().expect("32"),
+            sig[32..].try_into().expect("32"),
+        );
+        let bad = sig_of(&r, &add_le(&s, &ed_l()));
+        assert!(!strict_verify(&a_bytes, &msg, &bad));
+        out.push(forged(
+            "ed25519-s-plus-l",
+            "INPS's genuine signature with L added to S (\"Taming the many EdDSAs\", case 6): \
+             the same value modulo L, so a verifier that reduces S accepts it; S must be below \
+             L (RFC 8032 §5.1.7), or every signature would have a second form.",
+            bad,
+            payload,
+        ));
+    }
+    {
+        let (payload, msg) = signed_parts("ed25519-s-plus-7l");
+        let sig = w.inps.sk().sign(&msg);
+        let (r, s) = (
+            sig[..32].try_into().expect("32"),
+            sig[32..].try_into().expect("32"),
+        );
+        let mut seven_l = ed_l();
+        for _ in 0..6 {
+            seven_l = add_le(&seven_l, &ed_l());
+        }
+        let bad = sig_of(&r, &add_le(&s, &seven_l));
+        assert!(bad[63] & 0xe0 != 0, "S >= 2^253");
+        out.push(forged(
+            "ed25519-s-plus-7l",
+            "INPS's genuine signature with 7·L added to S (case 7): S is then above 2^253, \
+             which verifiers that only check the top three bits of S refuse too; refused.",
+            bad,
+            payload,
+        ));
+    }
+    {
+        let (payload, msg) = signed_parts("ed25519-r-identity");
+        let mut r = [0u8; 32];
+        r[0] = 1;
+        let k = ed_challenge(&r, &a_bytes, &msg);
+        let sig = sig_of(&r, &(k * a_scalar).to_bytes());
+        assert!(plain_verify(&a_bytes, &msg, &sig) && !strict_verify(&a_bytes, &msg, &sig));
+        out.push(forged(
+            "ed25519-r-identity",
+            "A signature made with INPS's key whose R is the identity point (01 00…00) and \
+             S = k·a: it satisfies the cofactorless equation, so plain verifiers (OpenSSL, \
+             Go) accept it, but R has small order (\"Taming\", case 2 with a genuine key). \
+             Refused.",
+            sig,
+            payload,
+        ));
+    }
+    {
+        let (payload, msg) = signed_parts("ed25519-r-non-canonical");
+        // p + 1: y = 1 (the identity) written with y >= p.
+        let mut r = [0xffu8; 32];
+        r[0] = 0xee;
+        r[31] = 0x7f;
+        let k = ed_challenge(&r, &a_bytes, &msg);
+        let sig = sig_of(&r, &(k * a_scalar).to_bytes());
+        assert!(!strict_verify(&a_bytes, &msg, &sig));
+        out.push(forged(
+            "ed25519-r-non-canonical",
+            "A signature made with INPS's key whose R is the identity written non-canonically \
+             (y = p + 1: ee ff…ff 7f) and S = k·a with k over those bytes (cases 8 and 9): a \
+             verifier that compares points instead of encodings accepts it. R must be the \
+             canonical encoding of [S]B − [k]A.",
+            sig,
+            payload,
+        ));
+    }
+    {
+        let (payload, msg) = signed_parts("ed25519-r-mixed-order");
+        let t = EIGHT_TORSION[1];
+        let r_scalar = ed_scalar("ed25519-r-mixed-order");
+        let r_pt = EdwardsPoint::mul_base(&r_scalar) + t;
+        let r = r_pt.compress().0;
+        let k = ed_challenge(&r, &a_bytes, &msg);
+        let sig = sig_of(&r, &(r_scalar + k * a_scalar).to_bytes());
+        assert!(cofactored_verify(&a_bytes, &msg, &sig));
+        assert!(!plain_verify(&a_bytes, &msg, &sig) && !strict_verify(&a_bytes, &msg, &sig));
+        out.push(forged(
+            "ed25519-r-mixed-order",
+            "A signature made with INPS's key whose R = [r]B + T has a component of order 8 \
+             and S = r + k·a (cases 4 and 5): the cofactored equation [8][S]B = [8]R + [8][k]A \
+             holds, the cofactorless one does not. attesta uses the cofactorless equation: \
+             refused, as by ed25519-dalek's verify_strict, OpenSSL and libsodium.",
+            sig,
+            payload,
+        ));
+    }
+    {
+        // A status list whose signature has S + L: every signed document
+        // follows the same rules.
+        let token = inps_list_1(w).sign();
+        let mut bad = token.clone();
+        let n = bad.len();
+        let s: [u8; 32] = bad[n - 32..].try_into().expect("32");
+        bad[n - 32..].copy_from_slice(&add_le(&s, &ed_l()));
+        let mut c = cred("status-list-signature-s-plus-l", deaf());
+        c.status = status(17, "1");
+        let mut v = V::negative_issued(
+            w,
+            "status-list-signature-s-plus-l",
+            "INPS's genuine list \"1\" with L added to S in its signature: status lists follow \
+             the same Ed25519 rules as codes, so it is not signed by a trusted key.",
+            c,
+            "status_list_untrusted",
+            "status_list",
+        );
+        v.status_lists = vec![bad];
+        out.push(v);
+    }
+    // Keys a trust list must refuse. The authority's tool should never
+    // list them; a verifier refuses the whole list.
+    let with_key = |name: &'static str,
+                    desc: &str,
+                    key: [u8; 32],
+                    role: &'static str,
+                    text: Option<String>| {
+        let c = cred(name, deaf());
+        let text = text.unwrap_or_else(|| c.issue(&w.inps));
+        let mut v = V::negative(w, name, desc, text, "trust_list_bad_key", "trust_list");
+        let body = ciborium::from_reader::<Value, _>(
+            &claims_of_trust(&sign_list(&base_list(w), &w.root, TL_IAT, TL_EXP))[..],
+        )
+        .expect("cbor");
+        v.trust_lists = vec![trust_list_with_raw_issuer(w, body, "ACME", key)];
+        v.raw_keys = vec![RawKey { role, bytes: key }];
+        v
+    };
+    {
+        let mut id = [0u8; 32];
+        id[0] = 1;
+        // S = 0, R = identity: [0]B - [k]A = R for any message when A is
+        // the identity.
+        let c = cred("trust-list-identity-key", deaf());
+        let payload = c.claims().to_vec();
+        let kid = Kid::of_spki_der(&spki_of(&id));
+        let mut sig = vec![0u8; 64];
+        sig[0] = 1;
+        let msg = sig_structure(
+            &protected(eddsa(), Some(kid.as_bytes().to_vec()), vec![]),
+            &payload,
+        );
+        assert!(
+            plain_verify(&id, &msg, &sig),
+            "the forgery plain verifiers accept"
+        );
+        out.push(with_key(
+            "trust-list-identity-key",
+            "A trust list (signed by the root) that lists issuer ACME with the identity point \
+             (01 00…00) as key, and a code \"signed\" by it with R = identity and S = 0, which \
+             verifies for any message under a plain Ed25519 verifier (\"Taming\", case 0): the \
+             forgery an outside implementation accepted. A key of small order is refused when \
+             the trust list is loaded.",
+            id,
+            "issuer ACME's key: the identity point, small order",
+            Some(at1(&cose_with_signature(kid, payload, sig))),
+        ));
+    }
+    {
+        let key = EIGHT_TORSION[1].compress().0;
+        out.push(with_key(
+            "trust-list-order-8-key",
+            "A trust list that lists issuer ACME with a point of order 8 as key (canonical \
+             encoding), and a genuine INPS code: the whole list is refused.",
+            key,
+            "issuer ACME's key: a point of order 8",
+            None,
+        ));
+    }
+    {
+        // y = p + 3, a point of mixed order, written with y >= p.
+        let mut key = [0xffu8; 32];
+        key[0] = 0xf0;
+        key[31] = 0x7f;
+        assert!(ed25519_dalek::VerifyingKey::from_bytes(&key).is_ok_and(|k| !k.is_weak()));
+        out.push(with_key(
+            "trust-list-non-canonical-key",
+            "A trust list that lists issuer ACME with the key f0 ff…ff 7f: y = p + 3, a valid \
+             point (not of small order) written non-canonically (\"Taming\", cases 10 and 11). \
+             RFC 8032 §5.1.3 refuses it, many libraries accept it: refused, so that no two \
+             verifiers disagree about a trust list. A genuine INPS code.",
+            key,
+            "issuer ACME's key: y = p + 3, not canonical",
+            None,
+        ));
+    }
+    {
+        let mut key = [0u8; 32];
+        key[0] = 1;
+        key[31] = 0x80;
+        out.push(with_key(
+            "trust-list-key-x-zero-sign-bit",
+            "A trust list that lists issuer ACME with the key 01 00…00 80: the identity with \
+             the sign bit of x = 0 set, not canonical (RFC 8032 §5.1.3) and of small order. A \
+             genuine INPS code.",
+            key,
+            "issuer ACME's key: the identity with the sign bit set",
+            None,
+        ));
+    }
+    out.extend(exact_ed25519_mixed_key(w));
+    out
+}
+
+/// The SubjectPublicKeyInfo of raw Ed25519 key bytes (RFC 8410).
+fn spki_of(key: &[u8; 32]) -> Vec<u8> {
+    [
+        &hex::decode("302a300506032b6570032100").expect("hex")[..],
+        key,
+    ]
+    .concat()
+}
+
+/// The claims of a signed trust list.
+fn claims_of_trust(list: &[u8]) -> Vec<u8> {
+    let v: Value = ciborium::from_reader(list).expect("cbor");
+    let Value::Tag(18, inner) = v else {
+        panic!("tag")
+    };
+    let Value::Array(items) = *inner else {
+        panic!("array")
+    };
+    let Value::Bytes(p) = &items[2] else {
+        panic!("payload")
+    };
+    p.clone()
+}
+
+/// The default trust list's claims with one more issuer `id` whose key is
+/// `key` (any 32 bytes: the library refuses to list such keys), re-signed
+/// by the root.
+fn trust_list_with_raw_issuer(w: &World, claims: Value, id: &str, key: [u8; 32]) -> Vec<u8> {
+    let Value::Map(mut entries) = claims else {
+        panic!("claims map")
+    };
+    for (k, v) in &mut entries {
+        if *k == int(claims::ATTESTA_TRUST_LIST) {
+            let Value::Map(body) = v else { panic!("body") };
+            for (bk, bv) in body.iter_mut() {
+                if *bk == Value::Text("issuers".into()) {
+                    let Value::Array(issuers) = bv else {
+                        panic!("issuers")
+                    };
+                    issuers.push(Value::Map(vec![
+                        (Value::Text("id".into()), Value::Text(id.into())),
+                        (Value::Text("key".into()), Value::Bytes(key.to_vec())),
+                    ]));
+                }
+            }
+        }
+    }
+    let payload = cbor(&Value::Map(entries));
+    let typ = (int(16), Value::Text("application/attesta-trust+cwt".into()));
+    let prot = protected(eddsa(), Some(w.root.kid().as_bytes().to_vec()), vec![typ]);
+    tagged(sign1_items(&w.root, prot, vec![], payload))
+}
+
+/// Taming's cases with a key of mixed order (a genuine-looking point with a
+/// component of order 8), which trust lists accept: verification must
+/// still give one answer.
+fn exact_ed25519_mixed_key(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    let t = EIGHT_TORSION[1];
+    let a_scalar = ed_scalar("mixed-order key");
+    let a_bytes = (EdwardsPoint::mul_base(&a_scalar) + t).compress().0;
+    let kid = Kid::of_spki_der(&spki_of(&a_bytes));
+    assert!(
+        attesta_core::keys::PublicKey::from_bytes(&a_bytes).is_ok(),
+        "trust lists accept it"
+    );
+    let mut list = base_list(w);
+    // The key is accepted by the library, so the list is written normally.
+    list.issuers.push(IssuerEntry {
+        id: INPS.to_owned(),
+        key: attesta_core::keys::PublicKey::from_bytes(&a_bytes).expect("accepted"),
+        valid_from: None,
+        valid_until: None,
+    });
+    let trust = sign_list(&list, &w.root, TL_IAT, TL_EXP);
+    let role = "issuer INPS, a key of mixed order ([a]B + T, T of order 8)";
+    let parts = |name: &str| {
+        let c = cred(name, deaf());
+        let payload = c.claims().to_vec();
+        let msg = sig_structure(
+            &protected(eddsa(), Some(kid.as_bytes().to_vec()), vec![]),
+            &payload,
+        );
+        (c, payload, msg)
+    };
+    {
+        // Case 3: R = [r]B + T' with T' = -[k]T, S = r + k·a: both
+        // equations hold.
+        let (c, payload, msg) = parts("ed25519-mixed-key-mixed-r");
+        let (r, s) = (0..)
+            .find_map(|i| {
+                let r_scalar = ed_scalar(&format!("mixed-key mixed-r {i}"));
+                EIGHT_TORSION.iter().find_map(|tp| {
+                    let r = (EdwardsPoint::mul_base(&r_scalar) + tp).compress().0;
+                    let k = ed_challenge(&r, &a_bytes, &msg);
+                    (*tp == -(t * k)).then(|| (r, (r_scalar + k * a_scalar).to_bytes()))
+                })
+            })
+            .expect("found");
+        let sig = sig_of(&r, &s);
+        assert!(strict_verify(&a_bytes, &msg, &sig) && cofactored_verify(&a_bytes, &msg, &sig));
+        let mut v = V::crafted_valid(
+            w,
+            "ed25519-mixed-key-mixed-r",
+            "A trust list that also lists, for INPS, a key of mixed order, and a code signed \
+             with it whose R has a component of order 8 (\"Taming the many EdDSAs\", case 3): \
+             S < L, neither R nor A of small order, and the cofactorless equation holds. Valid: \
+             keys of mixed order are not refused, and every verifier agrees on this one.",
+            at1(&cose_with_signature(kid, payload, sig)),
+            c,
+        );
+        v.trust_lists = vec![trust.clone()];
+        v.raw_keys = vec![RawKey {
+            role,
+            bytes: a_bytes,
+        }];
+        v.signer_kid = Some(kid);
+        out.push(v);
+    }
+    {
+        // Case 2: R of small order with S = k·a, when [k]T = -R.
+        let (payload, msg, r, s) = (0..)
+            .find_map(|i| {
+                let name = format!("ed25519-mixed-key-small-r {i}");
+                let c = cred(&name, deaf());
+                let payload = c.claims().to_vec();
+                let msg = sig_structure(
+                    &protected(eddsa(), Some(kid.as_bytes().to_vec()), vec![]),
+                    &payload,
+                );
+                EIGHT_TORSION.iter().find_map(|tp| {
+                    let r = tp.compress().0;
+                    let k = ed_challenge(&r, &a_bytes, &msg);
+                    (*tp == -(t * k))
+                        .then(|| (payload.clone(), msg.clone(), r, (k * a_scalar).to_bytes()))
+                })
+            })
+            .expect("found");
+        let sig = sig_of(&r, &s);
+        assert!(plain_verify(&a_bytes, &msg, &sig) && !strict_verify(&a_bytes, &msg, &sig));
+        let mut v = V::negative(
+            w,
+            "ed25519-mixed-key-small-r",
+            "The mixed-order INPS key of the previous vectors, and a code whose R is a point of \
+             small order with S = k·a, the cofactorless equation holding (\"Taming\", case 2): \
+             R has small order, refused.",
+            at1(&cose_with_signature(kid, payload, sig)),
+            "bad_signature",
+            "check",
+        );
+        v.trust_lists = vec![trust.clone()];
+        v.raw_keys = vec![RawKey {
+            role,
+            bytes: a_bytes,
+        }];
+        out.push(v);
+    }
+    {
+        // Case 4: R = [r]B, S = r + k·a with [k]T != 0: only the cofactored
+        // equation holds.
+        let (_, payload, msg) = parts("ed25519-mixed-key-cofactored-only");
+        let (r, s) = (0..)
+            .find_map(|i| {
+                let r_scalar = ed_scalar(&format!("mixed-key cofactored {i}"));
+                let r = EdwardsPoint::mul_base(&r_scalar).compress().0;
+                let k = ed_challenge(&r, &a_bytes, &msg);
+                (t * k != EdwardsPoint::default())
+                    .then(|| (r, (r_scalar + k * a_scalar).to_bytes()))
+            })
+            .expect("found");
+        let sig = sig_of(&r, &s);
+        assert!(cofactored_verify(&a_bytes, &msg, &sig) && !strict_verify(&a_bytes, &msg, &sig));
+        let mut v = V::negative(
+            w,
+            "ed25519-mixed-key-cofactored-only",
+            "The mixed-order INPS key, and a code with R = [r]B and S = r + k·a (\"Taming\", \
+             case 4): [S]B − [k]A differs from R by a point of order 8, so only the cofactored \
+             equation holds. Refused: the cofactorless equation is the rule.",
+            at1(&cose_with_signature(kid, payload, sig)),
+            "bad_signature",
+            "check",
+        );
+        v.trust_lists = vec![trust];
+        v.raw_keys = vec![RawKey {
+            role,
+            bytes: a_bytes,
+        }];
+        out.push(v);
+    }
+    out
+}
+
+// --- §5 Dates -----------------------------------------------------------------------
+
+fn exact_dates(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    {
+        let mut c = cred("dates-at-range-edges", deaf());
+        c.iat = Timestamp::from_second(0).expect("epoch");
+        c.exp = Timestamp::from_second(4_294_967_295).expect("2106");
+        out.push(V::positive(
+            w,
+            "dates-at-range-edges",
+            "A code issued at 0 (1970-01-01T00:00:00Z) and expiring at 2^32 − 1 \
+             (2106-02-07T06:28:15Z): the first and the last NumericDate of the format.",
+            c,
+        ));
+    }
+    let date_claims = |name: &'static str, key: i64, val: i64| {
+        let c = cred(name, deaf());
+        let mut claims = c.claims();
+        claims.set(key, int(val));
+        signed_by_inps(w, claims.to_vec())
+    };
+    out.push(V::negative(
+        w,
+        "exp-beyond-date-range",
+        "Signed claims with exp = 2^32 (2106-02-07T06:28:16Z), one past the last NumericDate \
+         of the format.",
+        date_claims("exp-beyond-date-range", claims::EXP, 4_294_967_296),
+        "malformed_claims",
+        "check",
+    ));
+    out.push(V::negative(
+        w,
+        "iat-negative",
+        "Signed claims with iat = −1 (1969-12-31T23:59:59Z): NumericDates of the format are \
+         unsigned.",
+        date_claims("iat-negative", claims::IAT, -1),
+        "malformed_claims",
+        "check",
+    ));
+    {
+        // The clock floor moves time forward by at most the skew: a trust
+        // list issued 4 minutes "after" the device clock is accepted.
+        let mut c = cred("expired-by-clock-floor-within-skew", deaf());
+        c.exp = ts("2026-11-14T23:58:00Z");
+        let mut v = V::negative_issued(
+            w,
+            "expired-by-clock-floor-within-skew",
+            "The trust list is dated 2026-11-15T00:04:00Z, 4 minutes after the verification time \
+             (within the 5-minute skew, so accepted), and becomes the clock floor. The code \
+             expired at 2026-11-14T23:58:00Z: 2 minutes before the device's time, within the \
+             skew, but 6 minutes before the floor. Time is max(now, floor).",
+            c,
+            "expired",
+            "check",
+        );
+        v.trust_lists = vec![sign_list(
+            &base_list(w),
+            &w.root,
+            "2026-11-15T00:04:00Z",
+            TL_EXP,
+        )];
+        out.push(v);
+    }
+    out
+}
+
+// --- §11.4 Status lists with equal iat ------------------------------------------
+
+fn exact_status_ties(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    let list = |revoked: bool, exp: Option<&'static str>| {
+        let entries: &'static [(u64, CredentialStatus)] = if revoked {
+            &[(17, CredentialStatus::Revoked)]
+        } else {
+            &[]
+        };
+        SlSpec {
+            exp,
+            entries,
+            ..inps_list_1(w)
+        }
+        .sign()
+    };
+    let revoked = list(true, Some("2026-12-14T00:00:00Z"));
+    let valid_same_exp = list(false, Some("2026-12-14T00:00:00Z"));
+    let valid_later_exp = list(false, Some("2026-12-15T00:00:00Z"));
+    let valid_no_exp = list(false, None);
+    let cred17 = |name: &str| {
+        let mut c = cred(name, deaf());
+        c.status = status(17, "1");
+        c
+    };
+    for (name, lists, order) in [
+        (
+            "status-tie-revoked-wins-revoked-first",
+            vec![revoked.clone(), valid_same_exp.clone()],
+            "the revoking list first",
+        ),
+        (
+            "status-tie-revoked-wins-valid-first",
+            vec![valid_same_exp.clone(), revoked.clone()],
+            "the other list first",
+        ),
+    ] {
+        let mut v = V::negative_issued(
+            w,
+            name,
+            &format!(
+                "Two lists \"1\" of INPS with the same iat (2026-11-14) and the same exp: one \
+                 revokes entry 17, the other has it valid; loaded with {order}. Neither is newer, \
+                 so the most severe answer stands: revoked, whatever the loading order."
+            ),
+            cred17(name),
+            "revoked",
+            "check",
+        );
+        v.status_lists = lists;
+        out.push(v);
+    }
+    for (name, lists, desc) in [
+        (
+            "status-tie-later-exp-revoked-first",
+            vec![revoked.clone(), valid_later_exp.clone()],
+            "Two lists \"1\" of INPS with the same iat: the one that revokes entry 17 expires \
+             2026-12-14, the one with it valid 2026-12-15; the revoking one loaded first. With \
+             equal iat the later exp decides: valid, revocation checked.",
+        ),
+        (
+            "status-tie-later-exp-valid-first",
+            vec![valid_later_exp, revoked.clone()],
+            "The same two lists loaded in the other order: valid, revocation checked.",
+        ),
+        (
+            "status-tie-no-exp-is-latest",
+            vec![revoked, valid_no_exp],
+            "Two lists \"1\" of INPS with the same iat: the one that revokes entry 17 has an \
+             exp, the one with it valid has none, which counts as later than any exp: valid.",
+        ),
+    ] {
+        let mut v = V::positive(w, name, desc, cred17(name));
+        v.status_lists = lists;
+        v.set_revocation("checked");
+        out.push(v);
+    }
+    {
+        let mut v = V::negative_issued(
+            w,
+            "status-list-empty",
+            "INPS's list \"1\" whose lst inflates to no bytes at all: a list of no entries is \
+             malformed.",
+            cred17("status-list-empty"),
+            "status_list_malformed",
+            "status_list",
+        );
+        let mut claims = claims_of_status(&inps_list_1(w).sign());
+        claims.set(
+            claims::STATUS_LIST,
+            Value::Map(vec![
+                (Value::Text("lst".into()), Value::Bytes(zlib(&[]))),
+                (Value::Text("bits".into()), int(1)),
+            ]),
+        );
+        let typ = (int(16), Value::Text("application/statuslist+cwt".into()));
+        let prot = protected(eddsa(), Some(w.inps.kid().as_bytes().to_vec()), vec![typ]);
+        v.status_lists = vec![tagged(sign1_items(&w.inps, prot, vec![], claims.to_vec()))];
+        out.push(v);
+    }
+    out
+}
+
+/// Rules of trust lists and status lists that earlier vectors pinned only
+/// together with another.
+fn exact_lists(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    {
+        let c = cred("trust-list-expired-young", deaf());
+        let mut v = V::negative_issued(
+            w,
+            "trust-list-expired-young",
+            "A trust list issued 2026-11-14 that expired 2026-11-14T12:00:00Z, checked on \
+             2026-11-15: one day old, well within the maximum age of 30 days, but past its \
+             exp.",
+            c,
+            "trust_list_stale",
+            "trust_list",
+        );
+        v.trust_lists = vec![sign_list(
+            &base_list(w),
+            &w.root,
+            "2026-11-14T00:00:00Z",
+            "2026-11-14T12:00:00Z",
+        )];
+        out.push(v);
+    }
+    {
+        let mut c = cred("status-list-lst-trailing-bytes", deaf());
+        c.status = status(17, "1");
+        let mut v = V::negative_issued(
+            w,
+            "status-list-lst-trailing-bytes",
+            "INPS's list \"1\" whose lst is a valid zlib stream followed by 4 bytes (JUNK), \
+             signed: one token, one reading.",
+            c,
+            "status_list_bad_compression",
+            "status_list",
+        );
+        let mut claims = claims_of_status(&inps_list_1(w).sign());
+        let mut list = StatusList::new(1024, StatusBits::One).expect("capacity");
+        list.set(77, CredentialStatus::Revoked).expect("entry");
+        let mut lst = list.compress();
+        lst.extend_from_slice(b"JUNK");
+        claims.set(
+            claims::STATUS_LIST,
+            Value::Map(vec![
+                (Value::Text("lst".into()), Value::Bytes(lst)),
+                (Value::Text("bits".into()), int(1)),
+            ]),
+        );
+        let typ = (int(16), Value::Text("application/statuslist+cwt".into()));
+        let prot = protected(eddsa(), Some(w.inps.kid().as_bytes().to_vec()), vec![typ]);
+        v.status_lists = vec![tagged(sign1_items(&w.inps, prot, vec![], claims.to_vec()))];
+        out.push(v);
+    }
+    out
+}
+
+fn claims_of_status(token: &[u8]) -> ClaimSet {
+    ClaimSet::parse(&claims_of_trust(token), CborLimits::STRICT).expect("claims")
+}
+
+// --- §12 Second-level details ----------------------------------------------------
+
+fn exact_details(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    let crafted = |name: &'static str, desc: &str, details: Value, code: &'static str| {
+        let t = tok(w, name, typical_details());
+        let mut c = claims_of(&t.issue(&w.inps));
+        c.set(
+            claims::ATTESTA_SEALED_DETAILS,
+            t.sealed_claim(&cbor(&details)),
+        );
+        V::token_crafted(w, name, desc, resigned(w, &c), code, "open")
+    };
+    let map = |entries: Vec<(i64, Value)>| {
+        Value::Map(entries.into_iter().map(|(k, v)| (int(k), v)).collect())
+    };
+    {
+        let t = tok(
+            w,
+            "l2-details-zero-percent",
+            SecondLevelDetails {
+                invalidity_percent: pct("0"),
+                ..SecondLevelDetails::default()
+            },
+        );
+        out.push(V::token_valid(
+            w,
+            "l2-details-zero-percent",
+            "A token whose details are {1: 0}: an invalidity percentage of 0.00 % states \
+             something (a member other than 3), so the details are valid.",
+            t,
+            w.op_a,
+            OP_A,
+        ));
+    }
+    {
+        let t = tok(
+            w,
+            "l2-judgement-120-characters",
+            SecondLevelDetails {
+                judgement: Some("è".repeat(120)),
+                ..SecondLevelDetails::default()
+            },
+        );
+        out.push(V::token_valid(
+            w,
+            "l2-judgement-120-characters",
+            "A token whose judgement is 120 times \"è\": 120 characters (Unicode scalar \
+             values), 240 bytes of UTF-8. At the limit, valid.",
+            t,
+            w.op_a,
+            OP_A,
+        ));
+    }
+    for (name, desc, details, code) in [
+        (
+            "l2-details-percent-above-100",
+            "Details {1: 10001}: an invalidity percentage of 100.01 %, out of 0–10000 \
+             hundredths.",
+            map(vec![(1, int(10_001))]),
+            "malformed_claims",
+        ),
+        (
+            "l2-details-class-4",
+            "Details {1: 7550, 2: 4}: blindness class 4 does not exist (1–3).",
+            map(vec![(1, int(7550)), (2, int(4))]),
+            "malformed_claims",
+        ),
+        (
+            "l2-details-handicap-3",
+            "Details {1: 7550, 4: 3}: handicap article 3 does not exist (1 or 2).",
+            map(vec![(1, int(7550)), (4, int(3))]),
+            "malformed_claims",
+        ),
+        (
+            "l2-details-deafness-not-bool",
+            "Details {1: 7550, 3: 1}: deafness must be a boolean; a known key with a value of \
+             the wrong type is malformed (not an unknown detail).",
+            map(vec![(1, int(7550)), (3, int(1))]),
+            "malformed_claims",
+        ),
+        (
+            "l2-details-judgement-not-text",
+            "Details {1: 7550, 6: 5}: the judgement must be a text string.",
+            map(vec![(1, int(7550)), (6, int(5))]),
+            "malformed_claims",
+        ),
+        (
+            "l2-details-unknown-key",
+            "Details {1: 7550, 7: 1}: key 7 is a detail of a later version, which this \
+             version cannot show: update the software.",
+            map(vec![(1, int(7550)), (7, int(1))]),
+            "unknown_flags",
+        ),
+        (
+            "l2-details-deafness-false-only",
+            "Details {3: false}: the only member says nothing (deafness false), so the details \
+             state nothing.",
+            map(vec![(3, Value::Bool(false))]),
+            "invalid_attestation",
+        ),
+        (
+            "l2-judgement-121-characters",
+            "Details whose judgement is 121 times \"è\" (242 bytes): one character past the \
+             limit of 120.",
+            map(vec![(6, Value::Text("è".repeat(121)))]),
+            "invalid_attestation",
+        ),
+        (
+            "l2-judgement-unicode-blank",
+            "Details whose judgement is an ideographic space, a no-break space and an em space \
+             (U+3000, U+00A0, U+2003): Unicode White_Space only, so blank.",
+            map(vec![
+                (1, int(7550)),
+                (6, Value::Text("\u{3000}\u{a0}\u{2003}".into())),
+            ]),
+            "invalid_attestation",
+        ),
+    ] {
+        out.push(crafted(name, desc, details, code));
+    }
+    out
+}
+
+// --- Appendix C: the codice fiscale ------------------------------------------------
+
+/// A personal CF from its first 15 characters and the check character.
+fn cf_of(first15: &str) -> String {
+    format!(
+        "{first15}{}",
+        personal_check_char(first15).expect("15 characters")
+    )
+}
+
+/// Personal CFs that together put every letter and digit at an odd and at
+/// an even position, so that every entry of the check-character tables
+/// counts in some vector. Picked greedily from a deterministic stream of
+/// well-formed candidates.
+fn cf_table_coverage() -> Vec<String> {
+    const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    const MONTHS: &[u8] = b"ABCDEHLMPRST";
+    const NUMERIC: &[u8] = b"0123456789LMNPQRSTUV";
+    let mut stream = (0u64..).map(|i| sha256(format!("attesta test vector cf {i}").as_bytes()));
+    let mut candidates = Vec::new();
+    while candidates.len() < 4000 {
+        let h = stream.next().expect("endless");
+        let pick = |i: usize, set: &[u8]| char::from(set[usize::from(h[i]) % set.len()]);
+        let mut s: Vec<char> = (0..15)
+            .map(|i| match i {
+                0..=5 | 11 => pick(i, LETTERS),
+                8 => pick(i, MONTHS),
+                _ => pick(i, NUMERIC),
+            })
+            .collect();
+        // Day 01-28 (or 41-68) so that every month has it.
+        let day = 1 + usize::from(h[20]) % 28 + if h[21] % 2 == 0 { 0 } else { 40 };
+        let digit = |d: usize| {
+            let c = char::from(b'0' + d as u8);
+            if h[22] % 3 == 0 {
+                char::from(NUMERIC[10 + d])
+            } else {
+                c
+            }
+        };
+        s[9] = digit(day / 10);
+        s[10] = digit(day % 10);
+        let cf = cf_of(&s.iter().collect::<String>());
+        CodiceFiscale::parse(&cf).expect("well formed");
+        candidates.push(cf);
+    }
+    let cover = |cf: &str| -> Vec<(usize, char)> {
+        cf.chars()
+            .take(15)
+            .enumerate()
+            .map(|(i, c)| (i % 2, c))
+            .collect()
+    };
+    let mut covered = std::collections::BTreeSet::new();
+    let mut chosen = Vec::new();
+    while covered.len() < 72 {
+        let best = candidates
+            .iter()
+            .max_by_key(|cf| {
+                cover(cf)
+                    .into_iter()
+                    .filter(|p| !covered.contains(p))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len()
+            })
+            .expect("candidates")
+            .clone();
+        let gain = cover(&best);
+        assert!(
+            gain.iter().any(|p| !covered.contains(p)),
+            "no candidate adds coverage"
+        );
+        covered.extend(gain);
+        chosen.push(best);
+    }
+    chosen
+}
+
+fn exact_cf(w: &World) -> Vec<V> {
+    let mut out = Vec::new();
+    let refused = |name: &'static str, desc: &str, typed: String, cf_error: &'static str| {
+        let mut v = V::negative_issued(w, name, desc, cred(name, deaf()), "cf_malformed", "open");
+        v.cf_for_verify = typed;
+        v.set_cf_error(cf_error);
+        v
+    };
+    let holder = |name: &'static str, desc: &str, cf: String| {
+        let mut c = cred(name, deaf());
+        c.cf = cf;
+        V::positive(w, name, desc, c)
+    };
+    {
+        let c = cred("cf-unicode-white-space", deaf());
+        let mut v = V::positive(
+            w,
+            "cf-unicode-white-space",
+            "The holder's codice fiscale typed with a no-break space, an ideographic space and an \
+             em space inside: every Unicode White_Space character is removed before checking.",
+            c,
+        );
+        v.cf_for_verify = "RSS\u{a0}MRA\u{3000}85T10\u{2003}A562S".into();
+        out.push(v);
+    }
+    out.push(holder(
+        "cf-29-february",
+        "A holder born on 29 February (month B, day 29) of a year the code does not say: 29 \
+         February is a day of birth.",
+        cf_of("RSSMRA84B29A562"),
+    ));
+    out.push(holder(
+        "cf-female-day-71",
+        "A holder born on 31 January, a woman: day 31 + 40 = 71, the largest day.",
+        cf_of("RSSMRA85A71A562"),
+    ));
+    out.push(holder(
+        "cf-omocodia-every-digit",
+        "A holder whose code has all seven digits replaced by omocodia letters (8→U, 5→R, \
+         1→M, 0→L, 5→R, 6→S, 2→N), kept as given: the Argon2id password is the code as typed.",
+        cf_of("RSSMRAURTMLARSN"),
+    ));
+    for (i, cf) in cf_table_coverage().into_iter().enumerate() {
+        let name: &'static str =
+            Box::leak(format!("cf-check-table-coverage-{}", i + 1).into_boxed_str());
+        out.push(holder(
+            name,
+            "One of a set of holders whose codes put every letter and digit at an odd and at an \
+             even position among their first 15 characters, so that every entry of the \
+             check-character tables (docs/format.md, appendix C) decides some vector.",
+            cf,
+        ));
+    }
+    for (name, digits) in [
+        ("cf-temporary-digits-1", "0123456789"),
+        ("cf-temporary-digits-2", "1234567890"),
+    ] {
+        let cf = format!(
+            "{digits}{}",
+            temporary_check_digit(digits).expect("10 digits")
+        );
+        out.push(holder(
+            name,
+            "A temporary 11-digit code; with its companion vector, every digit appears at an \
+             odd and at an even position, so every step of the check digit counts.",
+            cf,
+        ));
+    }
+    out.push(refused(
+        "cf-digit-where-letter",
+        "The codice fiscale typed with a digit in the surname (position 2), its check \
+         character recomputed: positions 1–6 and 12 hold letters.",
+        cf_of("R5SMRA85T10A562"),
+        "cf_invalid_character",
+    ));
+    out.push(refused(
+        "cf-bad-month-letter",
+        "A codice fiscale whose month letter is F (not one of ABCDEHLMPRST), its check \
+         character recomputed.",
+        cf_of("RSSMRA85F10A562"),
+        "cf_bad_month",
+    ));
+    out.push(refused(
+        "cf-day-00",
+        "A codice fiscale whose day is 00, its check character recomputed: days are 01–31 \
+         and 41–71.",
+        cf_of("RSSMRA85T00A562"),
+        "cf_bad_day",
+    ));
+    out.push(refused(
+        "cf-30-february",
+        "A codice fiscale for 30 February, its check character recomputed.",
+        cf_of("RSSMRA85B30A562"),
+        "cf_bad_day",
+    ));
+    out.push(refused(
+        "cf-31-april",
+        "A codice fiscale for 31 April, its check character recomputed.",
+        cf_of("RSSMRA85D31A562"),
+        "cf_bad_day",
+    ));
+    out.push(refused(
+        "cf-female-day-72",
+        "A codice fiscale with day 72 (a woman born on the 32nd), its check character \
+         recomputed.",
+        cf_of("RSSMRA85A72A562"),
+        "cf_bad_day",
+    ));
+    out.push(refused(
+        "cf-non-ascii-letter",
+        "The codice fiscale typed with À in the name: only the ASCII letters A–Z exist in a \
+         codice fiscale, and only ASCII letters are uppercased.",
+        "RSSMRÀ85T10A562S".into(),
+        "cf_invalid_character",
+    ));
+    out
+}
+
 fn main() {
     let mut dir = PathBuf::from("test-vectors");
     let mut check = false;
@@ -5060,6 +7059,7 @@ fn main() {
         .chain(fuzz_regressions(&w))
         .chain(issue13_facts(&w))
         .chain(security_review(&w))
+        .chain(exact_format(&w))
     {
         if v.is_positive() {
             pos.push(v);
@@ -5072,7 +7072,7 @@ fn main() {
     for v in &all {
         assert!(names.insert(v.name), "duplicate vector name {}", v.name);
         let has_inputs = match &v.l2 {
-            None => v.inputs.is_some(),
+            None => v.inputs.is_some() || v.crafted_from.is_some(),
             Some(l) => l.inputs.is_some() || l.crafted_from.is_some(),
         };
         assert!(!v.is_positive() || has_inputs, "{}", v.name);

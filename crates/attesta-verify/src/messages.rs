@@ -124,6 +124,7 @@ impl TrustError {
         }
         match self {
             E::Malformed(_) => "il file della lista di fiducia è malformato; scaricarlo di nuovo dall'emittente".into(),
+            E::BadKey { id, error } => format!("la lista di fiducia indica per l'emittente «{id}» una chiave che non è una chiave pubblica Ed25519 valida ({}); nessun generatore di chiavi ne produce: la lista è difettosa o costruita ad arte, non usarla", crate::trust::bad_key_reason(error, lang)),
             E::BadSignature => "la lista di fiducia non è firmata dalla chiave radice indicata; controllare di avere la chiave radice giusta e una lista integra".into(),
             E::Rollback { found, accepted } => format!("la lista di fiducia ha il numero di sequenza {found}, più vecchio del {accepted} già accettato (ritorno a una lista precedente); scaricare la lista in vigore"),
             E::IssuedInFuture { issued, .. } => format!("la lista di fiducia risulta emessa il {}, dopo l'ora di questo dispositivo; controllare la data e l'ora del dispositivo e, se sono giuste, non usare questa lista (porterebbe avanti il limite minimo dell'orologio del verificatore e farebbe apparire scaduti tutti i codici)", italian_time(issued, true)),

@@ -34,6 +34,7 @@ use attesta_core::claims::{self, ClaimSet, EXP, IAT, STATUS_LIST, SUB, StatusRef
 use attesta_core::cose::{self, UnverifiedSign1, VerifiedPayload};
 use attesta_core::error::FormatError;
 use attesta_core::keys::{Kid, SigningKey};
+use attesta_core::rules::{Rule, enforced};
 use attesta_core::signer::{SignError, Signer};
 use ciborium::Value;
 use flate2::Compression;
@@ -95,6 +96,7 @@ impl StatusBits {
         match bits {
             1 => Ok(StatusBits::One),
             2 => Ok(StatusBits::Two),
+            4 | 8 if !enforced(Rule::StatusListBits) => Ok(StatusBits::Two),
             _ => Err(StatusListError::UnsupportedBits { bits }),
         }
     }
@@ -343,7 +345,7 @@ impl StatusList {
         }
         // Bytes after the zlib stream would be ignored by most readers;
         // refusing them keeps one token from having two readings.
-        if dec.total_in() != lst.len() as u64 {
+        if dec.total_in() != lst.len() as u64 && enforced(Rule::StatusListTrailing) {
             return Err(StatusListError::BadCompression);
         }
         StatusList::from_bytes(bits, out)
@@ -486,7 +488,7 @@ impl StatusListToken {
     /// then [`StatusListToken::from_verified`].
     pub fn parse_unverified(bytes: &[u8]) -> Result<UnverifiedSign1, StatusListError> {
         let u = UnverifiedSign1::parse(bytes, TOKEN_LIMITS).map_err(StatusListError::Cose)?;
-        if u.typ() != Some(MEDIA_TYPE) {
+        if u.typ() != Some(MEDIA_TYPE) && enforced(Rule::StatusListTyp) {
             return Err(StatusListError::WrongType {
                 found: u.typ().map(|t| t.chars().take(64).collect()),
             });

@@ -22,6 +22,7 @@ use attesta_core::keys::Kid;
 use attesta_core::model::Attestation;
 use attesta_core::model::SecondLevelDetails;
 use attesta_core::operator_key::OperatorSecretKey;
+use attesta_core::rules::{Rule, enforced};
 use attesta_core::second_level::{SecondLevelClaims, SecondLevelCode};
 use attesta_core::secret::{HolderSecret, SecretError};
 use jiff::{SignedDuration, Timestamp};
@@ -348,7 +349,10 @@ impl Verifier {
     /// The time checks use: `at`, but never before the clock floor, so a
     /// device clock wound back does not revive expired codes.
     pub fn effective_time(&self, at: Timestamp) -> Timestamp {
-        self.floor.map_or(at, |f| at.max(f))
+        match self.floor {
+            Some(f) if enforced(Rule::ClockFloor) => at.max(f),
+            _ => at,
+        }
     }
 
     /// Loads a status list: signed by a trusted, not denied, issuer key, and
@@ -361,9 +365,13 @@ impl Verifier {
     /// A compromised key is denied, and its lists are then refused.
     pub fn add_status_list(&mut self, bytes: &[u8], now: Timestamp) -> Result<(), VerifyError> {
         let u = StatusListToken::parse_unverified(bytes)?;
-        let (signers, payload) = self
-            .signers(&u)
-            .map_err(|_| VerifyError::StatusListUntrusted)?;
+        let (signers, payload) = self.signers(&u).map_err(|e| {
+            if enforced(Rule::StatusListTrusted) {
+                VerifyError::StatusListUntrusted
+            } else {
+                e
+            }
+        })?;
         let token = StatusListToken::from_verified(&payload)?;
         let Some(first) = signers.first() else {
             return Err(VerifyError::StatusListUntrusted);
@@ -373,16 +381,20 @@ impl Verifier {
         // Security review, finding 7: a list "issued" in the future is not
         // a list anybody could have fetched yet; it would also outlive its
         // maximum age.
-        if shift(now, self.policy.clock_skew) < token.issued_at {
+        if shift(now, self.policy.clock_skew) < token.issued_at
+            && enforced(Rule::StatusListNotFuture)
+        {
             return Err(VerifyError::StatusListIssuedInFuture {
                 uri: token.uri.clone(),
                 issued: token.issued_at,
             });
         }
-        let stale = token
+        let stale = (token
             .expires_at
             .is_some_and(|e| now > shift(e, self.policy.clock_skew))
-            || now.duration_since(token.issued_at) > self.policy.status_list_max_age;
+            && enforced(Rule::StatusListExp))
+            || (now.duration_since(token.issued_at) > self.policy.status_list_max_age
+                && enforced(Rule::StatusListAge));
         if stale {
             return Err(VerifyError::StatusListStale {
                 uri: token.uri.clone(),
@@ -412,12 +424,15 @@ impl Verifier {
         sign1: &UnverifiedSign1,
     ) -> Result<(Vec<&IssuerEntry>, VerifiedPayload), VerifyError> {
         let kid = sign1.kid();
-        if self.trust.denied.contains(&kid) {
+        if self.trust.denied.contains(&kid) && enforced(Rule::DeniedKid) {
             return Err(VerifyError::DeniedKid(kid));
         }
         // Denied keys are left out; keys that merely share their kid are
         // still tried.
-        let candidates: Vec<&IssuerEntry> = self.trust.issuers_with_kid(kid).collect();
+        let mut candidates: Vec<&IssuerEntry> = self.trust.issuers_with_kid(kid).collect();
+        if !enforced(Rule::KidTriesEveryKey) {
+            candidates.truncate(1);
+        }
         if candidates.is_empty() {
             return Err(if self.trust.denies_kid(kid) {
                 VerifyError::DeniedKid(kid)
@@ -465,7 +480,7 @@ impl Verifier {
         let valid: Vec<&IssuerEntry> = signers
             .iter()
             .copied()
-            .filter(|e| e.valid_at(iat))
+            .filter(|e| e.valid_at(iat) || !enforced(Rule::KeyWindow))
             .collect();
         let chosen = iss
             .and_then(|i| valid.iter().find(|e| e.id == i))
@@ -474,6 +489,7 @@ impl Verifier {
             .ok_or(VerifyError::KeyNotValidAtIssuance { issued: iat })?;
         if let Some(i) = iss
             && i != chosen.id
+            && enforced(Rule::IssuerMatches)
         {
             return Err(VerifyError::IssuerMismatch {
                 claimed: i.to_owned(),
@@ -527,12 +543,15 @@ impl Verifier {
         exp: Timestamp,
         now: Timestamp,
     ) -> Result<(), VerifyError> {
-        let skew = self.policy.clock_skew;
+        let mut skew = self.policy.clock_skew;
+        if !enforced(Rule::ClockSkew) {
+            skew += SignedDuration::from_secs(1);
+        }
         let start = nbf.unwrap_or(iat).max(iat);
-        if shift(now, skew) < start {
+        if shift(now, skew) < start && enforced(Rule::NotYetValid) {
             return Err(VerifyError::NotYetValid { from: start });
         }
-        if shift(now, -skew) > exp {
+        if shift(now, -skew) > exp && enforced(Rule::Expired) {
             return Err(VerifyError::Expired { on: exp });
         }
         Ok(())
@@ -550,15 +569,28 @@ impl Verifier {
         // Only a list signed by the credential's own key answers for it: an
         // issuer's keys each keep their own lists, and after a rotation the
         // new key's list "1" says nothing about the old key's entry 17.
-        // With several copies of the list, the newest decides: an older copy
-        // may predate the revocation.
-        let Some(list) = same_uri()
-            .filter(|l| l.signer == issuer.key)
-            .max_by_key(|l| l.token.issued_at)
-        else {
+        let own: Vec<&LoadedStatusList> = same_uri()
+            .filter(|l| {
+                l.signer == issuer.key
+                    || (!enforced(Rule::StatusSameKey) && l.issuer_ids.contains(&issuer.id))
+            })
+            .collect();
+        // Lists still tied after `iat` and `exp` each answer; the most
+        // severe answer stands, whatever the order they were loaded in.
+        let mut answers = newest_lists(&own)
+            .into_iter()
+            .map(|l| (l, list_answer(l, s.idx)));
+        let chosen = if enforced(Rule::StatusTieSeverity) {
+            answers.max_by_key(|(_, a)| a.severity())
+        } else {
+            answers.next_back()
+        };
+        let Some((list, answer)) = chosen else {
             // A list of another issuer under this uri is a misconfiguration
             // worth naming (one issuer must never answer for another's codes).
-            if let Some(other) = same_uri().find(|l| !l.issuer_ids.contains(&issuer.id)) {
+            if let Some(other) = same_uri().find(|l| !l.issuer_ids.contains(&issuer.id))
+                && enforced(Rule::StatusWrongIssuer)
+            {
                 return Err(VerifyError::StatusListWrongIssuer {
                     uri: s.uri.clone(),
                     list_issuer: other.issuer_ids.join(", "),
@@ -566,28 +598,91 @@ impl Verifier {
                 });
             }
             return match self.policy.revocation {
-                RevocationPolicy::ReportNotChecked => Ok(Revocation::NotChecked {
+                RevocationPolicy::Require if enforced(Rule::StatusRequired) => {
+                    Err(VerifyError::RevocationNotChecked {
+                        list_uri: s.uri.clone(),
+                        kid: issuer.kid(),
+                    })
+                }
+                _ => Ok(Revocation::NotChecked {
                     list_uri: s.uri.clone(),
                     list_kid: issuer.kid(),
                 }),
-                RevocationPolicy::Require => Err(VerifyError::RevocationNotChecked {
-                    list_uri: s.uri.clone(),
-                    kid: issuer.kid(),
-                }),
             };
         };
-        match list.token.list.get(s.idx) {
-            None => Err(VerifyError::StatusIndexOutOfRange { idx: s.idx }),
-            Some(CredentialStatus::Valid) => Ok(Revocation::Checked {
+        match answer {
+            ListAnswer::OutOfRange => Err(VerifyError::StatusIndexOutOfRange { idx: s.idx }),
+            ListAnswer::Valid => Ok(Revocation::Checked {
                 list_uri: s.uri.clone(),
                 list_kid: issuer.kid(),
                 list_issued_at: list.token.issued_at,
             }),
-            Some(CredentialStatus::Suspended) => Err(VerifyError::Suspended),
-            // Revoked, and values we do not know: refusing is the safe side.
-            Some(_) => Err(VerifyError::Revoked),
+            ListAnswer::Suspended => Err(VerifyError::Suspended),
+            ListAnswer::Revoked => Err(VerifyError::Revoked),
         }
     }
+}
+
+/// What one status list says about one entry (docs/format.md §11.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ListAnswer {
+    Valid,
+    OutOfRange,
+    Suspended,
+    /// Value 1, and value 3, which has no meaning in attesta: refusing is
+    /// the safe side.
+    Revoked,
+}
+
+impl ListAnswer {
+    /// The order in which tied lists are judged: revoked, then suspended,
+    /// then out of range, then valid.
+    fn severity(self) -> u8 {
+        match self {
+            ListAnswer::Valid => 0,
+            ListAnswer::OutOfRange => 1,
+            ListAnswer::Suspended => 2,
+            ListAnswer::Revoked => 3,
+        }
+    }
+}
+
+fn list_answer(l: &LoadedStatusList, idx: u64) -> ListAnswer {
+    match l.token.list.get(idx) {
+        None if enforced(Rule::StatusIndexInRange) => ListAnswer::OutOfRange,
+        None | Some(CredentialStatus::Valid) => ListAnswer::Valid,
+        Some(CredentialStatus::Suspended) if enforced(Rule::StatusSuspended) => {
+            ListAnswer::Suspended
+        }
+        Some(CredentialStatus::Suspended) => ListAnswer::Valid,
+        Some(CredentialStatus::Other(3)) if !enforced(Rule::StatusValue3) => ListAnswer::Valid,
+        Some(_) => ListAnswer::Revoked,
+    }
+}
+
+/// The lists that answer among a credential's own lists (docs/format.md
+/// §11.4): those with the newest `iat`, and among them those with the
+/// latest `exp` (a list without `exp` counts as later than any); none
+/// when there are none. An older copy may predate a revocation; the rule
+/// never depends on the order the lists were loaded in.
+fn newest_lists<'a>(lists: &[&'a LoadedStatusList]) -> Vec<&'a LoadedStatusList> {
+    if !enforced(Rule::StatusNewest) {
+        return lists.iter().take(1).copied().collect();
+    }
+    let rank = |l: &LoadedStatusList| {
+        let exp = if enforced(Rule::StatusTieExp) {
+            Some((l.token.expires_at.is_none(), l.token.expires_at))
+        } else {
+            None
+        };
+        (l.token.issued_at, exp)
+    };
+    let best = lists.iter().map(|l| rank(l)).max();
+    lists
+        .iter()
+        .copied()
+        .filter(|l| Some(rank(l)) == best)
+        .collect()
 }
 
 impl Verifier {
@@ -624,10 +719,14 @@ impl Verifier {
                     && o.valid_until.is_none_or(|u| now <= u)
             })
             .collect();
-        if mine.is_empty() {
+        if mine.is_empty() && enforced(Rule::OperatorAccredited) {
             return Err(VerifyError::OperatorNotAccredited);
         }
-        let Some(op) = mine.iter().find(|o| o.id == claims.audience()) else {
+        let op = mine
+            .iter()
+            .find(|o| o.id == claims.audience())
+            .or_else(|| mine.first().filter(|_| !enforced(Rule::AudienceMatches)));
+        let Some(op) = op else {
             return Err(VerifyError::WrongAudience {
                 audience: claims.audience().to_owned(),
             });

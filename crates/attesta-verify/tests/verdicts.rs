@@ -49,6 +49,7 @@ fn every_failure() -> Vec<Failure> {
         f(FormatError::Cbor(CborGuardError::FloatOrSimple {
             offset: 0,
         })),
+        f(FormatError::Cbor(CborGuardError::InvalidUtf8 { offset: 0 })),
         f(FormatError::Cbor(CborGuardError::Malformed { offset: 0 })),
         f(FormatError::MalformedCose("x")),
         f(FormatError::UnsupportedAlgorithm),
@@ -115,6 +116,10 @@ fn every_failure() -> Vec<Failure> {
             min_t: 2,
         }),
         e(VerifyError::Trust(TrustError::Malformed("x".into()))),
+        e(VerifyError::Trust(TrustError::BadKey {
+            id: "ACME".into(),
+            error: attesta_core::keys::KeyError::SmallOrderKey,
+        })),
         e(VerifyError::Trust(TrustError::BadSignature)),
         e(VerifyError::Trust(TrustError::Rollback {
             found: 1,
