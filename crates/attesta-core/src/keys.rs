@@ -338,14 +338,30 @@ impl SigningKey {
     }
 
     /// Writes PKCS#8 PEM, encrypted when a passphrase is given.
+    ///
+    /// The key is written in PKCS#8 version 1 (RFC 8410: the 32-byte seed,
+    /// no public key), the form OpenSSL 3 (`openssl pkey`), SoftHSM2's
+    /// `softhsm2-util --import` and HSM vendors' import tools read; they
+    /// refuse version 2 (with the public key), which attesta wrote before
+    /// and still reads.
+    ///
+    /// ```
+    /// use attesta_core::keys::SigningKey;
+    /// let pem = SigningKey::from_seed(&[7; 32]).to_pkcs8_pem(None)?;
+    /// // 16 bytes of ASN.1 around the seed: version 1, no public key.
+    /// assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI"));
+    /// # Ok::<(), attesta_core::keys::KeyError>(())
+    /// ```
     pub fn to_pkcs8_pem(&self, passphrase: Option<&[u8]>) -> Result<Zeroizing<String>, KeyError> {
+        let v1 = ed25519_dalek::pkcs8::KeypairBytes {
+            secret_key: self.inner.to_bytes(),
+            public_key: None,
+        };
         match passphrase {
-            Some(p) => self
-                .inner
+            Some(p) => v1
                 .to_pkcs8_encrypted_pem(p, LineEnding::LF)
                 .map_err(|_| KeyError::Encode),
-            None => self
-                .inner
+            None => v1
                 .to_pkcs8_pem(LineEnding::LF)
                 .map_err(|_| KeyError::Encode),
         }
@@ -564,6 +580,38 @@ mod tests {
         assert_eq!(PublicKey::from_pem(&pubpem).unwrap().kid(), k.kid());
         assert_eq!(Kid::from_hex(&k.kid().to_string()), Some(k.kid()));
         assert!(!format!("{k:?}").contains(&hex::encode([7u8; 32])));
+    }
+
+    #[test]
+    fn key_files_are_pkcs8_v1_and_v2_files_written_before_are_still_read() {
+        let k = SigningKey::from_seed(&[7u8; 32]);
+        for pass in [None, Some(&b"pw"[..])] {
+            let pem = k.to_pkcs8_pem(pass).unwrap();
+            let back = SigningKey::from_pkcs8_pem(&pem, pass).unwrap();
+            assert_eq!(back.kid(), k.kid());
+        }
+        let (_, der) =
+            pkcs8::der::pem::decode_vec(k.to_pkcs8_pem(None).unwrap().as_bytes()).unwrap();
+        // SEQUENCE { INTEGER 0 (v1), id-Ed25519, OCTET STRING { seed } }, no public key.
+        assert_eq!(der.len(), 48);
+        assert_eq!(&der[..5], &[0x30, 0x2e, 0x02, 0x01, 0x00]);
+        // Earlier versions wrote v2, with the public key.
+        let v2 = k.inner.to_pkcs8_pem(LineEnding::LF).unwrap();
+        assert_ne!(v2.as_str(), k.to_pkcs8_pem(None).unwrap().as_str());
+        assert_eq!(
+            SigningKey::from_pkcs8_pem(&v2, None).unwrap().kid(),
+            k.kid()
+        );
+        let v2_enc = k
+            .inner
+            .to_pkcs8_encrypted_pem(b"pw", LineEnding::LF)
+            .unwrap();
+        assert_eq!(
+            SigningKey::from_pkcs8_pem(&v2_enc, Some(b"pw"))
+                .unwrap()
+                .kid(),
+            k.kid()
+        );
     }
 
     #[test]

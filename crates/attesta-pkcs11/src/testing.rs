@@ -147,9 +147,9 @@ impl SoftHsm {
 
 impl SoftHsm {
     /// Imports the Ed25519 key with this 32-byte seed (a key migrated from
-    /// a file), as `softhsm2-util --import` of its PKCS#8 v1 PEM: SoftHSM2
-    /// 2.6 does not read the v2 form (with the public key) that attesta's
-    /// key files use.
+    /// a file) from the PEM file attesta writes for it, with
+    /// `softhsm2-util --import`: this proves that tool reads attesta's key
+    /// files (PKCS#8 version 1; it refuses version 2).
     pub fn import_ed25519_seed(
         &self,
         token: &str,
@@ -158,36 +158,11 @@ impl SoftHsm {
         id_hex: &str,
         seed: &[u8; 32],
     ) {
-        // RFC 8410 PrivateKeyInfo: version 0, id-Ed25519, OCTET STRING { OCTET STRING seed }.
-        let mut der = vec![
-            0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22,
-            0x04, 0x20,
-        ];
-        der.extend_from_slice(seed);
-        let pem = format!(
-            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
-            base64(&der)
-        );
+        let pem = attesta_core::keys::SigningKey::from_seed(seed)
+            .to_pkcs8_pem(None)
+            .expect("encode the key file");
         self.import_pem(token, pin, label, id_hex, &pem);
     }
-}
-
-fn base64(b: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for c in b.chunks(3) {
-        let n = (u32::from(c[0]) << 16)
-            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*c.get(2).unwrap_or(&0));
-        for i in 0..4 {
-            if i <= c.len() {
-                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 impl Drop for SoftHsm {
