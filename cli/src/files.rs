@@ -347,7 +347,14 @@ pub fn read_private_pem(
     }
     check_private_permissions(path, pass)?;
     let p = if pem.contains("ENCRYPTED PRIVATE KEY") {
-        passphrase(pass, Some(&format!("Passphrase for {}: ", path.display())))?
+        let p = passphrase(pass, Some(&format!("Passphrase for {}: ", path.display())))?;
+        if p.is_none() {
+            bail!(
+                "the private key {} is passphrase-protected; give the passphrase with --passphrase-file or ATTESTA_PASSPHRASE, or run on a terminal to be asked for it",
+                path.display()
+            );
+        }
+        p
     } else {
         None
     };

@@ -120,6 +120,25 @@ pub enum CborGuardError {
     },
 }
 
+impl CborGuardError {
+    /// The stable machine-readable code of this error: the `expected_error`
+    /// of the test vectors, and the `reason` verifiers report. A bignum and
+    /// plain malformed CBOR share `malformed_cbor`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CborGuardError::Malformed { .. } | CborGuardError::Bignum { .. } => "malformed_cbor",
+            CborGuardError::TooDeep { .. } => "cbor_too_deep",
+            CborGuardError::TooManyItems { .. } => "cbor_too_many_items",
+            CborGuardError::Indefinite { .. } => "cbor_indefinite_length",
+            CborGuardError::DuplicateKey { .. } => "cbor_duplicate_key",
+            CborGuardError::NotShortest { .. } => "cbor_not_shortest_form",
+            CborGuardError::FloatOrSimple { .. } => "cbor_float_or_simple",
+            CborGuardError::InvalidUtf8 { .. } => "cbor_invalid_utf8",
+            CborGuardError::TrailingBytes { .. } => "cbor_trailing_bytes",
+        }
+    }
+}
+
 struct Scanner<'a> {
     b: &'a [u8],
     pos: usize,

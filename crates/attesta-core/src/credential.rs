@@ -187,6 +187,23 @@ pub enum IssueError {
     Sign(#[from] crate::signer::SignError),
 }
 
+impl IssueError {
+    /// The stable machine-readable code of this error, for issuers'
+    /// scripts (wrapped errors give their own code).
+    pub fn code(&self) -> &'static str {
+        match self {
+            IssueError::Model(e) => e.code(),
+            IssueError::ValidityOrder => "validity_order",
+            IssueError::DateOutOfRange => "date_out_of_range",
+            IssueError::RevisionDate => "revision_date_out_of_range",
+            IssueError::Kdf(e) => e.code(),
+            IssueError::Rng => "rng_failed",
+            IssueError::OperatorKey => "operator_key_invalid",
+            IssueError::Sign(e) => e.code(),
+        }
+    }
+}
+
 fn epoch() -> Date {
     Date::constant(1970, 1, 1)
 }
@@ -512,8 +529,11 @@ pub struct SealedAttestation {
 }
 
 /// Why a sealed attestation did not open.
+///
+/// Not `non_exhaustive` on purpose: a verifier matches every variant, so a
+/// new way of failing to open cannot fall into a catch-all answer (such as
+/// "not this holder's code") without a compile error.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum OpenError {
     /// The KDF parameters exceed the limits; the KDF was not run.
     #[error(
@@ -555,6 +575,23 @@ pub enum OpenError {
     /// Opened, but the content is malformed (an issuer bug).
     #[error(transparent)]
     Content(#[from] FormatError),
+}
+
+impl OpenError {
+    /// The stable machine-readable code of this error: the `reason` a
+    /// verifier reports for it (content errors give their own
+    /// [`FormatError::code`]).
+    pub fn code(&self) -> &'static str {
+        match self {
+            OpenError::KdfParamsOutOfBounds { .. } => "kdf_params_out_of_bounds",
+            OpenError::KdfBelowFloor { .. } => "kdf_below_floor",
+            OpenError::CfMismatch => "cf_mismatch",
+            OpenError::SecretRequired => "secret_required",
+            OpenError::CfOrSecretMismatch => "cf_or_secret_mismatch",
+            OpenError::NotForThisOperator => "not_for_this_operator",
+            OpenError::Content(f) => f.code(),
+        }
+    }
 }
 
 /// The value of the envelope's fifth member for a holder's secret of 40

@@ -365,6 +365,17 @@ pub enum EnvelopeError {
     DoesNotOpen,
 }
 
+impl EnvelopeError {
+    /// The stable machine-readable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EnvelopeError::BadKdfParams => "bad_kdf_params",
+            EnvelopeError::KdfParamsTooCostly => "kdf_params_out_of_bounds",
+            EnvelopeError::DoesNotOpen => "envelope_does_not_open",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

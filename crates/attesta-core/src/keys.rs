@@ -462,9 +462,7 @@ pub enum KeyError {
     )]
     SmallOrderKey,
     /// The key is encrypted and no passphrase was given.
-    #[error(
-        "the private key is passphrase-protected; give the passphrase with --passphrase-file or ATTESTA_PASSPHRASE"
-    )]
+    #[error("the private key is passphrase-protected; give its passphrase")]
     PassphraseNeeded,
     /// The passphrase does not open the key.
     #[error(
@@ -473,7 +471,7 @@ pub enum KeyError {
     WrongPassphrase,
     /// Not an X25519 operator key.
     #[error(
-        "the file is not an X25519 operator key; give a key written by `attesta keygen --operator`"
+        "the file is not an X25519 operator key; give an operator's sealing key, not an issuer's signing key"
     )]
     NotX25519,
     /// A public key was given where a private key is needed.
@@ -496,6 +494,26 @@ pub enum KeyError {
     /// The system random generator failed.
     #[error("the system random generator failed")]
     Rng,
+}
+
+impl KeyError {
+    /// The stable machine-readable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            KeyError::NotPem { .. } => "key_not_pem",
+            KeyError::NotEd25519 => "key_not_ed25519",
+            KeyError::NonCanonicalKey => "key_not_canonical",
+            KeyError::SmallOrderKey => "key_small_order",
+            KeyError::PassphraseNeeded => "passphrase_needed",
+            KeyError::WrongPassphrase => "wrong_passphrase",
+            KeyError::NotX25519 => "key_not_x25519",
+            KeyError::PublicWherePrivateExpected => "public_key_where_private_expected",
+            KeyError::PrivateWherePublicExpected => "private_key_where_public_expected",
+            KeyError::EncryptionTooCostly => "key_encryption_too_costly",
+            KeyError::Encode => "key_encode_failed",
+            KeyError::Rng => "rng_failed",
+        }
+    }
 }
 
 /// Ed25519 verification with one rule of docs/format.md §4.2 broken, for

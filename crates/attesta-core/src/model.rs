@@ -930,6 +930,38 @@ pub enum ModelError {
 }
 
 impl ModelError {
+    /// The stable machine-readable code of this error, for issuers' scripts
+    /// and translations: unlike the message, it does not change between
+    /// releases. A verifier reports content errors as
+    /// [`FormatError::code`](crate::error::FormatError::code) answers them
+    /// (`invalid_attestation`, `unknown_flags`); these finer codes are for
+    /// the issuing side.
+    ///
+    /// ```
+    /// use attesta_core::model::{ModelError, ModelRule};
+    /// assert_eq!(ModelError::Inconsistent(ModelRule::L68).code(), "inconsistent_l68");
+    /// assert_eq!(ModelError::NoStatus.code(), "no_status");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::PercentOutOfRange { .. } => "percent_out_of_range",
+            Self::BelowStatusThreshold => "below_status_threshold",
+            Self::NoStatus => "no_status",
+            Self::Inconsistent(r) => match r {
+                ModelRule::Accompaniment => "inconsistent_accompaniment",
+                ModelRule::L68 => "inconsistent_l68",
+                ModelRule::ClassWithoutBlindness => "inconsistent_class_without_blindness",
+                ModelRule::VehicleWithoutAdaptation => "inconsistent_vehicle_without_adaptation",
+                ModelRule::StatusOnlyWithClass => "inconsistent_statuses_only_with_class",
+            },
+            Self::UnknownValue { .. } => "unknown_value",
+            Self::UnknownFlags => "unknown_flags",
+            Self::JudgementTooLong { .. } => "judgement_too_long",
+            Self::EmptyJudgement => "empty_judgement",
+            Self::ContradictsFirstLevel { .. } => "contradicts_first_level",
+        }
+    }
+
     /// The message in `lang`: what is wrong, then what to do.
     pub fn message(&self, lang: Lang) -> String {
         match (self, lang) {

@@ -142,6 +142,16 @@ pub enum VerifyUrlError {
     Malformed,
 }
 
+impl VerifyUrlError {
+    /// The stable machine-readable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            VerifyUrlError::Scheme => "verify_url_scheme",
+            VerifyUrlError::Malformed => "verify_url_malformed",
+        }
+    }
+}
+
 impl VerifyUrl {
     /// Checks a verifier address.
     pub fn parse(url: &str) -> Result<VerifyUrl, VerifyUrlError> {

@@ -340,6 +340,21 @@ pub enum PdfError {
     Writer(String),
 }
 
+impl PdfError {
+    /// The stable machine-readable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PdfError::EmptyQrText => "pdf_empty_qr_text",
+            PdfError::QrTooLong { .. } => "pdf_qr_too_long",
+            PdfError::QrEncoding { .. } => "pdf_qr_encoding",
+            PdfError::UnsupportedCharacter { .. } => "pdf_unsupported_character",
+            PdfError::FieldTooLong { .. } => "pdf_field_too_long",
+            PdfError::Font => "pdf_font",
+            PdfError::Writer(_) => "pdf_writer",
+        }
+    }
+}
+
 /// Render `doc` into an A4 PDF with a renderer shared by the whole process.
 ///
 /// The output is a tagged PDF/UA-1 document; see the [crate] documentation

@@ -96,7 +96,8 @@ impl VerifyError {
                 "the token does not open with your operator key: it was sealed to another key or altered; do not accept it",
             ).into(),
             E::KdfParamsOutOfBounds { m, t, p } if it => format!("il codice chiede una derivazione di chiave irragionevolmente costosa ({m} MiB, {t} passate, {p} corsie): è costruito ad arte o estraneo; non accettarlo"),
-            E::KdfParamsOutOfBounds { m, t, p } => format!("the code asks for unreasonably costly key derivation ({m} MiB, {t} passes, {p} lanes); it is crafted or foreign: do not accept it"),
+            // One wording for one refusal: the library's own.
+            E::KdfParamsOutOfBounds { m, t, p } => attesta_core::credential::OpenError::KdfParamsOutOfBounds { m: *m, t: *t, p: *p }.to_string(),
             E::KdfBelowFloor { m, t, min_m, min_t } if it => format!("la derivazione di chiave del codice ({m} MiB, {t} passate) è sotto il minimo di {min_m} MiB e {min_t} passate: il suo contenuto si potrebbe leggere indovinando il codice fiscale con poca spesa; non accettarlo (l'emittente deve emettere un codice nuovo)"),
             E::KdfBelowFloor { m, t, min_m, min_t } => format!("the code's key derivation ({m} MiB, {t} passes) is below the minimum of {min_m} MiB and {min_t} passes: its content could be read by guessing the codice fiscale cheaply; do not accept it (the issuer must issue a new code)"),
         }

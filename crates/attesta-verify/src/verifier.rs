@@ -848,7 +848,6 @@ fn open_error(e: OpenError, limits: &KdfLimits) -> VerifyError {
             VerifyError::KdfParamsOutOfBounds { m, t, p }
         }
         OpenError::Content(f) => VerifyError::Format(f),
-        _ => VerifyError::CfMismatch,
     }
 }
 
@@ -975,6 +974,26 @@ mod tests {
     use attesta_core::envelope::KdfParams;
     use attesta_core::keys::SigningKey;
     use attesta_core::second_level::{SecondLevelRequest, issue_second_level};
+
+    #[test]
+    fn every_way_of_not_opening_keeps_its_own_reason() {
+        use attesta_core::error::FormatError;
+        // Before, a variant the verifier did not list answered cf_mismatch:
+        // "not this holder's code" for any other failure.
+        let every = [
+            OpenError::KdfParamsOutOfBounds { m: 1, t: 1, p: 1 },
+            OpenError::KdfBelowFloor { m: 1, t: 1, p: 1 },
+            OpenError::CfMismatch,
+            OpenError::SecretRequired,
+            OpenError::CfOrSecretMismatch,
+            OpenError::NotForThisOperator,
+            OpenError::Content(FormatError::MissingKid),
+        ];
+        for e in every {
+            let code = e.code();
+            assert_eq!(open_error(e, &KdfLimits::default()).code(), code);
+        }
+    }
 
     #[test]
     fn step_two_must_use_the_key_that_passed_step_one() {

@@ -35,6 +35,17 @@ pub enum SetupError {
     OperatorKey(String),
 }
 
+impl SetupError {
+    /// The stable machine-readable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SetupError::RootKey(_) => "root_key_invalid",
+            SetupError::State(_) => "state_damaged",
+            SetupError::OperatorKey(_) => "operator_key_invalid",
+        }
+    }
+}
+
 /// A browser's verifier.
 pub struct Session {
     root: PublicKey,
