@@ -1,8 +1,8 @@
 //! Errors of the format layer: a text that is not a well-formed code.
 
 use crate::cbor_guard::CborGuardError;
+use crate::code_kind::CodeKind;
 use crate::lang::Lang;
-use crate::text::CodeKind;
 
 /// A QR text that is not a well-formed attesta (or COSE/CWT) code.
 ///

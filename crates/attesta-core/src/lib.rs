@@ -39,6 +39,7 @@ pub mod benefits;
 pub mod cbor_guard;
 pub mod cf;
 pub mod claims;
+mod code_kind;
 pub mod cose;
 pub mod credential;
 pub mod envelope;

@@ -45,29 +45,11 @@ pub const MAX_GENERIC_PAYLOAD_LEN: usize = 64 * 1024;
 /// Payloads up to this many bytes are never compressed.
 pub const COMPRESSION_MIN_LEN: usize = 256;
 
-/// Which attesta code a prefix announces.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CodeKind {
-    /// A first-level attestation, prefix [`CodeKind::FIRST_LEVEL_PREFIX`].
-    FirstLevel,
-    /// A second-level token, prefix [`CodeKind::SECOND_LEVEL_PREFIX`].
-    SecondLevel,
-}
+pub use crate::code_kind::CodeKind;
 
+// `split` lives here, beside the text rules it applies; the kind itself is
+// in its own module so that FormatError can name it without a circle.
 impl CodeKind {
-    /// Prefix of first-level codes: "AT" (attesta), format version 1.
-    pub const FIRST_LEVEL_PREFIX: &'static str = "AT1:";
-    /// Prefix of second-level tokens: "AD" (attesta dettagli), format version 1.
-    pub const SECOND_LEVEL_PREFIX: &'static str = "AD1:";
-
-    /// The prefix, colon included.
-    pub fn prefix(self) -> &'static str {
-        match self {
-            CodeKind::FirstLevel => Self::FIRST_LEVEL_PREFIX,
-            CodeKind::SecondLevel => Self::SECOND_LEVEL_PREFIX,
-        }
-    }
-
     /// Recognises an attesta prefix at the start of `text` and returns the kind
     /// and the rest. A later version ("AT2:") is reported as such.
     pub fn split(text: &str) -> Result<(CodeKind, &str), FormatError> {
