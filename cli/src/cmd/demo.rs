@@ -17,8 +17,8 @@ use attesta_verify::trust::TrustList;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::cli::{OutFormat, VerifyArgs};
-use crate::cmd::fields::Fields;
-use crate::cmd::issue::meta;
+use crate::cmd::issue::fields::Fields;
+use crate::cmd::issue::request::meta;
 use crate::cmd::status::IssuerList;
 use crate::cmd::verify::{self, Outcome};
 use crate::files;
@@ -148,7 +148,7 @@ pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
         let _ = std::fs::remove_file(crate::output::secret_path(&p));
         let bytes = Renderer::new(f)?.render(f, cred.text(), &m)?;
         let with_secret = (f == OutFormat::Pdf).then_some(&secret);
-        crate::cmd::issue::write_with_secret(&p, &bytes, m.is_private(f), with_secret)?;
+        crate::cmd::issue::request::write_with_secret(&p, &bytes, m.is_private(f), with_secret)?;
         println!("    wrote {}", p.display());
     }
     println!("{}", sym.to_terminal());

@@ -119,7 +119,7 @@ pub fn run(cmd: &TrustCommand) -> Result<()> {
             key,
             name,
         } => {
-            let sealing_key = crate::cmd::second_level::read_operator_public(key)?;
+            let sealing_key = crate::cmd::keys::read_operator_public(key)?;
             edit(e, |l| {
                 l.add_operator(OperatorEntry {
                     id: operator.clone(),

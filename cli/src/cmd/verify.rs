@@ -7,7 +7,8 @@ use std::io::Write;
 
 use anyhow::{Context, Result, bail};
 use attesta_core::benefits::{benefits_for, statuses};
-use attesta_core::lang::{Lang, day_of, day_time_of};
+use attesta_core::lang::{Lang, day_of, day_time_of, percent};
+use attesta_core::model::{BlindnessClass, HandicapGrade, SecondLevelDetails};
 use attesta_core::text::CodeKind;
 use attesta_verify::report::{Failure, VerificationReport};
 use attesta_verify::trust::{TrustError, TrustState};
@@ -16,7 +17,7 @@ use attesta_verify::{CheckedCredential, Policy, Revocation, Verdict, Verifier, V
 use jiff::Timestamp;
 use serde_json::json;
 
-use crate::cli::VerifyArgs;
+use crate::cli::{PassphraseArgs, VerifyArgs};
 use crate::files;
 
 /// Where the verifier keeps its trust state for a given root key: the
@@ -276,7 +277,7 @@ pub fn evaluate(args: &VerifyArgs) -> Result<std::result::Result<Outcome, Failed
             }
         };
         if code.text.starts_with(CodeKind::SECOND_LEVEL_PREFIX) {
-            return crate::cmd::second_level::verify(&verifier, &code.text, args, at);
+            return verify_second_level(&verifier, &code.text, args, at);
         }
         if args.operator_key.is_some() && code.text.starts_with(CodeKind::FIRST_LEVEL_PREFIX) {
             return Ok(Err(Failure::WrongLevel {
@@ -512,7 +513,7 @@ pub fn report(
             let text = if as_json {
                 writeln!(out, "{}", serde_json::to_string(&r).unwrap_or_default())
             } else {
-                crate::cmd::second_level::print_details(&mut out, &d, lang)
+                print_details(&mut out, &d, lang)
             };
             (Verdict::Valid, text)
         }
@@ -521,4 +522,129 @@ pub fn report(
     // verdict's exit code still tells the script what happened.
     let _ = written;
     ExitCode::from(verdict.exit_code())
+}
+
+// ---- second-level tokens, opened with the operator's key
+
+fn verify_second_level(
+    v: &Verifier,
+    text: &str,
+    args: &VerifyArgs,
+    at: Timestamp,
+) -> Result<std::result::Result<Outcome, Failed>> {
+    let Some(kp) = &args.operator_key else {
+        return Ok(Err(Failure::WrongLevel { second_level: true }.into()));
+    };
+    let op = crate::cmd::keys::read_operator_secret(kp, &PassphraseArgs::default())?;
+    let checked = match v.check_second_level(text, &op, at) {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e.into())),
+    };
+    let Some(cf) = &args.cf else {
+        return Ok(Err(Failure::CfNotChecked.into()));
+    };
+    Ok(checked
+        .open_str(&op, cf)
+        .map(|d| Outcome::Second(Box::new(d)))
+        .map_err(Failed::from))
+}
+
+fn second_level_lines(d: &SecondLevelDetails, lang: Lang) -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    let yes = lang.pick("sì", "yes");
+    if let Some(p) = d.invalidity_percent {
+        v.push((
+            lang.pick("Invalidità civile", "Civil invalidity").into(),
+            percent(p.hundredths(), lang),
+        ));
+    }
+    if let Some(b) = d.blindness_class {
+        let s = match b {
+            BlindnessClass::Assoluta => lang.pick("cieco assoluto", "totally blind"),
+            BlindnessClass::Ventesimista => lang.pick(
+                "cieco parziale (ventesimista)",
+                "partially blind (ventesimista, at most 1/20)",
+            ),
+            BlindnessClass::Decimista => {
+                lang.pick("decimista", "decimista (at most 1/10, legacy class)")
+            }
+        };
+        v.push((
+            lang.pick("Cecità civile", "Civil blindness").into(),
+            s.into(),
+        ));
+    }
+    if d.deafness {
+        v.push((
+            lang.pick("Sordità civile", "Civil deafness").into(),
+            yes.into(),
+        ));
+    }
+    if let Some(h) = d.handicap {
+        let s = match h {
+            HandicapGrade::Comma1 => "art. 3 c. 1",
+            HandicapGrade::Comma3Grave => lang.pick("art. 3 c. 3 (grave)", "art. 3 c. 3 (severe)"),
+        };
+        v.push(("Handicap L. 104/92".into(), s.into()));
+    }
+    if let Some(p) = d.l68_percent {
+        v.push((
+            lang.pick("Disabilità L. 68/99", "Disability L. 68/99")
+                .into(),
+            percent(p.hundredths(), lang),
+        ));
+    }
+    if let Some(j) = &d.judgement {
+        v.push((lang.pick("Giudizio", "Judgement").into(), j.clone()));
+    }
+    v
+}
+
+fn print_details(
+    out: &mut impl std::io::Write,
+    d: &VerifiedDetails,
+    lang: Lang,
+) -> std::io::Result<()> {
+    let c = d.checked();
+    match lang {
+        Lang::It => writeln!(
+            out,
+            "✔ VALIDO — dettagli di secondo livello per {}",
+            c.operator_id()
+        )?,
+        Lang::En => writeln!(
+            out,
+            "✔ VALID — second-level details for {}",
+            c.operator_id()
+        )?,
+    }
+    match lang {
+        Lang::It => writeln!(
+            out,
+            "  Emittente: {} (chiave {}) · valido fino al {} · per l'attestazione {}",
+            c.issuer_id(),
+            c.kid(),
+            day_of(c.claims().expires_at(), lang),
+            c.first_level_cti().short_ref()
+        )?,
+        Lang::En => writeln!(
+            out,
+            "  Issuer: {} (key {}) · valid until {} · for credential {}",
+            c.issuer_id(),
+            c.kid(),
+            day_of(c.claims().expires_at(), lang),
+            c.first_level_cti().short_ref()
+        )?,
+    }
+    for (k, v) in second_level_lines(d.details(), lang) {
+        writeln!(out, "   • {k}: {v}")?;
+    }
+    writeln!(
+        out,
+        "  {}",
+        lang.pick(
+            "Mantenere riservati questi dati: il titolare li ha rilasciati a voi.",
+            "Keep these details confidential; they were released to you by the holder."
+        )
+    )
 }

@@ -1,123 +1,33 @@
-//! `attesta issue`: one credential from flags (batches are in `batch.rs`).
+//! `attesta issue`: one credential from flags; `--batch` rows
+//! ([`batch`]) and second-level tokens ([`second_level`]) branch off here.
+//! The pieces every way of issuing shares are in [`request`].
+
+pub mod batch;
+pub mod batch_input;
+pub mod fields;
+pub mod request;
+pub mod second_level;
 
 use std::io::Write;
 
 use anyhow::{Context, Result, bail};
-use attesta_core::benefits::title;
-use attesta_core::credential::{
-    FirstLevelRequest, IssuedCredential, issue_first_level, issue_first_level_with_secret,
-};
-use attesta_core::envelope::KdfParams;
-use attesta_core::lang::{Lang, day_of};
+use attesta_core::credential::{issue_first_level, issue_first_level_with_secret};
+use attesta_core::lang::Lang;
 use attesta_core::qr::{EcLevel, QrSymbol};
 use attesta_core::secret::HolderSecret;
-use attesta_core::text::VerifyUrl;
-use attesta_pdf::Shows;
 use jiff::Timestamp;
 
+use self::fields::Fields;
+use self::request::{
+    DEFAULT_LIST_CAPACITY, kdf_params, meta, qr_text, request, verify_url, write_with_secret,
+};
 use crate::cli::IssueArgs;
-use crate::cmd::fields::{Fields, Parsed, detail_lines};
 use crate::cmd::status::IssuerList;
-use crate::files;
-use crate::output::{DocMeta, Renderer, format_of, secret_file, secret_path};
-
-/// Default capacity of a status list created on the fly.
-pub const DEFAULT_LIST_CAPACITY: u64 = 1_048_576;
-
-/// The `--verify-url` address, checked.
-pub fn verify_url(args: &IssueArgs) -> Result<Option<VerifyUrl>> {
-    args.verify_url
-        .as_deref()
-        .map(|u| VerifyUrl::parse(u).with_context(|| format!("--verify-url '{u}'")))
-        .transpose()
-}
-
-/// The text that goes into the QR code: the code, or the code wrapped in
-/// the verifier address.
-pub fn qr_text(code: &str, url: Option<&VerifyUrl>) -> String {
-    url.map_or_else(|| code.to_owned(), |u| u.wrap(code))
-}
-
-pub fn kdf_params(args: &IssueArgs) -> Result<KdfParams> {
-    KdfParams::new(args.kdf_memory_mib, args.kdf_iterations, 1)
-        .context("invalid --kdf-memory-mib/--kdf-iterations")
-}
-
-/// Builds the request for one parsed row.
-pub fn request(
-    p: &Parsed,
-    now: Timestamp,
-    status: Option<attesta_core::claims::StatusRef>,
-    issuer: Option<String>,
-    kdf: KdfParams,
-) -> FirstLevelRequest {
-    FirstLevelRequest {
-        attestation: p.attestation.clone(),
-        issued_at: now,
-        not_before: None,
-        expires_at: p.expires_at,
-        status,
-        issuer,
-        kdf,
-    }
-}
-
-/// Document metadata for an issued credential.
-pub fn meta(
-    issuer: &str,
-    c: &IssuedCredential,
-    p: &Parsed,
-    now: Timestamp,
-    show: bool,
-    secret: Option<&HolderSecret>,
-) -> DocMeta {
-    // Printed dates are Italian (30/06/2028): the sheet is Italian first.
-    let t = title(show.then_some(&p.attestation));
-    DocMeta {
-        issuer: issuer.to_owned(),
-        issued_on: day_of(now, Lang::It),
-        valid_until: day_of(p.expires_at, Lang::It),
-        reference: c.cti().short_ref(),
-        details: show.then(|| detail_lines(&p.attestation)),
-        second_level: false,
-        title: Some((t.it, t.en)),
-        operator: None,
-        // Only a band or a class can be hidden: without either the two
-        // forms are the same and the sheet says nothing about it.
-        shows: (p.attestation.invalidity().is_some() || p.attestation.blindness()).then_some(
-            if p.attestation.is_statuses_only() {
-                Shows::StatusesOnly
-            } else {
-                Shows::Benefits
-            },
-        ),
-        holder_secret: secret.map(HolderSecret::to_text),
-    }
-}
-
-/// Writes the holder's secret to `OUT.segreto` (0600), then the output;
-/// if the output cannot be written the secret file is removed again, so
-/// that a secret never exists without its code.
-pub fn write_with_secret(
-    out: &std::path::Path,
-    bytes: &[u8],
-    private: bool,
-    secret: Option<&HolderSecret>,
-) -> Result<()> {
-    let sp = secret_path(out);
-    if let Some(s) = secret {
-        files::write_private(&sp, &secret_file(s))?;
-    }
-    let written = files::write_output(out, bytes, private);
-    if written.is_err() && secret.is_some() {
-        let _ = std::fs::remove_file(&sp);
-    }
-    written
-}
+use crate::output::{Renderer, format_of, secret_path};
 
 pub fn run(args: &IssueArgs, lang: Lang) -> Result<std::process::ExitCode> {
     if args.level == 2 {
-        return crate::cmd::second_level::issue(args, lang);
+        return second_level::issue(args, lang);
     }
     if args.segreto.is_some() {
         bail!(
@@ -125,7 +35,7 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<std::process::ExitCode> {
         );
     }
     if args.batch.is_some() {
-        return crate::cmd::batch::run(args, lang);
+        return batch::run(args, lang);
     }
     let out = args.out.as_deref().context("--out is required")?;
     if args.con_segreto && out == "-" {

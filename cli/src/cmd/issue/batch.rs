@@ -27,10 +27,10 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 use serde::Deserialize;
 
+use super::batch_input::{Encoding, open_text};
+use super::fields::{COLUMNS, Fields, Parsed};
+use super::request::{self as issue, DEFAULT_LIST_CAPACITY};
 use crate::cli::IssueArgs;
-use crate::cmd::batch_input::{Encoding, open_text};
-use crate::cmd::fields::{COLUMNS, Fields, Parsed};
-use crate::cmd::issue::{self, DEFAULT_LIST_CAPACITY};
 use crate::cmd::status::IssuerList;
 use crate::files;
 use crate::output::Renderer;
