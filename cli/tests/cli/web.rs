@@ -1,14 +1,12 @@
 //! `issue --verify-url` (codes wrapped in a web verifier's address) and
 //! `attesta web` / `attesta web serve`.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{CF, Env};
+use crate::common::{CF, Env};
 
 const URL: &str = "https://verifica.example.it/";
 
@@ -38,7 +36,7 @@ fn verify_url_wraps_the_code_and_every_verifier_input_accepts_it() {
     let (code, v) = env.verify_json("wrapped.txt", &["--cf", CF]);
     assert_eq!(code, 0, "{v}");
     let r = env.run_stdin(
-        &common::verify_args("-", &["--cf", CF, "--json"]),
+        &crate::common::verify_args("-", &["--cf", CF, "--json"]),
         wrapped.clone(),
     );
     assert_eq!(r.code, 0, "{}", r.stdout);
@@ -67,7 +65,7 @@ fn verify_url_must_be_https_without_a_fragment() {
         "verifica.example.it",
         "https://verifica.example.it/#x",
     ] {
-        let r = env.run(&common::issue_args(CF, "-", &["--verify-url", bad]));
+        let r = env.run(&crate::common::issue_args(CF, "-", &["--verify-url", bad]));
         r.usage_error(&["--verify-url", "https://"]);
     }
     // Local addresses may be http, to try the app with `attesta web serve`.
@@ -84,7 +82,7 @@ fn batch_outputs_are_wrapped_too() {
         "--key",
         "issuer.key",
         "--issuer",
-        common::ISSUER,
+        crate::common::ISSUER,
         "--batch",
         "rows.csv",
         "--out-dir",
@@ -95,7 +93,7 @@ fn batch_outputs_are_wrapped_too() {
         URL,
         "--quiet",
     ];
-    a.extend(common::FAST_KDF);
+    a.extend(crate::common::FAST_KDF);
     env.run(&a).ok();
     let text = env.read_text("out/000000002.txt");
     assert!(

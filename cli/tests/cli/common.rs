@@ -7,10 +7,12 @@
 //! KDF parameters ([`FAST_KDF`]) unless a test says otherwise.
 #![allow(dead_code)]
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
+use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -487,3 +489,78 @@ pub fn base64_decode(s: &str) -> Vec<u8> {
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+// ---- helpers of the command tests
+
+pub fn mode(env: &Env, name: &str) -> u32 {
+    std::fs::metadata(env.path(name))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+pub fn chmod(env: &Env, name: &str, m: u32) {
+    std::fs::set_permissions(env.path(name), std::fs::Permissions::from_mode(m)).unwrap();
+}
+
+#[track_caller]
+pub fn assert_reason(v: &Value, reason: &str) {
+    assert_eq!(v["valid"], Value::Bool(false), "{v}");
+    assert_eq!(v["reason"], reason, "{v}");
+    let msg = v["message"].as_str().expect("message");
+    assert!(
+        !msg.is_empty() && !msg.contains('\n'),
+        "message must be one line: {msg:?}"
+    );
+}
+
+#[track_caller]
+pub fn assert_valid(v: &Value) {
+    assert_eq!(v["valid"], Value::Bool(true), "{v}");
+    assert_eq!(v["reason"], Value::Null, "{v}");
+}
+
+pub fn trust_json(env: &Env, file: &str) -> Value {
+    env.run(&["trust", "show", file, "--root", "root.key.pub", "--json"])
+        .ok()
+        .json()
+}
+
+pub fn rfc3339_in(hours: i64) -> String {
+    (Timestamp::now() + SignedDuration::from_hours(hours)).to_string()
+}
+
+/// Lines and decoded seed of an unencrypted Ed25519 PKCS#8 key: the
+/// 32-byte seed follows the OCTET STRING header 04 20 inside 04 22.
+pub fn private_material(pem: &str) -> (Vec<String>, Option<String>) {
+    let body = pem_body_lines(pem);
+    let der = base64_decode(&body.concat());
+    let seed = der
+        .windows(4)
+        .position(|w| w == [0x04, 0x22, 0x04, 0x20])
+        .and_then(|i| der.get(i + 4..i + 36))
+        .map(hex);
+    (body, seed)
+}
+
+#[track_caller]
+pub fn assert_no_private_material(r: &Run, pem: &str) {
+    let (lines, seed) = private_material(pem);
+    for l in &lines {
+        assert!(
+            !r.stdout.contains(l.as_str()) && !r.stderr.contains(l.as_str()),
+            "private key PEM line printed: {l}"
+        );
+    }
+    if let Some(seed) = seed {
+        for out in [&r.stdout, &r.stderr] {
+            assert!(
+                !out.to_ascii_lowercase().contains(&seed),
+                "private key seed printed"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------- demo

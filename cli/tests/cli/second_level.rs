@@ -1,9 +1,7 @@
 //! Second-level tokens through the CLI: operator keys, accreditation,
 //! issuing a token for one operator, and every refusal an operator meets.
 
-mod common;
-
-use common::{CF, Env, FAST_KDF, OTHER_CF, with_fast_kdf_floor};
+use crate::common::{CF, Env, FAST_KDF, OTHER_CF, with_fast_kdf_floor};
 
 /// Root, issuer, trust list with the issuer, two accredited operators, a
 /// first-level code `l1.txt` with a status-list index, and a token for
@@ -43,11 +41,17 @@ fn setup() -> Env {
     env
 }
 
-fn issue_token(env: &Env, out: &str, operator: &str, cf: &str) -> common::Run {
+fn issue_token(env: &Env, out: &str, operator: &str, cf: &str) -> crate::common::Run {
     issue_token_with(env, out, operator, cf, &[])
 }
 
-fn issue_token_with(env: &Env, out: &str, operator: &str, cf: &str, extra: &[&str]) -> common::Run {
+fn issue_token_with(
+    env: &Env,
+    out: &str,
+    operator: &str,
+    cf: &str,
+    extra: &[&str],
+) -> crate::common::Run {
     let mut a = vec![
         "issue",
         "--level",
@@ -154,7 +158,7 @@ fn an_unaccredited_operator_key_is_refused() {
 #[test]
 fn the_wrong_cf_does_not_open_the_inner_layer() {
     let env = setup();
-    let mut a = common::verify_args(
+    let mut a = crate::common::verify_args(
         "token.txt",
         &["--operator-key", "comune-bo.key", "--cf", OTHER_CF],
     );

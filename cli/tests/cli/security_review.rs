@@ -3,9 +3,7 @@
 //! Each one failed before the fix; the assertions are the behaviour the
 //! fix gives.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 #[track_caller]

@@ -8,12 +8,10 @@
 //! SoftHSM2 must be installed (`.ci/run` installs it); without it these
 //! tests are skipped with a message, except in CI where they fail.
 
-mod common;
-
 use std::collections::BTreeSet;
 
+use crate::common::{CF, Env, FAST_KDF, FAST_KDF_FLOOR, ISSUER, Run};
 use attesta_pkcs11::testing::{self, P256_PKCS8_PEM, SoftHsm};
-use common::{CF, Env, FAST_KDF, FAST_KDF_FLOOR, ISSUER, Run};
 
 const PIN: &str = "246810";
 const ISSUER_URI: &str = "pkcs11:token=attesta;object=issuer-2026";
@@ -140,7 +138,7 @@ fn keygen_in_the_token_writes_only_the_public_key_and_prints_the_kid() {
         .ok()
         .stderr_has("never extractable");
     let kid = r.stdout.trim();
-    assert!(common::is_kid(kid), "{kid:?}");
+    assert!(crate::common::is_kid(kid), "{kid:?}");
     let files: Vec<_> = std::fs::read_dir(h.env.dir())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -376,7 +374,7 @@ fn a_key_moved_from_a_file_into_the_token_is_the_same_key() {
         .ok();
     std::fs::copy(h.env.path("root.key.pub"), h.env.path("root.pub")).unwrap();
     let pem = h.env.read_text("issuer.key");
-    let der = common::base64_decode(
+    let der = crate::common::base64_decode(
         &pem.lines()
             .filter(|l| !l.starts_with("-----"))
             .collect::<String>(),

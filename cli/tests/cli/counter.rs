@@ -3,11 +3,9 @@
 //! a verified code, `--mostra`, `--auto`, second level against first
 //! level, and the small items (key kinds, swapped lists, closed pipes).
 
-mod common;
-
 use std::process::{Command, Stdio};
 
-use common::*;
+use crate::common::*;
 
 #[test]
 fn the_three_verdicts_and_their_exit_codes() {
