@@ -9,10 +9,10 @@ use attesta_core::credential::{
 };
 use attesta_core::envelope::KdfParams;
 use attesta_core::lang::{Lang, day_of};
-use attesta_core::qr::{EcLevel, QrSymbol};
 use attesta_core::secret::HolderSecret;
 use attesta_core::text::VerifyUrl;
 use attesta_pdf::Shows;
+use attesta_qr::render::{EcLevel, QrSymbol};
 use jiff::Timestamp;
 
 use crate::cli::IssueArgs;

@@ -58,7 +58,7 @@
 
 mod text;
 
-use attesta_core::qr::{EcLevel, QrError, QrSymbol};
+use attesta_qr::render::{EcLevel, QrError, QrSymbol};
 use std::fmt;
 use std::num::NonZeroU16;
 use std::sync::OnceLock;
