@@ -19,7 +19,9 @@
 
 use std::fmt::Write as _;
 
+#[cfg(feature = "codecs")]
 use image::ImageEncoder as _;
+#[cfg(feature = "codecs")]
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 
 /// Modules of light margin around a symbol, as ISO/IEC 18004 requires for
@@ -385,6 +387,7 @@ impl QrSymbol {
     /// # Errors
     /// [`QrError::ModuleSize`] when `module_px` is 0 or above
     /// [`MAX_MODULE_PX`]; [`QrError::Render`] if PNG encoding fails.
+    #[cfg(feature = "codecs")]
     pub fn to_png(&self, opts: &QrOptions) -> Result<Vec<u8>, QrError> {
         if !(1..=MAX_MODULE_PX).contains(&opts.module_px) {
             return Err(QrError::ModuleSize {
@@ -655,6 +658,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "codecs")]
     fn png_has_signature_and_expected_size() {
         let symbol = QrSymbol::encode(&attestation_text(), EcLevel::Q).unwrap();
         let w = symbol.width() as u32;
@@ -683,6 +687,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "codecs")]
     fn png_is_compact() {
         let symbol = QrSymbol::encode(&attestation_text(), EcLevel::Q).unwrap();
         let png = symbol.to_png(&QrOptions::default()).unwrap();
@@ -692,6 +697,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "codecs")]
     fn png_rejects_bad_module_size() {
         let symbol = QrSymbol::encode("AT1:ABC", EcLevel::Q).unwrap();
         for module_px in [0, MAX_MODULE_PX + 1, u32::MAX] {

@@ -87,12 +87,6 @@ pub enum Unreadable {
     Blurred,
 }
 
-/// Reads all QR codes in an encoded image file (PNG or JPEG).
-///
-/// The EXIF orientation of photos is applied first. Returns the text of each
-/// code found, without duplicates, in reading order (top to bottom, then
-/// left to right).
-
 /// Runs `f`, turning a panic into `Err` with its message.
 pub(super) fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {

@@ -91,6 +91,12 @@ pub const TIME_BUDGET: Duration = if cfg!(debug_assertions) {
     Duration::from_millis(1500)
 };
 
+/// Reads all QR codes in an encoded image file (PNG or JPEG).
+///
+/// The EXIF orientation of photos is applied first. Returns the text of each
+/// code found, without duplicates, in reading order (top to bottom, then
+/// left to right).
+///
 /// ```
 /// use attesta_qr::render::{EcLevel, QrOptions, QrSymbol};
 /// use attesta_qr::scan::scan_image_bytes;

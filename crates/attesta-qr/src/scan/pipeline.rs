@@ -376,8 +376,6 @@ impl Scanner {
     }
 }
 
-/// Long side up to which a picture is also scanned enlarged twice (the
-
 /// rqrr runs only when no step saw more finder patterns than this: it
 /// tries every pair of neighbours of every pattern and copies the whole
 /// image for each, so a picture tiled with finder-like squares would take
