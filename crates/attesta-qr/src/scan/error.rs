@@ -14,7 +14,7 @@ pub enum ScanError {
         "the file is not a readable PNG or JPEG image ({0}); save or photograph the code again as PNG or JPEG"
     )]
     UnsupportedImage(String),
-    /// The image exceeds [`MAX_PIXELS`], or would need more than 512 MiB to
+    /// The image exceeds [`MAX_PIXELS`](super::MAX_PIXELS), or would need more than 512 MiB to
     /// decode (possible below 65 megapixels for 16-bit images).
     #[error(
         "the image is {width}×{height} pixels, too large to scan (the limit is 65 megapixels, \
@@ -37,13 +37,13 @@ pub enum ScanError {
     #[error("{0}")]
     CodeUnreadable(Unreadable),
     /// Codes were read, but more than one could be the one wanted (see
-    /// [`pick_code`]).
+    /// [`pick_code`](super::pick_code)).
     #[error("{count} codes were read in one image; photograph or crop one code at a time")]
     SeveralCodes {
         /// How many candidate codes were read.
         count: usize,
     },
-    /// Codes were read, but none is of the kind wanted (see [`pick_code`]).
+    /// Codes were read, but none is of the kind wanted (see [`pick_code`](super::pick_code)).
     #[error(
         "the image holds {count} QR code(s), none of the kind expected here; \
          photograph the code printed on the attestation itself"

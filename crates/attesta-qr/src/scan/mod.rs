@@ -39,6 +39,13 @@
 //! searches (quadratic to cubic in the number of patterns) busy for
 //! minutes, costs under half a second.
 //!
+//! Inside, one module per job, each depending only on those listed before
+//! it: `error` (what the user is told), `frame` (pixels in, the size cap),
+//! `decode` (PNG/JPEG files, feature `codecs`), `binarize` (gray to dark
+//! and light), `resample` (other sizes and sharpness), `finder` (finder
+//! patterns, and what they say about a code not read), `pipeline` (the
+//! steps above in order of cost).
+//!
 //! Every decoder call runs under [`std::panic::catch_unwind`]: the decoders
 //! are large ports that have panicked on crafted images, and a verifier must
 //! answer with an error, not crash. (This needs the default `panic =
