@@ -437,7 +437,7 @@ pub fn read_code(input: &str) -> Result<InputCode> {
         bail!("{source} is empty; give an image of the code or its text");
     }
     if is_image(&bytes) {
-        let codes = attesta_verify::scan::scan_image_bytes(&bytes)
+        let codes = attesta_qr::scan::scan_image_bytes(&bytes)
             .map_err(|e| anyhow::anyhow!("{source}: {e}"))?;
         // A code wrapped in a verifier address counts as the code itself.
         let codes: Vec<String> = codes

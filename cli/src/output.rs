@@ -1,8 +1,8 @@
 //! Writing an issued code as PDF, PNG, SVG or text.
 
 use anyhow::{Context, Result};
-use attesta_core::qr::{EcLevel, QrOptions, QrSymbol};
 use attesta_pdf::{AttestationPdf, ErrorCorrection, Level, PdfRenderer, Shows};
+use attesta_qr::render::{EcLevel, QrOptions, QrSymbol};
 
 use crate::cli::OutFormat;
 

@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(texts) = attesta_verify::scan::scan_image_bytes(data) {
+    if let Ok(texts) = attesta_qr::scan::scan_image_bytes(data) {
         for t in texts {
             attesta_fuzz::verify_all(&t);
         }

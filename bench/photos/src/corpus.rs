@@ -6,7 +6,7 @@
 //! parameter ranges; index `i` of 10 spreads them evenly (`spread`) with a
 //! seeded jitter, so the ten images of a kind cover the whole range.
 //!
-//! Shared with `crates/attesta-verify/tests/photos.rs` through `#[path]`,
+//! Shared with `crates/attesta-qr/tests/photos.rs` through `#[path]`,
 //! together with `distort.rs`, which must be declared next to this module
 //! as `mod distort;`.
 
@@ -18,7 +18,7 @@ use attesta_core::credential::{Cti, FirstLevelRequest, issue_first_level_with_ct
 use attesta_core::envelope::KdfParams;
 use attesta_core::keys::SigningKey;
 use attesta_core::model::{Attestation, HandicapGrade, InvalidityAssessment};
-use attesta_core::qr::{EcLevel, QrSymbol};
+use attesta_qr::render::{EcLevel, QrSymbol};
 use image::{GrayImage, Luma};
 
 use crate::distort::{self, Homography, Rng, ValueNoise};

@@ -8,7 +8,7 @@
 //!   draws and codes), to check that the scanner is not tuned to images
 //!   0–9;
 //! - `attesta-photo-bench scan DIR [REPEAT]` reads every file of the
-//!   manifest with `attesta_verify::scan::scan_image_bytes` and prints one
+//!   manifest with `attesta_qr::scan::scan_image_bytes` and prints one
 //!   TSV line per file: `file`, `kind`, `ok` (1 when the expected text is
 //!   among the codes read), `ms` (the fastest of REPEAT runs, default 3,
 //!   file bytes to texts) and what was read or the error;
@@ -134,7 +134,7 @@ fn scan(dir: &Path, repeat: u32) -> Result<(), String> {
         let mut outcome = None;
         for _ in 0..repeat {
             let start = Instant::now();
-            let result = attesta_verify::scan::scan_image_bytes(&bytes);
+            let result = attesta_qr::scan::scan_image_bytes(&bytes);
             best = best.min(start.elapsed().as_secs_f64() * 1000.0);
             outcome = Some(result);
         }
@@ -158,7 +158,7 @@ fn read(files: &[&str]) -> Result<(), String> {
     for file in files {
         let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
         let start = Instant::now();
-        let result = attesta_verify::scan::scan_image_bytes(&bytes);
+        let result = attesta_qr::scan::scan_image_bytes(&bytes);
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         match result {
             Ok(texts) => println!("{file}: {ms:.2} ms, {} code(s): {texts:?}", texts.len()),

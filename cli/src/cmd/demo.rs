@@ -9,9 +9,9 @@ use attesta_core::credential::{FirstLevelRequest, issue_first_level_with_secret}
 use attesta_core::envelope::KdfParams;
 use attesta_core::keys::SigningKey;
 use attesta_core::lang::Lang;
-use attesta_core::qr::{EcLevel, QrSymbol};
 use attesta_core::secret::HolderSecret;
 use attesta_core::text::VerifyUrl;
+use attesta_qr::render::{EcLevel, QrSymbol};
 use attesta_verify::Verdict;
 use attesta_verify::trust::TrustList;
 use jiff::{SignedDuration, Timestamp};

@@ -1,5 +1,6 @@
 //! Issuing-side costs: the pipeline without the KDF against a bare Ed25519
-//! signature, the KDF itself, and QR rendering.
+//! signature and the KDF itself (QR rendering: attesta-qr's `render_scan`
+//! bench).
 //!
 //! `cargo bench -p attesta-core --bench format`
 
@@ -9,7 +10,6 @@ use attesta_core::credential::{Cti, FirstLevelRequest, issue_first_level_with_ke
 use attesta_core::envelope::{EnvelopeKey, EnvelopeLabel, KdfParams};
 use attesta_core::keys::SigningKey;
 use attesta_core::model::{Attestation, HandicapGrade, InvalidityAssessment};
-use attesta_core::qr::{EcLevel, QrOptions, QrSymbol};
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
@@ -73,16 +73,6 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
-    g.finish();
-
-    let sym = QrSymbol::encode(&text, EcLevel::Q).unwrap();
-    let opts = QrOptions::default();
-    let mut g = c.benchmark_group("qr");
-    g.bench_function("encode_symbol", |b| {
-        b.iter(|| QrSymbol::encode(black_box(&text), EcLevel::Q).unwrap())
-    });
-    g.bench_function("png", |b| b.iter(|| sym.to_png(&opts).unwrap()));
-    g.bench_function("svg", |b| b.iter(|| sym.to_svg(&opts)));
     g.finish();
 }
 

@@ -4,7 +4,8 @@
 //! disability statuses, the validated [`cf::CodiceFiscale`], Ed25519 keys,
 //! the signed (COSE_Sign1) and sealed (Argon2id + ChaCha20-Poly1305)
 //! first-level payload, its QR text (`AT1:` + base45), generic decoding of
-//! any COSE/CWT QR code, and QR rendering.
+//! any COSE/CWT QR code. Pixels (drawing and reading QR
+//! codes) are in `attesta-qr`.
 //!
 //! Verification policy (trust lists, validity, revocation) lives in the
 //! `attesta-verify` crate; this crate only knows the format.
@@ -49,7 +50,6 @@ pub mod keys;
 pub mod lang;
 pub mod model;
 pub mod operator_key;
-pub mod qr;
 pub mod rules;
 pub mod second_level;
 pub mod secret;

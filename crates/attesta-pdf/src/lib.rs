@@ -58,7 +58,7 @@
 
 mod text;
 
-use attesta_core::qr::{EcLevel, QrError, QrSymbol};
+use attesta_qr::render::{EcLevel, QrError, QrSymbol};
 use std::fmt;
 use std::num::NonZeroU16;
 use std::sync::OnceLock;
@@ -257,7 +257,7 @@ pub enum ErrorCorrection {
 }
 
 impl ErrorCorrection {
-    fn to_core(self) -> EcLevel {
+    fn to_qr(self) -> EcLevel {
         match self {
             Self::Low => EcLevel::L,
             Self::Medium => EcLevel::M,
@@ -777,10 +777,10 @@ struct QrMatrix {
     dark: Vec<bool>,
 }
 
-/// The same symbol as attesta-core renders for screens (alphanumeric mode,
+/// The same symbol as attesta-qr renders for screens (alphanumeric mode,
 /// same mask), so paper and screen carry identical codes.
 fn encode_qr(text: &str, level: ErrorCorrection) -> Result<QrMatrix, PdfError> {
-    let code = QrSymbol::encode(text, level.to_core()).map_err(|e| match e {
+    let code = QrSymbol::encode(text, level.to_qr()).map_err(|e| match e {
         QrError::TooLong { .. } => PdfError::QrTooLong {
             len: text.len(),
             level,

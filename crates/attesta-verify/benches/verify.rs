@@ -212,19 +212,6 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
-
-    #[cfg(feature = "image")]
-    {
-        let png = attesta_core::qr::QrSymbol::encode(&text, attesta_core::qr::EcLevel::Q)
-            .unwrap()
-            .to_png(&attesta_core::qr::QrOptions::default())
-            .unwrap();
-        let mut g = c.benchmark_group("scan");
-        g.bench_function("png_render_8px", |b| {
-            b.iter(|| attesta_verify::scan::scan_image_bytes(black_box(&png)).unwrap())
-        });
-        g.finish();
-    }
 }
 
 criterion_group!(benches, bench);

@@ -2,9 +2,10 @@
 //!
 //! Offline verification of attesta codes: signed trust lists pinned to a
 //! root key, validity with explicit clock skew and a clock floor,
-//! revocation through IETF Token Status Lists, the codice fiscale binding,
-//! and (feature `image`, on by default) reading codes from photos and
-//! camera frames, and the codice fiscale from a tessera sanitaria's barcode.
+//! revocation through IETF Token Status Lists and the codice fiscale binding.
+//! It works on code texts; reading them from photos and camera frames is
+//! `attesta-qr`'s job, so this crate builds for WebAssembly without any
+//! image code.
 //!
 //! Start with [`verifier::Verifier`]. Every outcome has one of three
 //! [`verdict::Verdict`]s, a message in Italian and English
@@ -13,12 +14,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-#[cfg(feature = "image")]
-pub mod barcode;
 pub mod messages;
 pub mod report;
-#[cfg(feature = "image")]
-pub mod scan;
 pub mod status_list;
 pub mod trust;
 pub mod verdict;

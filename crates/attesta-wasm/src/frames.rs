@@ -4,8 +4,8 @@
 //! `createImageBitmap`) on a canvas and passes its RGBA pixels here: no
 //! image codec is compiled into the WebAssembly.
 
-use attesta_verify::barcode::read_cf_barcode;
-use attesta_verify::scan::{Frame, ScanError, Unreadable, scan_frame, scan_live_frame};
+use attesta_qr::barcode::read_cf_barcode;
+use attesta_qr::scan::{Frame, ScanError, Unreadable, scan_frame, scan_live_frame};
 use serde_json::{Value, json};
 
 /// How hard to look.

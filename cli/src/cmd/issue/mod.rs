@@ -13,8 +13,8 @@ use std::io::Write;
 use anyhow::{Context, Result, bail};
 use attesta_core::credential::{issue_first_level, issue_first_level_with_secret};
 use attesta_core::lang::Lang;
-use attesta_core::qr::{EcLevel, QrSymbol};
 use attesta_core::secret::HolderSecret;
+use attesta_qr::render::{EcLevel, QrSymbol};
 use jiff::Timestamp;
 
 use self::fields::Fields;

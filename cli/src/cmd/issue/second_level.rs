@@ -9,9 +9,9 @@ use attesta_core::credential::{FirstLevelClaims, FirstLevelCode};
 use attesta_core::lang::{Lang, day_of};
 use attesta_core::model::{BlindnessClass, HandicapGrade, Percent, SecondLevelDetails};
 use attesta_core::operator_key::OperatorPublicKey;
-use attesta_core::qr::{EcLevel, QrSymbol};
 use attesta_core::second_level::{DEFAULT_VALID_DAYS, SecondLevelRequest, issue_second_level};
 use attesta_core::signer::Signer;
+use attesta_qr::render::{EcLevel, QrSymbol};
 use attesta_verify::trust::TrustList;
 use jiff::{SignedDuration, Timestamp};
 

@@ -4,7 +4,7 @@
 //! end-to-end tests.
 //!
 //! ```sh
-//! cargo run -p attesta-verify --example camera_video -- OUT.y4m SCENE [QR_TEXT] [CF]
+//! cargo run -p attesta-qr --example camera_video -- OUT.y4m SCENE [QR_TEXT] [CF]
 //! ```
 //!
 //! Scenes:
@@ -20,8 +20,8 @@
 
 use std::io::Write;
 
-use attesta_core::qr::{EcLevel, QrSymbol};
-use attesta_verify::barcode::code39_modules;
+use attesta_qr::barcode::code39_modules;
+use attesta_qr::render::{EcLevel, QrSymbol};
 
 const W: usize = 1280;
 const H: usize = 720;

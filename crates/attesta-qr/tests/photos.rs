@@ -8,7 +8,7 @@
 //! that the unoptimised test build stays fast); each test takes the middle
 //! of its kind's range of severity, index 5 of 0–9, unless said otherwise.
 
-#![cfg(feature = "image")]
+#![cfg(feature = "codecs")]
 
 #[path = "../../../bench/photos/src/distort.rs"]
 mod distort;
@@ -16,7 +16,7 @@ mod distort;
 #[path = "../../../bench/photos/src/corpus.rs"]
 mod corpus;
 
-use attesta_verify::scan::{ScanError, Unreadable, scan_image_bytes};
+use attesta_qr::scan::{ScanError, Unreadable, scan_image_bytes};
 use corpus::{Kind, Size};
 
 /// Generates picture `index` of `kind` and checks that its code is read.
@@ -132,7 +132,8 @@ fn photo_of_a_blank_desk_has_no_code() {
 #[test]
 fn covered_code_is_reported_as_unreadable() {
     let text = corpus::payload(1);
-    let symbol = attesta_core::qr::QrSymbol::encode(&text, attesta_core::qr::EcLevel::Q).unwrap();
+    let symbol =
+        attesta_qr::render::QrSymbol::encode(&text, attesta_qr::render::EcLevel::Q).unwrap();
     let mut code = corpus::code_image(&symbol, 6, 4);
     // A thumb over the middle half of the code, beyond what error
     // correction recovers; the three finder patterns stay in view.

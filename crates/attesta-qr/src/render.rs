@@ -9,17 +9,19 @@
 //! and easier to scan.
 //!
 //! ```
-//! use attesta_core::qr::{EcLevel, QrOptions, QrSymbol};
+//! use attesta_qr::render::{EcLevel, QrOptions, QrSymbol};
 //!
 //! let symbol = QrSymbol::encode("AT1:6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3", EcLevel::Q)?;
 //! let png: Vec<u8> = symbol.to_png(&QrOptions::default())?;
 //! assert!(png.starts_with(b"\x89PNG"));
-//! # Ok::<(), attesta_core::qr::QrError>(())
+//! # Ok::<(), attesta_qr::render::QrError>(())
 //! ```
 
 use std::fmt::Write as _;
 
+#[cfg(feature = "codecs")]
 use image::ImageEncoder as _;
+#[cfg(feature = "codecs")]
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 
 /// Modules of light margin around a symbol, as ISO/IEC 18004 requires for
@@ -76,7 +78,7 @@ fn is_alphanumeric(b: u8) -> bool {
 /// version than the optimizer's choice.
 ///
 /// A code wrapped in a verifier address (`https://…/#AT1:…`, see
-/// [`crate::text::VerifyUrl`]) gets two segments: the address, up to and
+/// [`attesta_core::text::VerifyUrl`]) gets two segments: the address, up to and
 /// including `#`, in byte mode (lowercase letters need it), and the code
 /// in alphanumeric mode, which the optimizer would not always choose.
 fn data_bits(data: &[u8], ec: qrcode::EcLevel) -> qrcode::QrResult<qrcode::bits::Bits> {
@@ -278,14 +280,14 @@ pub enum QrError {
 /// An encoded QR symbol: the module matrix of one text, ready to be drawn.
 ///
 /// ```
-/// use attesta_core::qr::{EcLevel, QrOptions, QrSymbol};
+/// use attesta_qr::render::{EcLevel, QrOptions, QrSymbol};
 ///
 /// let symbol = QrSymbol::encode("AT1:NCFOXN%TS3DH", EcLevel::default())?;
 /// assert_eq!(symbol.width(), 17 + 4 * symbol.version() as usize);
 /// let svg = symbol.to_svg(&QrOptions { module_px: 4, ..QrOptions::default() });
 /// assert!(svg.starts_with("<svg"));
 /// print!("{}", symbol.to_terminal());
-/// # Ok::<(), attesta_core::qr::QrError>(())
+/// # Ok::<(), attesta_qr::render::QrError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QrSymbol {
@@ -372,19 +374,20 @@ impl QrSymbol {
     /// a two-colour image costs little size.
     ///
     /// ```
-    /// use attesta_core::qr::{EcLevel, QrOptions, QrSymbol};
+    /// use attesta_qr::render::{EcLevel, QrOptions, QrSymbol};
     ///
     /// let symbol = QrSymbol::encode("AT1:NCFOXN%TS3DH", EcLevel::Q)?;
     /// let opts = QrOptions { module_px: 10, ..QrOptions::default() };
     /// let png = symbol.to_png(&opts)?;
     /// assert!(png.starts_with(b"\x89PNG"));
     /// // std::fs::write("attestation-qr.png", &png)?;
-    /// # Ok::<(), attesta_core::qr::QrError>(())
+    /// # Ok::<(), attesta_qr::render::QrError>(())
     /// ```
     ///
     /// # Errors
     /// [`QrError::ModuleSize`] when `module_px` is 0 or above
     /// [`MAX_MODULE_PX`]; [`QrError::Render`] if PNG encoding fails.
+    #[cfg(feature = "codecs")]
     pub fn to_png(&self, opts: &QrOptions) -> Result<Vec<u8>, QrError> {
         if !(1..=MAX_MODULE_PX).contains(&opts.module_px) {
             return Err(QrError::ModuleSize {
@@ -467,7 +470,7 @@ impl QrSymbol {
     /// Light modules are drawn as blocks and dark ones as spaces, as
     /// `qrencode -t UTF8` does: on the usual dark terminal the code is dark
     /// on light and reads as printed; on a light terminal it appears
-    /// inverted, which `attesta_verify::scan` and most phone scanners still
+    /// inverted, which `attesta_qr::scan` and most phone scanners still
     /// read (some older ones do not).
     /// The symbol is `width + 8` modules wide and `(width + 9) / 2` lines
     /// tall.
@@ -534,7 +537,7 @@ mod tests {
     #[test]
     fn wrapped_code_is_a_byte_segment_then_an_alphanumeric_one() {
         let code = attestation_text();
-        let url = crate::text::VerifyUrl::parse("https://verifica.example.it/").unwrap();
+        let url = attesta_core::text::VerifyUrl::parse("https://verifica.example.it/").unwrap();
         let wrapped = url.wrap(&code);
         let bits = data_bits(wrapped.as_bytes(), qrcode::EcLevel::Q).unwrap();
         let version = match bits.version() {
@@ -655,6 +658,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "codecs")]
     fn png_has_signature_and_expected_size() {
         let symbol = QrSymbol::encode(&attestation_text(), EcLevel::Q).unwrap();
         let w = symbol.width() as u32;
@@ -683,6 +687,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "codecs")]
     fn png_is_compact() {
         let symbol = QrSymbol::encode(&attestation_text(), EcLevel::Q).unwrap();
         let png = symbol.to_png(&QrOptions::default()).unwrap();
@@ -692,6 +697,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "codecs")]
     fn png_rejects_bad_module_size() {
         let symbol = QrSymbol::encode("AT1:ABC", EcLevel::Q).unwrap();
         for module_px in [0, MAX_MODULE_PX + 1, u32::MAX] {

@@ -3,10 +3,10 @@
 //! white) must be refused from its header, before any pixel is decoded.
 //!
 //! ```text
-//! cargo bench -p attesta-verify --bench scan_limits
+//! cargo bench -p attesta-qr --bench scan_limits
 //! ```
 
-use attesta_verify::scan::{ScanError, scan_image_bytes};
+use attesta_qr::scan::{ScanError, scan_image_bytes};
 use std::hint::black_box;
 use std::io::Write;
 

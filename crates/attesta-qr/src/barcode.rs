@@ -9,8 +9,8 @@
 //! card) is ignored.
 //!
 //! ```
-//! use attesta_verify::barcode::{read_cf_barcode, code39_modules};
-//! use attesta_verify::scan::Frame;
+//! use attesta_qr::barcode::{read_cf_barcode, code39_modules};
+//! use attesta_qr::scan::Frame;
 //!
 //! // A card's barcode drawn at 3 px per narrow bar, 40 px tall.
 //! let bars = code39_modules("RSSMRA85T10A562S").unwrap();
@@ -24,7 +24,7 @@
 //!     .collect();
 //! let frame = Frame::from_luma(w, h, luma)?;
 //! assert_eq!(read_cf_barcode(&frame).unwrap().as_str(), "RSSMRA85T10A562S");
-//! # Ok::<(), attesta_verify::scan::ScanError>(())
+//! # Ok::<(), attesta_qr::scan::ScanError>(())
 //! ```
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
