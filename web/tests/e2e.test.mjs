@@ -191,6 +191,9 @@ describe("verdicts", () => {
 
     await page.click("#open-settings");
     await page.click("#operator-forget");
+    // As an operator would: wait until the sheet shows the key is gone
+    // (forgetting re-lays the sheet out; a click during that can miss).
+    await page.waitForFunction(() => !document.getElementById("operator-import").hidden);
     await page.click("#close-settings");
     await importKey(fx.otherOperatorKey);
     await page.click("#verify");

@@ -1,4 +1,4 @@
-//! Helpers shared by the CLI integration tests (`cli.rs`, `batch.rs`).
+//! Helpers shared by the modules of the CLI integration tests.
 //!
 //! Every command runs in its own temporary directory, with the verifier
 //! state, `$HOME` and `$ATTESTA_STATE_DIR` pointed inside it and the other

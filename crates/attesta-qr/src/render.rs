@@ -277,6 +277,17 @@ pub enum QrError {
     Render(String),
 }
 
+impl QrError {
+    /// The stable machine-readable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            QrError::TooLong { .. } => "qr_text_too_long",
+            QrError::ModuleSize { .. } => "qr_module_size",
+            QrError::Render(_) => "qr_render_failed",
+        }
+    }
+}
+
 /// An encoded QR symbol: the module matrix of one text, ready to be drawn.
 ///
 /// ```

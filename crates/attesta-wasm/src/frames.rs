@@ -5,7 +5,7 @@
 //! image codec is compiled into the WebAssembly.
 
 use attesta_qr::barcode::read_cf_barcode;
-use attesta_qr::scan::{Frame, ScanError, Unreadable, scan_frame, scan_live_frame};
+use attesta_qr::scan::{Frame, ScanError, scan_frame, scan_live_frame};
 use serde_json::{Value, json};
 
 /// How hard to look.
@@ -21,7 +21,7 @@ pub enum Effort {
 /// Scans RGBA pixels. The result:
 /// `{"codes": [texts…], "cf": "RSSMRA85T10A562S" | null, "error": null | {"reason", "message"}}`
 /// where `error` says why no code was read (`no_code_found`,
-/// `code_too_small`, `code_cut_off`, `code_blurred`, …) for advice on
+/// `code_too_small`, `code_cut_off`, `code_blurred`, …: [`ScanError::code`]) for advice on
 /// screen.
 pub fn scan_rgba(width: u32, height: u32, rgba: &[u8], effort: Effort) -> Value {
     let frame = match Frame::from_rgba(width, height, rgba) {
@@ -43,14 +43,5 @@ pub fn scan_rgba(width: u32, height: u32, rgba: &[u8], effort: Effort) -> Value 
 }
 
 fn error_json(e: &ScanError) -> Value {
-    let reason = match e {
-        ScanError::NoCodeFound => "no_code_found",
-        ScanError::CodeUnreadable(Unreadable::TooSmall) => "code_too_small",
-        ScanError::CodeUnreadable(Unreadable::CutOff) => "code_cut_off",
-        ScanError::CodeUnreadable(_) => "code_blurred",
-        ScanError::TooLarge { .. } => "image_too_large",
-        ScanError::DecoderFailed(_) => "decoder_failed",
-        _ => "unsupported_image",
-    };
-    json!({"reason": reason, "message": e.to_string()})
+    json!({"reason": e.code(), "message": e.to_string()})
 }

@@ -88,6 +88,38 @@ pub enum Unreadable {
 }
 
 /// Runs `f`, turning a panic into `Err` with its message.
+impl ScanError {
+    /// The stable machine-readable code of this error: what the web app
+    /// keys its advice to the person holding the camera on.
+    ///
+    /// ```
+    /// use attesta_qr::scan::{ScanError, Unreadable};
+    /// assert_eq!(ScanError::CodeUnreadable(Unreadable::TooSmall).code(), "code_too_small");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            ScanError::UnsupportedImage(_) => "unsupported_image",
+            ScanError::TooLarge { .. } => "image_too_large",
+            ScanError::NoCodeFound => "no_code_found",
+            ScanError::CodeUnreadable(u) => u.code(),
+            ScanError::SeveralCodes { .. } => "several_codes",
+            ScanError::OtherKind { .. } => "other_kind_of_code",
+            ScanError::DecoderFailed(_) => "decoder_failed",
+        }
+    }
+}
+
+impl Unreadable {
+    /// The stable machine-readable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Unreadable::TooSmall => "code_too_small",
+            Unreadable::CutOff => "code_cut_off",
+            Unreadable::Blurred => "code_blurred",
+        }
+    }
+}
+
 pub(super) fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
         payload
