@@ -237,7 +237,7 @@ impl PublicKey {
     /// §5.1.7, strict): the signature is 64 bytes R ‖ S; S < L; R decodes
     /// to a point that is not of small order; the key is not of small order;
     /// and the cofactorless equation holds with R compared as bytes:
-    /// encode([S]B − [k]A) = R, k = SHA-512(R ‖ A ‖ M) mod L. This is
+    /// encode(\[S\]B − \[k\]A) = R, k = SHA-512(R ‖ A ‖ M) mod L. This is
     /// ed25519-dalek's `verify_strict`. So a signature is never malleable,
     /// and a signature some verifiers accept and others refuse (the cases of
     /// "Taming the many EdDSAs") is refused.

@@ -5,7 +5,7 @@
 //! vademecum) closely enough that a combination the law does not produce
 //! cannot be built: a 100 % threshold is one [`InvalidityAssessment`] value
 //! that implies the lower ones, a percentage above 100 is not a [`Percent`],
-//! and [`Attestation::new`] refuses the remaining impossible mixes.
+//! and [`AttestationBuilder::build`] refuses the remaining impossible mixes.
 //!
 //! **No diagnosis ever enters these types.** The judgement wording of the
 //! second level is the final assessment of the reduced verbale, nothing more.

@@ -1,6 +1,6 @@
 //! `attesta issue`: one credential from flags; `--batch` rows
 //! ([`batch`]) and second-level tokens ([`second_level`]) branch off here.
-//! The pieces every way of issuing shares are in [`request`].
+//! The pieces every way of issuing shares are in [`request`](mod@request).
 
 pub mod batch;
 pub mod batch_input;
