@@ -164,20 +164,13 @@ fn cbor_and_address_errors() {
         CborGuardError::Bignum { offset: 0 }.code(),
         "malformed_cbor"
     );
-    well_formed(
-        "CborGuardError",
-        &codes![
-            CborGuardError::Malformed { offset: 0 },
-            CborGuardError::TooDeep { max: 8 },
-            CborGuardError::TooManyItems { max: 64 },
-            CborGuardError::Indefinite { offset: 0 },
-            CborGuardError::DuplicateKey { offset: 0 },
-            CborGuardError::NotShortest { offset: 0 },
-            CborGuardError::FloatOrSimple { offset: 0 },
-            CborGuardError::InvalidUtf8 { offset: 0 },
-            CborGuardError::TrailingBytes { extra: 1 },
-        ],
-    );
+    // Every other way of failing has a code of its own.
+    let distinct: Vec<_> = cbor
+        .iter()
+        .filter(|e| !matches!(e, CborGuardError::Bignum { .. }))
+        .map(|e| (e.code(), format!("{e:?}")))
+        .collect();
+    well_formed("CborGuardError", &distinct);
     well_formed(
         "VerifyUrlError",
         &codes![VerifyUrlError::Scheme, VerifyUrlError::Malformed],
