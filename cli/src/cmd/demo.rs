@@ -11,9 +11,9 @@ use attesta_core::keys::SigningKey;
 use attesta_core::lang::Lang;
 use attesta_core::secret::HolderSecret;
 use attesta_core::text::VerifyUrl;
+use attesta_core::trust_list::TrustList;
 use attesta_qr::render::{EcLevel, QrSymbol};
 use attesta_verify::Verdict;
-use attesta_verify::trust::TrustList;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::cli::{OutFormat, VerifyArgs};
@@ -295,7 +295,7 @@ fn second_level(
     secret: &str,
 ) -> Result<bool> {
     use attesta_core::operator_key::OperatorSecretKey;
-    use attesta_verify::trust::OperatorEntry;
+    use attesta_core::trust_list::OperatorEntry;
 
     let mut keys = Vec::new();
     for (id, name) in [("comune-bo", "Comune di Bologna"), ("museo-x", "Museo X")] {

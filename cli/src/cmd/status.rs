@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use attesta_core::claims::StatusRef;
 use attesta_core::credential::{FirstLevelClaims, FirstLevelCode};
 use attesta_core::signer::Signer;
-use attesta_verify::status_list::{
+use attesta_core::status_list::{
     CredentialStatus, IndexAllocator, StatusBits, StatusList, StatusListToken,
 };
 use jiff::{SignedDuration, Timestamp};

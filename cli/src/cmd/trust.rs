@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use attesta_core::keys::{KeyFingerprint, Kid};
 use attesta_core::signer::Signer;
-use attesta_verify::trust::{IssuerEntry, OperatorEntry, TrustList};
+use attesta_core::trust_list::{IssuerEntry, OperatorEntry, TrustList};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 
@@ -299,7 +299,7 @@ fn unverified(bytes: &[u8]) -> Result<TrustList> {
         attesta_core::cbor_guard::CborLimits::GENERIC,
     )
     .context("not a trust list")?;
-    if u.typ() != Some(attesta_verify::trust::TRUST_LIST_TYP) {
+    if u.typ() != Some(attesta_core::trust_list::TRUST_LIST_TYP) {
         bail!("not a trust list (wrong content type)");
     }
     TrustList::from_unverified_payload(u.payload_unverified()).context("malformed trust list")

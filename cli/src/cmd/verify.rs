@@ -10,8 +10,9 @@ use attesta_core::benefits::{benefits_for, statuses};
 use attesta_core::lang::{Lang, day_of, day_time_of, percent};
 use attesta_core::model::{BlindnessClass, HandicapGrade, SecondLevelDetails};
 use attesta_core::text::CodeKind;
+use attesta_core::trust_list::TrustError;
 use attesta_verify::report::{Failure, VerificationReport};
-use attesta_verify::trust::{TrustError, TrustState};
+use attesta_verify::trust::TrustState;
 use attesta_verify::verifier::{RevocationPolicy, VerifiedAttestation, VerifiedDetails};
 use attesta_verify::{CheckedCredential, Policy, Revocation, Verdict, Verifier, VerifyError};
 use jiff::Timestamp;
@@ -120,7 +121,6 @@ fn flag_hint(reason: &str, lang: Lang) -> Option<&'static str> {
         ),
         "revocation_not_checked"
         | "status_list_stale"
-        | "status_list_expired"
         | "status_index_out_of_range"
         | "status_list_wrong_issuer"
         | "status_list_untrusted" => lang.pick(

@@ -25,8 +25,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use attesta_verify::status_list::StatusListToken;
-use attesta_verify::trust::TrustList;
+use attesta_core::status_list::StatusListToken;
+use attesta_core::trust_list::TrustList;
 use serde_json::json;
 
 use crate::cli::{WebArgs, WebCommand, WebSite};

@@ -251,12 +251,12 @@ fn finding_2_kid_collision_cannot_kill_another_issuers_key() {
     // A list written before this check may hold both keys: build one.
     let root =
         attesta_core::keys::SigningKey::from_pkcs8_pem(&env.read_text("root.key"), None).unwrap();
-    let mut list = attesta_verify::trust::TrustList::verify_signature(
+    let mut list = attesta_core::trust_list::TrustList::verify_signature(
         &env.read("trust.cwt"),
         &root.public_key(),
     )
     .unwrap();
-    list.issuers.push(attesta_verify::trust::IssuerEntry {
+    list.issuers.push(attesta_core::trust_list::IssuerEntry {
         id: "EVIL".into(),
         key: evil.public_key(),
         valid_from: None,
@@ -325,12 +325,12 @@ fn trust_deny_all_with_kid_names_every_entry_it_removes() {
     .ok();
     let root =
         attesta_core::keys::SigningKey::from_pkcs8_pem(&env.read_text("root.key"), None).unwrap();
-    let mut list = attesta_verify::trust::TrustList::verify_signature(
+    let mut list = attesta_core::trust_list::TrustList::verify_signature(
         &env.read("trust.cwt"),
         &root.public_key(),
     )
     .unwrap();
-    list.issuers.push(attesta_verify::trust::IssuerEntry {
+    list.issuers.push(attesta_core::trust_list::IssuerEntry {
         id: "B".into(),
         key: b.public_key(),
         valid_from: None,
@@ -799,9 +799,9 @@ fn finding_7_lists_from_the_future_are_refused() {
     // by a verifier whose clock is right.
     let issuer =
         attesta_core::keys::SigningKey::from_pkcs8_pem(&env.read_text("issuer.key"), None).unwrap();
-    let sl = attesta_verify::status_list::StatusList::new(1024, Default::default()).unwrap();
+    let sl = attesta_core::status_list::StatusList::new(1024, Default::default()).unwrap();
     let tomorrow = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24);
-    let token = attesta_verify::status_list::StatusListToken::new("x", tomorrow, sl).sign(&issuer);
+    let token = attesta_core::status_list::StatusListToken::new("x", tomorrow, sl).sign(&issuer);
     env.write("future.cwt", token);
     let (code, v) = env.verify_json("a.txt", &["--cf", CF, "--status-list", "future.cwt"]);
     assert_eq!(

@@ -54,6 +54,8 @@ pub mod rules;
 pub mod second_level;
 pub mod secret;
 pub mod signer;
+pub mod status_list;
 pub mod text;
+pub mod trust_list;
 
 pub use error::FormatError;

@@ -14,10 +14,10 @@ use attesta_core::model::{Attestation, HandicapGrade, SecondLevelDetails};
 use attesta_core::operator_key::OperatorSecretKey;
 use attesta_core::second_level::{SecondLevelRequest, issue_second_level_deterministic};
 use attesta_core::signer::Signer;
+use attesta_core::status_list::{StatusBits, StatusList, StatusListToken};
+use attesta_core::trust_list::TrustList;
 use attesta_pkcs11::testing::{self, P256_PKCS8_PEM, SoftHsm};
 use attesta_pkcs11::{Pin, Pkcs11Error, Pkcs11Key, Pkcs11Uri, TriesLeft, generate};
-use attesta_verify::status_list::{StatusBits, StatusList, StatusListToken};
-use attesta_verify::trust::TrustList;
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::object::{Attribute, KeyType, ObjectClass};
 use cryptoki::session::UserType;
@@ -244,7 +244,7 @@ fn same_documents(hsm: &Pkcs11Key) {
     );
 
     let mut sl = StatusList::new(1024, StatusBits::One).unwrap();
-    sl.set(42, attesta_verify::status_list::CredentialStatus::Revoked)
+    sl.set(42, attesta_core::status_list::CredentialStatus::Revoked)
         .unwrap();
     let token = StatusListToken::new("1", now, sl);
     assert_eq!(

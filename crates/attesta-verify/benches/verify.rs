@@ -13,8 +13,9 @@ use attesta_core::credential::{
 use attesta_core::envelope::KdfParams;
 use attesta_core::keys::SigningKey;
 use attesta_core::model::{Attestation, HandicapGrade, InvalidityAssessment};
-use attesta_verify::status_list::{CredentialStatus, StatusBits, StatusList, StatusListToken};
-use attesta_verify::trust::{TrustList, TrustState};
+use attesta_core::status_list::{CredentialStatus, StatusBits, StatusList, StatusListToken};
+use attesta_core::trust_list::TrustList;
+use attesta_verify::trust::TrustState;
 use attesta_verify::{Policy, Verifier};
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::{SignedDuration, Timestamp};
@@ -96,7 +97,7 @@ fn bench(c: &mut Criterion) {
         .add_issuer("INPS", issuer.public_key(), None)
         .unwrap();
     l2list
-        .add_operator(attesta_verify::trust::OperatorEntry {
+        .add_operator(attesta_core::trust_list::OperatorEntry {
             id: "comune-bo".into(),
             name: "Comune di Bologna".into(),
             sealing_key: op.public_key().to_bytes(),

@@ -34,8 +34,8 @@ use attesta_core::model::{
 use attesta_core::operator_key::{OperatorPublicKey, OperatorSecretKey};
 use attesta_core::second_level::{SecondLevelRequest, issue_second_level_deterministic};
 use attesta_core::secret::HolderSecret;
-use attesta_verify::status_list::{CredentialStatus, StatusBits, StatusList, StatusListToken};
-use attesta_verify::trust::{IssuerEntry, OperatorEntry, TrustList};
+use attesta_core::status_list::{CredentialStatus, StatusBits, StatusList, StatusListToken};
+use attesta_core::trust_list::{IssuerEntry, OperatorEntry, TrustList};
 use ciborium::Value;
 use curve25519_dalek::constants::EIGHT_TORSION;
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
@@ -2498,7 +2498,7 @@ fn negatives(w: &World) -> Vec<V> {
             Some(w.inps.kid().as_bytes().to_vec()),
             vec![(
                 int(16),
-                Value::Text(attesta_verify::status_list::MEDIA_TYPE.into()),
+                Value::Text(attesta_core::status_list::MEDIA_TYPE.into()),
             )],
         );
         tagged(sign1_items(&w.inps, prot, vec![], payload))

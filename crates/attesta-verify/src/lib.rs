@@ -14,10 +14,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod error;
 pub mod messages;
+mod policy;
 pub mod report;
-pub mod status_list;
+mod revocation;
+mod step_one;
 pub mod trust;
+mod trusted_key;
 pub mod verdict;
 pub mod verifier;
 

@@ -1,6 +1,6 @@
-//! The message catalog of verification: every [`VerifyError`], and the
-//! trust-list and status-list errors a verifier meets, in Italian and
-//! English.
+//! The message catalog of verification: every [`VerifyError`], in Italian
+//! and English. The trust-list and status-list errors it wraps carry their
+//! own messages, beside their formats in attesta-core.
 //!
 //! A typed table (one `match` per error type, both languages side by side)
 //! rather than runtime-parsed files: a missing translation does not
@@ -20,9 +20,7 @@
 
 use attesta_core::lang::{self, Lang};
 
-use crate::status_list::StatusListError;
-use crate::trust::TrustError;
-use crate::verifier::VerifyError;
+use crate::error::VerifyError;
 
 impl VerifyError {
     /// The message in `lang`: what happened, then what to do.
@@ -100,64 +98,6 @@ impl VerifyError {
             E::KdfParamsOutOfBounds { m, t, p } => attesta_core::credential::OpenError::KdfParamsOutOfBounds { m: *m, t: *t, p: *p }.to_string(),
             E::KdfBelowFloor { m, t, min_m, min_t } if it => format!("la derivazione di chiave del codice ({m} MiB, {t} passate) è sotto il minimo di {min_m} MiB e {min_t} passate: il suo contenuto si potrebbe leggere indovinando il codice fiscale con poca spesa; non accettarlo (l'emittente deve emettere un codice nuovo)"),
             E::KdfBelowFloor { m, t, min_m, min_t } => format!("the code's key derivation ({m} MiB, {t} passes) is below the minimum of {min_m} MiB and {min_t} passes: its content could be read by guessing the codice fiscale cheaply; do not accept it (the issuer must issue a new code)"),
-        }
-    }
-}
-
-/// An RFC 3339 time carried as text by a [`TrustError`], as Italians read
-/// it (30/11/2026, with the time when `with_time`); the text itself if it
-/// is not one.
-fn italian_time(rfc3339: &str, with_time: bool) -> String {
-    match rfc3339.parse::<jiff::Timestamp>() {
-        Ok(t) if with_time => lang::day_time_of(t, Lang::It),
-        Ok(t) => lang::day_of(t, Lang::It),
-        Err(_) => rfc3339.to_owned(),
-    }
-}
-
-impl TrustError {
-    /// The message in `lang`. The editing errors of the issuer's tools
-    /// (duplicate, unknown or denied entries, bad ids) are in English only.
-    pub fn message(&self, lang: Lang) -> String {
-        use TrustError as E;
-        if lang == Lang::En {
-            return self.to_string();
-        }
-        match self {
-            E::Malformed(_) => "il file della lista di fiducia è malformato; scaricarlo di nuovo dall'emittente".into(),
-            E::BadKey { id, error } => format!("la lista di fiducia indica per l'emittente «{id}» una chiave che non è una chiave pubblica Ed25519 valida ({}); nessun generatore di chiavi ne produce: la lista è difettosa o costruita ad arte, non usarla", crate::trust::bad_key_reason(error, lang)),
-            E::BadSignature => "la lista di fiducia non è firmata dalla chiave radice indicata; controllare di avere la chiave radice giusta e una lista integra".into(),
-            E::Rollback { found, accepted } => format!("la lista di fiducia ha il numero di sequenza {found}, più vecchio del {accepted} già accettato (ritorno a una lista precedente); scaricare la lista in vigore"),
-            E::IssuedInFuture { issued, .. } => format!("la lista di fiducia risulta emessa il {}, dopo l'ora di questo dispositivo; controllare la data e l'ora del dispositivo e, se sono giuste, non usare questa lista (porterebbe avanti il limite minimo dell'orologio del verificatore e farebbe apparire scaduti tutti i codici)", italian_time(issued, true)),
-            E::Stale { issued, .. } => format!("la lista di fiducia non è aggiornata (emessa il {}); scaricarne una nuova prima di verificare", italian_time(issued, false)),
-            E::DeniedKidReinstated(k) => format!("la lista di fiducia considera valida la chiave {k}, revocata da una lista precedente; una chiave revocata non torna mai valida: non usare questa lista"),
-            E::DenylistShrunk(k) => format!("la lista di fiducia non nega più la chiave {k}, revocata da una lista precedente; ogni lista deve mantenere le revoche: non usare questa lista"),
-            E::DeniedKeyReinstated(f) => format!("la lista di fiducia considera valida la chiave {} (impronta {f}), revocata da una lista precedente; una chiave revocata non torna mai valida: non usare questa lista", f.kid()),
-            E::DeniedKeyDropped(f) => format!("la lista di fiducia non nega più la chiave {} (impronta {f}), revocata da una lista precedente; ogni lista deve mantenere le revoche: non usare questa lista", f.kid()),
-            _ => self.to_string(),
-        }
-    }
-}
-
-impl StatusListError {
-    /// The message in `lang`. The errors of the issuer's tools (capacity,
-    /// allocator, full list) are in English only.
-    pub fn message(&self, lang: Lang) -> String {
-        use StatusListError as E;
-        if lang == Lang::En {
-            return self.to_string();
-        }
-        match self {
-            E::Cose(_) => "la lista di revoca non è un documento firmato valido; scaricarla di nuovo dall'emittente".into(),
-            E::WrongType { .. } => "questo file non è una lista di revoca; usare il file della lista di revoca pubblicato dall'emittente".into(),
-            E::Malformed(_) | E::MissingClaim(_) => "la lista di revoca è malformata; scaricarla di nuovo, e se il problema resta l'emittente pubblica una lista difettosa".into(),
-            E::UnsupportedBits { bits } => format!("la lista di revoca usa {bits} bit per voce; attesta legge solo 1 o 2, quindi non viene da un emittente attesta"),
-            E::BadCompression => "i dati compressi della lista di revoca sono corrotti; scaricarla di nuovo".into(),
-            E::TooLarge { .. } => "la lista di revoca si espande oltre ogni lista autentica: è costruita per esaurire la memoria; non usarla".into(),
-            E::IndexOutOfRange { idx, capacity } => format!("la posizione {} è fuori dalla lista di revoca, che ha {} voci; un codice che vi punta non può essere controllato", lang::number(*idx, lang), lang::number(*capacity, lang)),
-            E::UriMismatch { credential, list } => format!("il codice si riferisce alla lista di revoca «{credential}», ma questa è la lista «{list}»; procurarsi la lista indicata dal codice"),
-            E::Expired { expired_at } => format!("la lista di revoca è scaduta il {}; scaricarne una copia aggiornata dall'emittente", lang::day_of(*expired_at, lang)),
-            _ => self.to_string(),
         }
     }
 }

@@ -25,9 +25,7 @@
 use attesta_core::error::FormatError;
 use attesta_core::lang::Lang;
 
-use crate::status_list::StatusListError;
-use crate::trust::TrustError;
-use crate::verifier::VerifyError;
+use crate::error::VerifyError;
 
 /// The answer of a verification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -99,20 +97,6 @@ fn format_verdict(e: &FormatError) -> Verdict {
     }
 }
 
-impl TrustError {
-    /// Every trust-list problem is the operator's: cannot verify.
-    pub fn verdict(&self) -> Verdict {
-        Verdict::CannotVerify
-    }
-}
-
-impl StatusListError {
-    /// Every status-list problem is the operator's: cannot verify.
-    pub fn verdict(&self) -> Verdict {
-        Verdict::CannotVerify
-    }
-}
-
 impl VerifyError {
     /// The verdict this reason leads to (one per reason code).
     pub fn verdict(&self) -> Verdict {
@@ -147,8 +131,8 @@ impl VerifyError {
             | E::SecretMalformed(_) => Verdict::CannotVerify,
             // The codice fiscale and the secret do not open the code.
             E::CfOrSecretMismatch => Verdict::NotValid,
-            E::StatusList(e) => e.verdict(),
-            E::Trust(e) => e.verdict(),
+            // Every trust-list and status-list problem is the operator's.
+            E::StatusList(_) | E::Trust(_) => Verdict::CannotVerify,
         }
     }
 }

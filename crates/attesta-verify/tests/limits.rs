@@ -15,10 +15,10 @@ use std::time::{Duration, Instant};
 use attesta_core::claims::{self, ClaimSet, IAT, STATUS_LIST, SUB};
 use attesta_core::cose;
 use attesta_core::keys::SigningKey;
-use attesta_verify::status_list::{
+use attesta_core::status_list::{
     MAX_CAPACITY, MEDIA_TYPE, StatusBits, StatusList, StatusListError, StatusListToken,
 };
-use attesta_verify::trust::{TRUST_LIST_TYP, TrustError, TrustList};
+use attesta_core::trust_list::{TRUST_LIST_TYP, TrustError, TrustList};
 use ciborium::Value;
 use flate2::Compression;
 use flate2::write::ZlibEncoder;

@@ -13,9 +13,10 @@ use attesta_core::model::{
 };
 use attesta_core::operator_key::OperatorSecretKey;
 use attesta_core::second_level::{SecondLevelRequest, issue_second_level_deterministic};
+use attesta_core::status_list::{CredentialStatus, StatusBits, StatusList, StatusListToken};
 use attesta_core::text;
-use attesta_verify::status_list::{CredentialStatus, StatusBits, StatusList, StatusListToken};
-use attesta_verify::trust::{OperatorEntry, TrustList, TrustState};
+use attesta_core::trust_list::{OperatorEntry, TrustList};
+use attesta_verify::trust::TrustState;
 use attesta_verify::verifier::{Policy, Revocation, Verifier, VerifyError};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};

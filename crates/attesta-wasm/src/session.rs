@@ -10,10 +10,11 @@
 use attesta_core::keys::PublicKey;
 use attesta_core::lang::Lang;
 use attesta_core::operator_key::OperatorSecretKey;
+use attesta_core::status_list::StatusListToken;
 use attesta_core::text::{CodeKind, unwrap_verify_url};
+use attesta_core::trust_list::TrustList;
 use attesta_verify::report::{Failure, VerificationReport};
-use attesta_verify::status_list::StatusListToken;
-use attesta_verify::trust::{TrustList, TrustState};
+use attesta_verify::trust::TrustState;
 use attesta_verify::verifier::{RevocationPolicy, VerifiedAttestation};
 use attesta_verify::{CheckedCredential, Policy, VerifiedDetails, Verifier, VerifyError};
 use jiff::Timestamp;

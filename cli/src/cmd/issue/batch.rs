@@ -21,7 +21,7 @@ use attesta_core::envelope::KdfMemory;
 use attesta_core::envelope::KdfParams;
 use attesta_core::secret::HolderSecret;
 use attesta_core::signer::{SignError, Signer};
-use attesta_verify::status_list::IndexAllocator;
+use attesta_core::status_list::IndexAllocator;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
 use rayon::prelude::*;

@@ -11,8 +11,8 @@ use attesta_core::model::{BlindnessClass, HandicapGrade, Percent, SecondLevelDet
 use attesta_core::operator_key::OperatorPublicKey;
 use attesta_core::second_level::{DEFAULT_VALID_DAYS, SecondLevelRequest, issue_second_level};
 use attesta_core::signer::Signer;
+use attesta_core::trust_list::TrustList;
 use attesta_qr::render::{EcLevel, QrSymbol};
-use attesta_verify::trust::TrustList;
 use jiff::{SignedDuration, Timestamp};
 
 use super::request::{kdf_params, qr_text, verify_url};

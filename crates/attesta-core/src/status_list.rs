@@ -3,7 +3,7 @@
 //!
 //! Every first-level credential names an entry of one of its issuer's lists
 //! (`status: {"status_list": {"idx": N, "uri": U}}`, see
-//! [`attesta_core::claims::StatusRef`]). The issuer publishes each list as a
+//! [`crate::claims::StatusRef`]). The issuer publishes each list as a
 //! Status List Token: a COSE_Sign1 with content type
 //! [`MEDIA_TYPE`], whose claims are `sub` = U, `iat`, optionally `exp` and
 //! `ttl`, and `status_list` = `{"bits": 1 or 2, "lst": zlib(bitstring)}`.
@@ -22,20 +22,22 @@
 //! verifier's (it owns the trust list):
 //! [`StatusListToken::parse_unverified`], a trust-list lookup by
 //! [`UnverifiedSign1::kid`], [`UnverifiedSign1::verify`], and
-//! [`StatusListToken::from_verified`]. Then [`StatusListToken::check_current`]
-//! and [`StatusListToken::status_of`] answer for one credential.
+//! [`StatusListToken::from_verified`]. Which lists answer for a credential
+//! (the signer's key, the newest list, how long a list stays current) is
+//! the verifier's to decide: `attesta_verify::Verifier::add_status_list`;
+//! it is written once there.
 
 use std::fmt;
 use std::io::{Read, Write};
 use std::num::NonZeroU64;
 
-use attesta_core::cbor_guard::CborLimits;
-use attesta_core::claims::{self, ClaimSet, EXP, IAT, STATUS_LIST, SUB, StatusRef, TTL};
-use attesta_core::cose::{self, UnverifiedSign1, VerifiedPayload};
-use attesta_core::error::FormatError;
-use attesta_core::keys::{Kid, SigningKey};
-use attesta_core::rules::{Rule, enforced};
-use attesta_core::signer::{SignError, Signer};
+use crate::cbor_guard::CborLimits;
+use crate::claims::{self, ClaimSet, EXP, IAT, STATUS_LIST, SUB, TTL};
+use crate::cose::{self, UnverifiedSign1, VerifiedPayload};
+use crate::error::FormatError;
+use crate::keys::{Kid, SigningKey};
+use crate::rules::{Rule, enforced};
+use crate::signer::{SignError, Signer};
 use ciborium::Value;
 use flate2::Compression;
 use flate2::read::ZlibDecoder;
@@ -173,7 +175,7 @@ impl fmt::Display for CredentialStatus {
 /// entry 0 is bit 0 of byte 0. Lookups are O(1).
 ///
 /// ```
-/// use attesta_verify::status_list::{CredentialStatus, StatusBits, StatusList};
+/// use attesta_core::status_list::{CredentialStatus, StatusBits, StatusList};
 ///
 /// let mut list = StatusList::new(16, StatusBits::One)?;
 /// list.set(3, CredentialStatus::Revoked)?;
@@ -181,7 +183,7 @@ impl fmt::Display for CredentialStatus {
 /// assert_eq!(list.get(4), Some(CredentialStatus::Valid));
 /// assert_eq!(list.get(16), None); // beyond the list
 /// assert_eq!(list.as_bytes(), &[0x08, 0x00]);
-/// # Ok::<(), attesta_verify::status_list::StatusListError>(())
+/// # Ok::<(), attesta_core::status_list::StatusListError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct StatusList {
@@ -380,9 +382,8 @@ fn check_capacity(capacity: u64) -> Result<(), StatusListError> {
 /// them back after checking the signature against its trust list:
 ///
 /// ```
-/// use attesta_core::claims::StatusRef;
 /// use attesta_core::keys::SigningKey;
-/// use attesta_verify::status_list::{
+/// use attesta_core::status_list::{
 ///     CredentialStatus, StatusBits, StatusList, StatusListToken, DEFAULT_CAPACITY,
 /// };
 /// use jiff::Timestamp;
@@ -400,9 +401,8 @@ fn check_capacity(capacity: u64) -> Result<(), StatusListError> {
 /// assert_eq!(unverified.kid(), key.kid()); // look this kid up in the trust list
 /// let payload = unverified.verify(&key.public_key()).expect("signature");
 /// let read = StatusListToken::from_verified(&payload)?;
-/// read.check_current(Timestamp::now())?;
-/// let credential = StatusRef { idx: 42, uri: "1".into() };
-/// assert_eq!(read.status_of(&credential)?, CredentialStatus::Revoked);
+/// assert_eq!(read.uri, "1");
+/// assert_eq!(read.list.get(42), Some(CredentialStatus::Revoked));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -570,15 +570,6 @@ impl StatusListToken {
         })
     }
 
-    /// Refuses a token past its `exp`. Tokens without `exp` never expire
-    /// by themselves; use [`StatusListToken::refresh_due`] for their age.
-    pub fn check_current(&self, now: Timestamp) -> Result<(), StatusListError> {
-        match self.expires_at {
-            Some(exp) if exp <= now => Err(StatusListError::Expired { expired_at: exp }),
-            _ => Ok(()),
-        }
-    }
-
     /// When a copy downloaded at `fetched_at` should be replaced: the
     /// earlier of `exp` and `fetched_at + ttl`; `None` if the token has neither.
     pub fn refresh_due(&self, fetched_at: Timestamp) -> Option<Timestamp> {
@@ -590,27 +581,6 @@ impl StatusListToken {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
-    }
-
-    /// The status of the credential that carries `status`: checks that the
-    /// credential names this list and that its index is inside it.
-    ///
-    /// It does not check who signed the list: the caller must make sure
-    /// the list's signer is the credential's issuer, or one issuer could
-    /// revoke another's credentials.
-    pub fn status_of(&self, status: &StatusRef) -> Result<CredentialStatus, StatusListError> {
-        if status.uri != self.uri {
-            return Err(StatusListError::UriMismatch {
-                credential: status.uri.chars().take(64).collect(),
-                list: self.uri.chars().take(64).collect(),
-            });
-        }
-        self.list
-            .get(status.idx)
-            .ok_or(StatusListError::IndexOutOfRange {
-                idx: status.idx,
-                capacity: self.list.capacity(),
-            })
     }
 }
 
@@ -628,14 +598,14 @@ const ALLOCATOR_HEADER_LEN: usize = 4 + 1 + 8 + 8;
 /// new credential too.
 ///
 /// ```
-/// use attesta_verify::status_list::{IndexAllocator, DEFAULT_CAPACITY};
+/// use attesta_core::status_list::{IndexAllocator, DEFAULT_CAPACITY};
 ///
 /// let mut alloc = IndexAllocator::new(DEFAULT_CAPACITY)?;
 /// let idx = alloc.allocate()?;
 /// assert!(alloc.is_taken(idx));
 /// let saved = alloc.to_bytes(); // write beside the list file
 /// assert_eq!(IndexAllocator::from_bytes(&saved)?, alloc);
-/// # Ok::<(), attesta_verify::status_list::StatusListError>(())
+/// # Ok::<(), attesta_core::status_list::StatusListError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct IndexAllocator {
@@ -955,22 +925,6 @@ pub enum StatusListError {
         /// The version found.
         found: u8,
     },
-    /// The credential names another list.
-    #[error(
-        "the credential refers to status list {credential:?}, but this is list {list:?}; get the list the credential names"
-    )]
-    UriMismatch {
-        /// The credential's `uri` (at most 64 characters).
-        credential: String,
-        /// The list's `sub` (at most 64 characters).
-        list: String,
-    },
-    /// The token is past its `exp`.
-    #[error("the status list expired at {expired_at}; download a fresh copy from the issuer")]
-    Expired {
-        /// Its `exp`.
-        expired_at: Timestamp,
-    },
     /// The system random generator failed.
     #[error("the system random generator failed; no index was allocated")]
     Rng,
@@ -995,8 +949,6 @@ impl StatusListError {
             StatusListError::ListFull { .. } => "status_list_full",
             StatusListError::CorruptAllocator(_) => "allocator_corrupt",
             StatusListError::AllocatorVersion { .. } => "allocator_unsupported_version",
-            StatusListError::UriMismatch { .. } => "status_list_uri_mismatch",
-            StatusListError::Expired { .. } => "status_list_expired",
             StatusListError::Rng => "rng_failed",
         }
     }
@@ -1008,6 +960,27 @@ impl StatusListError {
             FormatError::MalformedClaims(s) => StatusListError::Malformed(s),
             FormatError::MissingClaim(s) => StatusListError::MissingClaim(s),
             e => StatusListError::Cose(e),
+        }
+    }
+}
+
+impl StatusListError {
+    /// The message in `lang`. The errors of the issuer's tools (capacity,
+    /// allocator, full list) are in English only.
+    pub fn message(&self, lang: crate::lang::Lang) -> String {
+        use StatusListError as E;
+        if lang == crate::lang::Lang::En {
+            return self.to_string();
+        }
+        match self {
+            E::Cose(_) => "la lista di revoca non è un documento firmato valido; scaricarla di nuovo dall'emittente".into(),
+            E::WrongType { .. } => "questo file non è una lista di revoca; usare il file della lista di revoca pubblicato dall'emittente".into(),
+            E::Malformed(_) | E::MissingClaim(_) => "la lista di revoca è malformata; scaricarla di nuovo, e se il problema resta l'emittente pubblica una lista difettosa".into(),
+            E::UnsupportedBits { bits } => format!("la lista di revoca usa {bits} bit per voce; attesta legge solo 1 o 2, quindi non viene da un emittente attesta"),
+            E::BadCompression => "i dati compressi della lista di revoca sono corrotti; scaricarla di nuovo".into(),
+            E::TooLarge { .. } => "la lista di revoca si espande oltre ogni lista autentica: è costruita per esaurire la memoria; non usarla".into(),
+            E::IndexOutOfRange { idx, capacity } => format!("la posizione {} è fuori dalla lista di revoca, che ha {} voci; un codice che vi punta non può essere controllato", crate::lang::number(*idx, lang), crate::lang::number(*capacity, lang)),
+            _ => self.to_string(),
         }
     }
 }
@@ -1151,32 +1124,10 @@ mod tests {
         assert_eq!(back.ttl, t.ttl);
         assert_eq!(back.list, t.list);
 
-        let r = |idx, uri: &str| StatusRef {
-            idx,
-            uri: uri.into(),
-        };
-        assert_eq!(back.status_of(&r(7, &t.uri)), Ok(CredentialStatus::Revoked));
-        assert_eq!(
-            back.status_of(&r(1_000_000, &t.uri)),
-            Ok(CredentialStatus::Suspended)
-        );
-        assert_eq!(back.status_of(&r(8, &t.uri)), Ok(CredentialStatus::Valid));
-        assert_eq!(
-            back.status_of(&r(DEFAULT_CAPACITY, &t.uri))
-                .unwrap_err()
-                .code(),
-            "status_index_out_of_range"
-        );
-        assert_eq!(
-            back.status_of(&r(7, "2")).unwrap_err().code(),
-            "status_list_uri_mismatch"
-        );
-
-        assert!(back.check_current(ts(1_800_000_001)).is_ok());
-        assert_eq!(
-            back.check_current(ts(1_800_086_400)).unwrap_err().code(),
-            "status_list_expired"
-        );
+        assert_eq!(back.list.get(7), Some(CredentialStatus::Revoked));
+        assert_eq!(back.list.get(1_000_000), Some(CredentialStatus::Suspended));
+        assert_eq!(back.list.get(8), Some(CredentialStatus::Valid));
+        assert_eq!(back.list.get(DEFAULT_CAPACITY), None);
         assert_eq!(back.refresh_due(ts(1_800_000_000)), Some(ts(1_800_003_600)));
         assert_eq!(back.refresh_due(ts(1_800_090_000)), t.expires_at);
     }
@@ -1493,11 +1444,6 @@ mod tests {
             },
             StatusListError::CorruptAllocator("x"),
             StatusListError::AllocatorVersion { found: 2 },
-            StatusListError::UriMismatch {
-                credential: "a".into(),
-                list: "b".into(),
-            },
-            StatusListError::Expired { expired_at: ts(0) },
             StatusListError::Rng,
         ];
         let codes: HashSet<&str> = all.iter().map(StatusListError::code).collect();
