@@ -52,7 +52,7 @@ use crate::envelope::{
     EnvelopeError, EnvelopeKey, EnvelopeLabel, KdfLimits, KdfParams, KdfVerdict,
 };
 use crate::error::FormatError;
-use crate::keys::Kid;
+use crate::keys::{Kid, PublicKey};
 use crate::model::{Attestation, ModelError};
 use crate::rules::{Rule, enforced};
 use crate::secret::HolderSecret;
@@ -438,6 +438,74 @@ impl FirstLevelCode {
     /// The COSE layer, to verify the signature.
     pub fn sign1(&self) -> &UnverifiedSign1 {
         &self.sign1
+    }
+
+    /// The issuer's read-back of a code it signed itself: its claims, if
+    /// `key` signed them.
+    ///
+    /// **Not a verification**, hence the name: the key is the caller's
+    /// choice, and none of a verifier's checks runs (no trust list, key
+    /// window, denylist, dates, revocation or KDF floor). It is for an
+    /// issuer's own tools: revoking one of its codes, issuing second-level
+    /// details for it. Whether a code is valid is
+    /// `attesta_verify::Verifier::check`'s to say.
+    ///
+    /// ```
+    /// # use attesta_core::{cf::CodiceFiscale, credential::*, envelope::KdfParams, keys::SigningKey, model::*};
+    /// # use jiff::{Timestamp, ToSpan};
+    /// # let (key, other) = (SigningKey::generate()?, SigningKey::generate()?);
+    /// # let now = Timestamp::now();
+    /// # let cf = CodiceFiscale::parse("RSSMRA85T10A562S")?;
+    /// # let issued = issue_first_level(&key, &cf, &FirstLevelRequest {
+    /// #     attestation: Attestation::builder().deafness(true).build()?, issued_at: now, not_before: None,
+    /// #     expires_at: now + 24.hours(), status: None, issuer: None, kdf: KdfParams::INSECURE_TEST })?;
+    /// let code = FirstLevelCode::parse(issued.text())?;
+    /// assert_eq!(code.danger_read_back(&key.public_key())?.cti(), &issued.cti());
+    /// assert!(matches!(
+    ///     code.danger_read_back(&other.public_key()),
+    ///     Err(ReadBackError::NotSignedByThisKey { .. })
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn danger_read_back(&self, key: &PublicKey) -> Result<FirstLevelClaims, ReadBackError> {
+        let payload = self
+            .sign1
+            .verify(key)
+            .ok_or(ReadBackError::NotSignedByThisKey {
+                code_kid: self.kid(),
+                key_kid: key.kid(),
+            })?;
+        FirstLevelClaims::from_verified(&payload).map_err(ReadBackError::Malformed)
+    }
+}
+
+/// Why an issuer could not read back one of its own codes
+/// ([`FirstLevelCode::danger_read_back`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadBackError {
+    /// Another key signed the code.
+    #[error(
+        "the code was signed by another key (kid {code_kid}), not by this issuer key (kid {key_kid}); use the key that issued it"
+    )]
+    NotSignedByThisKey {
+        /// The kid the code names.
+        code_kid: Kid,
+        /// The kid of the key given.
+        key_kid: Kid,
+    },
+    /// The signature is right but the claims are not a first-level code's.
+    #[error("the code's claims are malformed: {0}")]
+    Malformed(FormatError),
+}
+
+impl ReadBackError {
+    /// The stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReadBackError::NotSignedByThisKey { .. } => "not_signed_by_this_key",
+            ReadBackError::Malformed(e) => e.code(),
+        }
     }
 }
 

@@ -43,6 +43,7 @@ pub mod claims;
 mod code_kind;
 pub mod cose;
 pub mod credential;
+pub mod details_issuing;
 pub mod envelope;
 pub mod error;
 pub mod inspect;

@@ -5,15 +5,16 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use attesta_core::credential::{FirstLevelClaims, FirstLevelCode};
+use attesta_core::details_issuing::{
+    DetailsError, DetailsForCredential, issue_details_for_credential,
+};
 use attesta_core::lang::{Lang, day_of};
 use attesta_core::model::{BlindnessClass, HandicapGrade, Percent, SecondLevelDetails};
-use attesta_core::operator_key::OperatorPublicKey;
-use attesta_core::second_level::{DEFAULT_VALID_DAYS, SecondLevelRequest, issue_second_level};
-use attesta_core::signer::Signer;
+use attesta_core::second_level::DEFAULT_VALID_DAYS;
+use attesta_core::secret::HolderSecret;
 use attesta_core::trust_list::TrustList;
 use attesta_qr::render::{EcLevel, QrSymbol};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 use super::request::{kdf_params, qr_text, verify_url};
 use crate::cli::IssueArgs;
@@ -46,8 +47,32 @@ fn details(args: &IssueArgs) -> Result<SecondLevelDetails> {
     if d.invalidity_percent.is_none() && (f.minore || f.over65) {
         bail!("second-level details carry a percentage; give --invalidita PERCENT");
     }
-    d.validate()?;
     Ok(d)
+}
+
+/// The library's reason, with the file it is about and the flag that
+/// fixes it.
+fn details_error(e: &DetailsError, source: &str, trust: &Path, lang: Lang) -> anyhow::Error {
+    match e {
+        DetailsError::OperatorNotAccredited { id } => anyhow::anyhow!(
+            "operator '{id}' is not accredited in {} at this time; see `attesta trust show`",
+            trust.display()
+        ),
+        DetailsError::NotFirstLevel(f) => {
+            anyhow::anyhow!("{source} is not a first-level attestation ({f})")
+        }
+        DetailsError::SecretRequired => anyhow::anyhow!(
+            "{source} is protected by the holder's secret: the holder gives it with the request; repeat with --segreto CODE"
+        ),
+        DetailsError::CfMismatch => {
+            anyhow::anyhow!("the codice fiscale does not match {source}")
+        }
+        DetailsError::CfOrSecretMismatch => anyhow::anyhow!(
+            "the codice fiscale and the secret do not open {source}; re-check --cf and --segreto"
+        ),
+        DetailsError::Details(_) => anyhow::anyhow!("{} ({source})", e.message(lang)),
+        e => anyhow::anyhow!("{source}: {e}"),
+    }
 }
 
 pub fn issue(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
@@ -82,16 +107,6 @@ pub fn issue(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
                 root.display()
             )
         })?;
-    let now = Timestamp::now();
-    let op = list
-        .operator(op_id)
-        .filter(|o| o.valid_until.is_none_or(|u| now <= u))
-        .with_context(|| {
-            format!(
-                "operator '{op_id}' is not accredited in {}; see `attesta trust show`",
-                trust.display()
-            )
-        })?;
     let key = crate::signing::open(&args.key, &args.pass)?;
     let cf_text = args.fields.cf.as_deref().context("--cf is required")?;
     let cf = attesta_core::cf::CodiceFiscale::parse(cf_text)?;
@@ -99,66 +114,23 @@ pub fn issue(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
         "--level 2 needs --credential INPUT: the holder's first-level code the details belong to",
     )?;
     let code = files::read_code(input)?;
-    let l1 = FirstLevelCode::parse(&code.text)
-        .with_context(|| format!("{} is not a first-level attestation", code.source))?;
-    let payload = l1.sign1().verify(&key.public_key()).with_context(|| {
-        format!(
-            "{} was not issued with this key; use the issuer key that signed it",
-            code.source
-        )
-    })?;
-    let l1 = FirstLevelClaims::from_verified(&payload)?;
-    // The CF must open the first-level credential too: details go only with
-    // their own holder's code. The issuer checks its own code here, so the
-    // verifiers' floor on KDF cost does not apply (the caps do).
-    let secret = match (l1.envelope().requires_secret(), args.segreto.as_deref()) {
-        (true, None) => bail!(
-            "{} is protected by the holder's secret: the holder gives it with the request; repeat with --segreto CODE",
-            code.source
-        ),
-        (true, Some(s)) => Some(attesta_core::secret::HolderSecret::parse(s).context("--segreto")?),
-        (false, _) => None,
-    };
-    let first = l1
-        .envelope()
-        .open_with_secret(
-            &cf,
-            secret.as_ref(),
-            l1.cti(),
-            &attesta_core::envelope::KdfLimits::default().without_floor(),
-        )
-        .with_context(|| {
-            if secret.is_some() {
-                format!(
-                    "the codice fiscale and the secret do not open {}",
-                    code.source
-                )
-            } else {
-                format!("the codice fiscale does not match {}", code.source)
-            }
-        })?;
-    let details = details(args)?;
-    // Details that contradict the first level would give the operator two
-    // answers about one person.
-    details
-        .check_against(&first)
-        .map_err(|e| anyhow::anyhow!("{} ({})", e.message(lang), code.source))?;
-    let days = args
-        .fields
-        .valid_days
-        .unwrap_or(DEFAULT_VALID_DAYS)
-        .clamp(1, 365);
-    let req = SecondLevelRequest {
-        details,
-        audience: op.id.clone(),
-        operator_key: OperatorPublicKey::from_bytes(op.sealing_key),
-        first_level_cti: *l1.cti(),
-        status: l1.status().cloned(),
+    let secret = args
+        .segreto
+        .as_deref()
+        .map(|s| HolderSecret::parse(s).context("--segreto"))
+        .transpose()?;
+    let now = Timestamp::now();
+    let request = DetailsForCredential {
+        credential: &code.text,
+        details: details(args)?,
+        operator_id: op_id,
+        valid_days: args.fields.valid_days.unwrap_or(DEFAULT_VALID_DAYS),
         issued_at: now,
-        expires_at: (now + SignedDuration::from_hours(24 * i64::from(days))).min(l1.expires_at()),
         kdf: kdf_params(args)?,
     };
-    let token = issue_second_level(&key, &cf, &req)?;
+    let issued = issue_details_for_credential(&key, &list, &cf, secret.as_ref(), &request)
+        .map_err(|e| details_error(&e, &code.source, trust, lang))?;
+    let (token, op) = (&issued.token, &issued.operator);
     let text = qr_text(token.text(), url.as_ref());
     let version = QrSymbol::encode(&text, EcLevel::M)?.version();
     match format {
@@ -167,7 +139,7 @@ pub fn issue(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
             let m = DocMeta {
                 issuer: args.issuer.clone(),
                 issued_on: day_of(now, Lang::It),
-                valid_until: day_of(req.expires_at, Lang::It),
+                valid_until: day_of(issued.expires_at, Lang::It),
                 reference: token.cti().short_ref(),
                 details: None,
                 second_level: true,
@@ -186,7 +158,7 @@ pub fn issue(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
         token.cti(),
         op.id,
         text.len(),
-        req.expires_at.strftime("%Y-%m-%d")
+        issued.expires_at.strftime("%Y-%m-%d")
     );
     Ok(ExitCode::SUCCESS)
 }
