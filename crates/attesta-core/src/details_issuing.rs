@@ -21,7 +21,7 @@
 //! use attesta_core::details_issuing::{DetailsForCredential, issue_details_for_credential};
 //! # use jiff::{Timestamp, ToSpan};
 //! # let key = SigningKey::generate()?;
-//! # let now = Timestamp::now();
+//! # let now = Timestamp::from_second(Timestamp::now().as_second())?;
 //! # let cf = CodiceFiscale::parse("RSSMRA85T10A562S")?;
 //! # let issued = issue_first_level(&key, &cf, &FirstLevelRequest {
 //! #     attestation: Attestation::builder().deafness(true).build()?, issued_at: now, not_before: None,
@@ -219,6 +219,8 @@ pub fn issue_details_for_credential(
     if let Some(until) = operator.valid_until {
         expires_at = expires_at.min(until);
     }
+    // As signed: NumericDates are whole seconds.
+    let expires_at = Timestamp::from_second(expires_at.as_second()).unwrap_or(expires_at);
     let request = SecondLevelRequest {
         details: req.details.clone(),
         audience: operator.id.clone(),
