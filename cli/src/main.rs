@@ -8,6 +8,7 @@ mod cli;
 mod cmd;
 mod files;
 mod output;
+mod report;
 mod signing;
 
 use std::process::ExitCode;
@@ -19,7 +20,7 @@ use cli::{Cli, Command, KeyCommand};
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let lang = cli.lang;
     match cli.command {
-        Command::Demo { dir } => cmd::demo::run(dir, cmd::verify::language(lang)),
+        Command::Demo { dir } => cmd::demo::run(dir, report::language(lang)),
         Command::Keygen {
             out,
             force,
@@ -39,9 +40,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Trust(t) => cmd::trust::run(&t).map(|_| ExitCode::SUCCESS),
         Command::Status(s) => cmd::status::run(&s).map(|_| ExitCode::SUCCESS),
-        Command::Issue(a) => cmd::issue::run(&a, cmd::verify::language(lang)),
+        Command::Issue(a) => cmd::issue::run(&a, report::language(lang)),
         Command::Decode { input, json } => cmd::decode::run(&input, json),
-        Command::Verify(a) => cmd::verify::run(&a, cmd::verify::language(lang)),
+        Command::Verify(a) => cmd::verify::run(&a, report::language(lang)),
         Command::Web(a) => cmd::web::run(&a),
         Command::Completions { shell } => {
             // Into a buffer first: clap_complete panics when the pipe closes.

@@ -20,9 +20,10 @@ use crate::cli::{OutFormat, VerifyArgs};
 use crate::cmd::issue::fields::Fields;
 use crate::cmd::issue::request::meta;
 use crate::cmd::status::IssuerList;
-use crate::cmd::verify::{self, Outcome};
+use crate::cmd::verify;
 use crate::files;
 use crate::output::Renderer;
+use crate::report::{self, Outcome};
 
 const DEMO_CF: &str = "RSSMRA85T10A562S";
 const WRONG_CF: &str = "MRTMTT25D09F205Z";
@@ -207,7 +208,7 @@ pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
     );
     let right = verify::evaluate(&verify_args(DEMO_CF, Some(&secret_text)))?;
     let right_ok = matches!(right, Ok(Outcome::Verified(_)));
-    verify::report(right, false, lang);
+    report::report(right, false, lang);
     println!(
         "    Cost of the secret for the operator: 9 more characters to type (or the holder shows the cut-off part);\n    \
          the check takes as long as without it (one Argon2id derivation)."
@@ -219,11 +220,11 @@ pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
     );
     let no_secret = verify::evaluate(&verify_args(DEMO_CF, None))?;
     let secret_asked = matches!(&no_secret, Err(f) if f.code() == "secret_required");
-    verify::report(no_secret, false, lang);
+    report::report(no_secret, false, lang);
     println!("  Another codice fiscale {WRONG_CF}, with the right secret: must be refused");
     let wrong = verify::evaluate(&verify_args(WRONG_CF, Some(&secret_text)))?;
     let wrong_refused = matches!(&wrong, Err(f) if f.code() == "cf_or_secret_mismatch");
-    verify::report(wrong, false, lang);
+    report::report(wrong, false, lang);
 
     step(
         7,
@@ -233,7 +234,7 @@ pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
     );
     let typo = verify::evaluate(&verify_args(TYPO_CF, Some(&secret_text)))?;
     let typo_cannot = matches!(&typo, Err(f) if f.failure.verdict() == Verdict::CannotVerify);
-    verify::report(typo, false, lang);
+    report::report(typo, false, lang);
 
     step(
         8,
@@ -382,10 +383,10 @@ fn second_level(
     println!("    opened by comune-bo (the addressee):");
     let right = verify::evaluate(&verify_as(&keys[0]))?;
     let right_ok = matches!(right, Ok(Outcome::Second(_)));
-    verify::report(right, false, lang);
+    report::report(right, false, lang);
     println!("    tried by museo-x (another operator):");
     let wrong = verify::evaluate(&verify_as(&keys[1]))?;
     let wrong_refused = matches!(&wrong, Err(f) if f.code() == "wrong_audience");
-    verify::report(wrong, false, lang);
+    report::report(wrong, false, lang);
     Ok(right_ok && wrong_refused)
 }
