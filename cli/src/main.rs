@@ -7,6 +7,7 @@
 mod cli;
 mod cmd;
 mod files;
+mod issuer_list;
 mod output;
 mod report;
 mod signing;

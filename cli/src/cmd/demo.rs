@@ -19,9 +19,9 @@ use jiff::{SignedDuration, Timestamp};
 use crate::cli::{OutFormat, VerifyArgs};
 use crate::cmd::issue::fields::Fields;
 use crate::cmd::issue::request::meta;
-use crate::cmd::status::IssuerList;
 use crate::cmd::verify;
 use crate::files;
+use crate::issuer_list::IssuerList;
 use crate::output::Renderer;
 use crate::report::{self, Outcome};
 
@@ -96,11 +96,11 @@ pub fn run(dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode> {
     );
     let list_path = dir.join("status-1.cwt");
     let _ = std::fs::remove_file(&list_path);
-    let _ = std::fs::remove_file(crate::cmd::status::alloc_path(&list_path));
+    let _ = std::fs::remove_file(crate::issuer_list::alloc_path(&list_path));
     let mut status = IssuerList::open_or_create(
         &list_path,
         &issuer,
-        &crate::cmd::status::default_list_uri(&issuer),
+        &crate::issuer_list::default_list_uri(&issuer),
         65_536,
     )?;
     let fields = Fields {

@@ -29,10 +29,11 @@ use serde::Deserialize;
 
 use super::batch_input::{Encoding, open_text};
 use super::fields::{COLUMNS, Fields, Parsed};
+use super::plan::Shared;
 use super::request::{self as issue, DEFAULT_LIST_CAPACITY};
 use crate::cli::IssueArgs;
-use crate::cmd::status::IssuerList;
 use crate::files;
+use crate::issuer_list::IssuerList;
 use crate::output::Renderer;
 use crate::signing::PrivateKey;
 use attesta_core::lang::Lang;
@@ -579,12 +580,14 @@ Rows issued so far are recorded in {MANIFEST}; fix the key or the HSM, then run 
     }
 }
 
-pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
+pub fn run(
+    args: &IssueArgs,
+    input: &Path,
+    dir: &Path,
+    shared: &Shared,
+    lang: Lang,
+) -> Result<ExitCode> {
     let start = Instant::now();
-    let (input, dir) = match (&args.batch, &args.out_dir) {
-        (Some(i), Some(d)) => (i, d),
-        _ => bail!("--batch needs --out-dir"),
-    };
     let opts = InputOptions {
         encoding: args.encoding.as_deref().map(str::parse).transpose()?,
         strict_columns: args.strict_columns,
@@ -597,9 +600,9 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
             dir.display()
         );
     }
-    let url = issue::verify_url(args)?;
+    let url = shared.verify_url.clone();
     let key = crate::signing::open(&args.key, &args.pass)?;
-    let kdf = issue::kdf_params(args)?;
+    let kdf = shared.kdf;
     let renderer = Renderer::new(args.format)?;
     let workers = Workers::start(args.jobs.unwrap_or(0))?;
     files::create_private_dir(dir)?;
@@ -610,7 +613,7 @@ pub fn run(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
         Some(p) => Some(IssuerList::open_or_create(
             p,
             &key,
-            &crate::cmd::status::default_list_uri(&key),
+            &crate::issuer_list::default_list_uri(&key),
             DEFAULT_LIST_CAPACITY,
         )?),
         None => None,

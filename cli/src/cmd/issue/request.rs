@@ -1,8 +1,8 @@
-//! What every way of issuing shares: the checked `--verify-url` and KDF
-//! settings, the request for one row, the QR text, the printed sheet's
-//! metadata, and writing an output beside the holder's secret.
+//! What every way of issuing shares once its flags are checked
+//! ([`super::plan`]): the request for one row, the QR text, the printed
+//! sheet's metadata, and writing an output beside the holder's secret.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use attesta_core::benefits::title;
 use attesta_core::credential::{FirstLevelRequest, IssuedCredential};
 use attesta_core::envelope::KdfParams;
@@ -13,30 +13,16 @@ use attesta_pdf::Shows;
 use jiff::Timestamp;
 
 use super::fields::{Parsed, detail_lines};
-use crate::cli::IssueArgs;
 use crate::files;
 use crate::output::{DocMeta, secret_file, secret_path};
 
 /// Default capacity of a status list created on the fly.
 pub const DEFAULT_LIST_CAPACITY: u64 = 1_048_576;
 
-/// The `--verify-url` address, checked.
-pub fn verify_url(args: &IssueArgs) -> Result<Option<VerifyUrl>> {
-    args.verify_url
-        .as_deref()
-        .map(|u| VerifyUrl::parse(u).with_context(|| format!("--verify-url '{u}'")))
-        .transpose()
-}
-
 /// The text that goes into the QR code: the code, or the code wrapped in
 /// the verifier address.
 pub fn qr_text(code: &str, url: Option<&VerifyUrl>) -> String {
     url.map_or_else(|| code.to_owned(), |u| u.wrap(code))
-}
-
-pub fn kdf_params(args: &IssueArgs) -> Result<KdfParams> {
-    KdfParams::new(args.kdf_memory_mib, args.kdf_iterations, 1)
-        .context("invalid --kdf-memory-mib/--kdf-iterations")
 }
 
 /// Builds the request for one parsed row.

@@ -11,15 +11,15 @@ use attesta_core::details_issuing::{
 use attesta_core::lang::{Lang, day_of};
 use attesta_core::model::{BlindnessClass, HandicapGrade, Percent, SecondLevelDetails};
 use attesta_core::second_level::DEFAULT_VALID_DAYS;
-use attesta_core::secret::HolderSecret;
 use attesta_core::trust_list::TrustList;
 use attesta_qr::render::{EcLevel, QrSymbol};
 use jiff::Timestamp;
 
-use super::request::{kdf_params, qr_text, verify_url};
+use super::plan::{Output, SecondLevelPlan, Shared};
+use super::request::qr_text;
 use crate::cli::IssueArgs;
 use crate::files;
-use crate::output::{DocMeta, Renderer, format_of};
+use crate::output::{DocMeta, Renderer};
 
 fn details(args: &IssueArgs) -> Result<SecondLevelDetails> {
     let f = &args.fields;
@@ -75,30 +75,13 @@ fn details_error(e: &DetailsError, source: &str, trust: &Path, lang: Lang) -> an
     }
 }
 
-pub fn issue(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
-    if args.batch.is_some() {
-        bail!("batches of second-level tokens are not supported yet; issue them one at a time");
-    }
-    if args.con_segreto {
-        bail!(
-            "--con-segreto is for first-level codes; a second-level token is sealed to the operator's key and the holder's codice fiscale"
-        );
-    }
-    let op_id = args
-        .operator
-        .as_deref()
-        .context("--level 2 needs --operator ID: the accredited operator the details are for")?;
-    let out = args.out.as_deref().context("--out is required")?;
-    let url = verify_url(args)?;
-    let format = (out != "-").then(|| format_of(out)).transpose()?;
-    if out != "-" && Path::new(out).exists() {
-        bail!("{out} already exists; choose another --out (outputs are never overwritten)");
-    }
-    let (Some(trust), Some(root)) = (&args.trust, &args.root) else {
-        bail!(
-            "--level 2 needs --trust FILE and --root ROOT.pub (or ATTESTA_TRUST/ATTESTA_ROOT): the operator's sealing key is taken from the signed trust list"
-        );
-    };
+pub fn issue(
+    args: &IssueArgs,
+    plan: &SecondLevelPlan,
+    shared: &Shared,
+    lang: Lang,
+) -> Result<ExitCode> {
+    let (trust, root) = (&plan.trust, &plan.root);
     let list = TrustList::verify_signature(&files::read(trust)?, &files::read_public_key(root)?)
         .with_context(|| {
             format!(
@@ -110,32 +93,25 @@ pub fn issue(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
     let key = crate::signing::open(&args.key, &args.pass)?;
     let cf_text = args.fields.cf.as_deref().context("--cf is required")?;
     let cf = attesta_core::cf::CodiceFiscale::parse(cf_text)?;
-    let input = args.credential.as_deref().context(
-        "--level 2 needs --credential INPUT: the holder's first-level code the details belong to",
-    )?;
-    let code = files::read_code(input)?;
-    let secret = args
-        .segreto
-        .as_deref()
-        .map(|s| HolderSecret::parse(s).context("--segreto"))
-        .transpose()?;
+    let code = files::read_code(&plan.credential)?;
     let now = Timestamp::now();
     let request = DetailsForCredential {
         credential: &code.text,
         details: details(args)?,
-        operator_id: op_id,
+        operator_id: &plan.operator,
         valid_days: args.fields.valid_days.unwrap_or(DEFAULT_VALID_DAYS),
         issued_at: now,
-        kdf: kdf_params(args)?,
+        kdf: shared.kdf,
     };
-    let issued = issue_details_for_credential(&key, &list, &cf, secret.as_ref(), &request)
+    let issued = issue_details_for_credential(&key, &list, &cf, plan.secret.as_ref(), &request)
         .map_err(|e| details_error(&e, &code.source, trust, lang))?;
     let (token, op) = (&issued.token, &issued.operator);
-    let text = qr_text(token.text(), url.as_ref());
+    let text = qr_text(token.text(), shared.verify_url.as_ref());
     let version = QrSymbol::encode(&text, EcLevel::M)?.version();
-    match format {
-        None => println!("{text}"),
-        Some(f) => {
+    match &plan.out {
+        Output::Stdout => println!("{text}"),
+        Output::File { path, format: f } => {
+            let f = *f;
             let m = DocMeta {
                 issuer: args.issuer.clone(),
                 issued_on: day_of(now, Lang::It),
@@ -150,7 +126,7 @@ pub fn issue(args: &IssueArgs, lang: Lang) -> Result<ExitCode> {
                 }),
                 ..DocMeta::default()
             };
-            files::atomic_write(Path::new(out), &Renderer::new(f)?.render(f, &text, &m)?)?;
+            files::atomic_write(path, &Renderer::new(f)?.render(f, &text, &m)?)?;
         }
     }
     eprintln!(
