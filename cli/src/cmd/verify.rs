@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use attesta_core::lang::Lang;
 use attesta_core::text::CodeKind;
 use attesta_core::trust_list::TrustError;
+use attesta_verify::level::level_for;
 use attesta_verify::report::Failure;
 use attesta_verify::trust::TrustState;
 use attesta_verify::verifier::RevocationPolicy;
@@ -181,14 +182,22 @@ pub fn evaluate(args: &VerifyArgs) -> Result<std::result::Result<Outcome, Failed
                 }));
             }
         };
-        if code.text.starts_with(CodeKind::SECOND_LEVEL_PREFIX) {
-            return verify_second_level(&verifier, &code.text, args, at);
-        }
-        if args.operator_key.is_some() && code.text.starts_with(CodeKind::FIRST_LEVEL_PREFIX) {
-            return Ok(Err(Failure::WrongLevel {
-                second_level: false,
+        // With --operator-key the operator asks for a token.
+        let operator_key = args.operator_key.is_some();
+        let asked = operator_key.then_some(CodeKind::SecondLevel);
+        match (
+            level_for(&code.text, asked, operator_key),
+            args.operator_key.as_deref(),
+        ) {
+            (Ok(CodeKind::FirstLevel), _) => {}
+            (Ok(CodeKind::SecondLevel), Some(key)) => {
+                return verify_second_level(&verifier, &code.text, key, args, at);
             }
-            .into()));
+            // level_for refuses a token without the operator's key.
+            (Ok(CodeKind::SecondLevel), None) => {
+                return Ok(Err(Failure::WrongLevel { second_level: true }.into()));
+            }
+            (Err(f), _) => return Ok(Err(f.into())),
         }
         let checked = match verifier.check(&code.text, at) {
             Ok(c) => c,
@@ -220,13 +229,11 @@ fn is_io(e: &anyhow::Error) -> bool {
 fn verify_second_level(
     v: &Verifier,
     text: &str,
+    operator_key: &Path,
     args: &VerifyArgs,
     at: Timestamp,
 ) -> Result<std::result::Result<Outcome, Failed>> {
-    let Some(kp) = &args.operator_key else {
-        return Ok(Err(Failure::WrongLevel { second_level: true }.into()));
-    };
-    let op = crate::cmd::keys::read_operator_secret(kp, &PassphraseArgs::default())?;
+    let op = crate::cmd::keys::read_operator_secret(operator_key, &PassphraseArgs::default())?;
     let checked = match v.check_second_level(text, &op, at) {
         Ok(c) => c,
         Err(e) => return Ok(Err(e.into())),

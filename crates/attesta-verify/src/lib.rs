@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 mod error;
+pub mod level;
 pub mod messages;
 mod policy;
 pub mod report;

@@ -13,6 +13,7 @@ use attesta_core::operator_key::OperatorSecretKey;
 use attesta_core::status_list::StatusListToken;
 use attesta_core::text::{CodeKind, unwrap_verify_url};
 use attesta_core::trust_list::TrustList;
+use attesta_verify::level::level_for;
 use attesta_verify::report::{Failure, VerificationReport};
 use attesta_verify::trust::TrustState;
 use attesta_verify::verifier::{RevocationPolicy, VerifiedAttestation};
@@ -316,23 +317,16 @@ impl Session {
     ) -> &Outcome {
         let now = time(now_ms);
         let text = unwrap_verify_url(text);
-        let is_token = text.starts_with(CodeKind::SECOND_LEVEL_PREFIX);
         let outcome = (|| {
             let verifier = self.verifier(now)?;
-            let second = match level {
-                Level::Auto => is_token,
-                Level::First => false,
-                Level::Second => true,
+            let asked = match level {
+                Level::Auto => None,
+                Level::First => Some(CodeKind::FirstLevel),
+                Level::Second => Some(CodeKind::SecondLevel),
             };
-            if second {
-                if !is_token && text.starts_with(CodeKind::FIRST_LEVEL_PREFIX) {
-                    return Err(Failure::WrongLevel {
-                        second_level: false,
-                    });
-                }
-                let Some(op) = &self.operator else {
-                    return Err(Failure::WrongLevel { second_level: true });
-                };
+            // A token without the operator's key is refused by level_for.
+            let level = level_for(&text, asked, self.operator.is_some())?;
+            if let (CodeKind::SecondLevel, Some(op)) = (level, &self.operator) {
                 let checked = verifier.check_second_level(&text, op, now)?;
                 let Some(cf) = cf else {
                     return Err(Failure::CfNotChecked);
