@@ -425,46 +425,78 @@ fn is_image(b: &[u8]) -> bool {
     b.starts_with(b"\x89PNG") || b.starts_with(&[0xff, 0xd8, 0xff]) || b.starts_with(b"RIFF")
 }
 
+/// Why no code text could be read from the user's input. The kinds stay
+/// apart so that a command can tell "cannot read the file" (the
+/// operator's problem: exit 4, `input_unreadable`) from "no code in it"
+/// (`no_readable_code`) without guessing from a message.
+#[derive(Debug)]
+pub enum ReadCodeError {
+    /// The file or standard input could not be read.
+    Unreadable(anyhow::Error),
+    /// The input is empty.
+    Empty { input: String },
+    /// An image in which no code of ours could be read.
+    Scan {
+        input: String,
+        error: attesta_qr::scan::ScanError,
+    },
+    /// Neither an image nor text.
+    NotText { input: String },
+}
+
+impl std::fmt::Display for ReadCodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadCodeError::Unreadable(e) => write!(f, "{e:#}"),
+            ReadCodeError::Empty { input } => {
+                write!(f, "{input} is empty; give an image of the code or its text")
+            }
+            ReadCodeError::Scan { input, error } => write!(f, "{input}: {error}"),
+            ReadCodeError::NotText { input } => {
+                write!(f, "{input} is neither a PNG/JPEG image nor a text file")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ReadCodeError {}
+
 /// Reads a code from an image file, a text file, or `-` (stdin).
-pub fn read_code(input: &str) -> Result<InputCode> {
+pub fn read_code(input: &str) -> std::result::Result<InputCode, ReadCodeError> {
     let (bytes, source) = if input == "-" {
         let source = "standard input".to_owned();
-        (read_capped(std::io::stdin().lock(), &source)?, source)
+        let bytes =
+            read_capped(std::io::stdin().lock(), &source).map_err(ReadCodeError::Unreadable)?;
+        (bytes, source)
     } else {
-        (read(Path::new(input))?, input.to_owned())
+        let bytes = read(Path::new(input)).map_err(ReadCodeError::Unreadable)?;
+        (bytes, input.to_owned())
     };
     if bytes.is_empty() {
-        bail!("{source} is empty; give an image of the code or its text");
+        return Err(ReadCodeError::Empty { input: source });
     }
     if is_image(&bytes) {
-        let codes = attesta_qr::scan::scan_image_bytes(&bytes)
-            .map_err(|e| anyhow::anyhow!("{source}: {e}"))?;
+        let scan = |error| ReadCodeError::Scan {
+            input: source.clone(),
+            error,
+        };
+        let codes = attesta_qr::scan::scan_image_bytes(&bytes).map_err(scan)?;
         // A code wrapped in a verifier address counts as the code itself.
         let codes: Vec<String> = codes
             .iter()
             .map(|c| unwrap_verify_url(c).into_owned())
             .collect();
-        let ours: Vec<&String> = codes
-            .iter()
-            .filter(|c| c.starts_with("AT") || c.starts_with("AD"))
-            .collect();
-        let text = match (ours.as_slice(), codes.as_slice()) {
-            ([one], _) => (*one).clone(),
-            ([], [only]) => only.clone(),
-            ([], []) => bail!("{source}: no QR code found"),
-            ([], _) => bail!(
-                "{source}: {} QR codes found and none is an attestation; photograph the attestation's code alone",
-                codes.len()
-            ),
-            (_, _) => bail!(
-                "{source}: {} attestation codes in one image; photograph one code at a time",
-                ours.len()
-            ),
-        };
+        // The attestation's code among others (a link, a payment code); a
+        // lone code of another kind is passed on, for the verifier to say
+        // what it is not.
+        let lone = codes.len() == 1;
+        let ours = |c: &str| lone || c.starts_with("AT") || c.starts_with("AD");
+        let text = attesta_qr::scan::pick_code(codes, ours).map_err(scan)?;
         return Ok(InputCode { text, source });
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| anyhow::anyhow!("{source} is neither a PNG/JPEG image nor a text file"))?;
+    let text = String::from_utf8(bytes).map_err(|_| ReadCodeError::NotText {
+        input: source.clone(),
+    })?;
     // The code as written, around it what docs/format.md §2.2 trims
     // (space, tab, CR, LF, U+FEFF), exactly as every decoder does: another
     // character, an inner line break included, is part of the text and

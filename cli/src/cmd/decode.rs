@@ -6,17 +6,12 @@ use anyhow::Result;
 use attesta_core::inspect::inspect;
 use serde_json::json;
 
-use crate::files;
+use crate::files::{self, ReadCodeError};
 
 pub fn run(input: &str, as_json: bool) -> Result<ExitCode> {
     let code = match files::read_code(input) {
         Ok(c) => c,
-        Err(e)
-            if e.chain()
-                .any(|c| c.downcast_ref::<std::io::Error>().is_some()) =>
-        {
-            return Err(e);
-        }
+        Err(ReadCodeError::Unreadable(e)) => return Err(e),
         Err(e) => {
             if as_json {
                 println!(

@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use serde_json::json;
 
 use crate::cli::{PassphraseArgs, VerifyArgs};
-use crate::files;
+use crate::files::{self, ReadCodeError};
 use crate::report::{Failed, Outcome, report};
 
 /// Where the verifier keeps its trust state for a given root key: the
@@ -174,11 +174,11 @@ pub fn evaluate(args: &VerifyArgs) -> Result<std::result::Result<Outcome, Failed
         }
         let code = match code {
             Ok(c) => c,
-            Err(e) if is_io(&e) => return Ok(Err(io_detail(&e))),
+            Err(ReadCodeError::Unreadable(e)) => return Ok(Err(io_detail(&e))),
             Err(e) => {
                 return Ok(Err(Failed {
                     failure: Failure::NoReadableCode,
-                    detail: Some(format!("{e:#}")),
+                    detail: Some(e.to_string()),
                 }));
             }
         };
@@ -217,11 +217,6 @@ pub fn evaluate(args: &VerifyArgs) -> Result<std::result::Result<Outcome, Failed
         })
     })()?;
     Ok(outcome)
-}
-
-fn is_io(e: &anyhow::Error) -> bool {
-    e.chain()
-        .any(|c| c.downcast_ref::<std::io::Error>().is_some())
 }
 
 // ---- second-level tokens, opened with the operator's key
