@@ -34,7 +34,10 @@ pub enum Revocation {
         /// When the list was issued.
         list_issued_at: Timestamp,
     },
-    /// The code has a status reference but no list for it was loaded.
+    /// The code has a status reference but no list for it was loaded:
+    /// revocation explicitly not checked, which the lax default policy
+    /// ([`crate::verifier::RevocationPolicy::ReportNotChecked`]) accepts
+    /// and reports.
     NotChecked {
         /// The list's uri the code refers to.
         list_uri: String,
