@@ -497,7 +497,7 @@ impl TrustList {
 
     /// Parses a signed trust list and checks it against the root key,
     /// without any policy (age, rollback). Tools that edit lists use this;
-    /// verifiers use [`TrustState::accept`].
+    /// verifiers use `attesta_verify::trust::TrustState::accept`.
     pub fn verify_signature(bytes: &[u8], root: &PublicKey) -> Result<TrustList, TrustError> {
         let limits = TRUST_LIMITS;
         let u = UnverifiedSign1::parse(bytes, limits)
