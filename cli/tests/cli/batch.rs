@@ -10,9 +10,9 @@ use assert_cmd::Command;
 use predicates::str::contains;
 use tempfile::TempDir;
 
+use crate::common::verify_args;
+
 const BIN: &str = env!("CARGO_BIN_EXE_attesta");
-/// `verify` flags that accept the cheap test KDF the batches here use.
-const FAST_KDF_FLOOR: [&str; 4] = ["--min-kdf-memory-mib", "1", "--min-kdf-iterations", "1"];
 
 /// The binary, with English messages whatever the machine's locale (the
 /// assertions read English text; Italian batches are tested where asked).
@@ -180,36 +180,20 @@ fn csv_good_and_bad_rows() {
     assert!(m.iter().all(|e| e.idx.is_some()));
 
     for (line, i) in [(2, 1), (9, 7)] {
+        let (code, holder) = (format!("out/{line:09}.txt"), cf(i));
         attesta()
             .current_dir(&t)
-            .arg("verify")
-            .arg(format!("out/{line:09}.txt"))
-            .args([
-                "--cf",
-                &cf(i),
-                "--trust",
-                "trust.cwt",
-                "--root",
-                "root.key.pub",
-            ])
-            .args(["--state", "state.json", "--status-list", "list.cwt"])
-            .args(FAST_KDF_FLOOR)
+            .args(verify_args(
+                &code,
+                &["--cf", &holder, "--status-list", "list.cwt"],
+            ))
             .assert()
             .success();
     }
     // Sealed under its own holder's CF, not another row's.
     attesta()
         .current_dir(&t)
-        .args([
-            "verify",
-            "out/000000002.txt",
-            "--cf",
-            &cf(7),
-            "--trust",
-            "trust.cwt",
-        ])
-        .args(["--root", "root.key.pub", "--state", "state.json"])
-        .args(FAST_KDF_FLOOR)
+        .args(verify_args("out/000000002.txt", &["--cf", &cf(7)]))
         .assert()
         .code(1);
 }
@@ -244,16 +228,7 @@ fn jsonl_rows() {
     assert!(m.iter().all(|e| e.idx.is_none()));
     attesta()
         .current_dir(&t)
-        .args([
-            "verify",
-            "out/000000008.txt",
-            "--cf",
-            &cf(4),
-            "--trust",
-            "trust.cwt",
-        ])
-        .args(["--root", "root.key.pub", "--state", "state.json"])
-        .args(FAST_KDF_FLOOR)
+        .args(verify_args("out/000000008.txt", &["--cf", &cf(4)]))
         .assert()
         .success();
 }

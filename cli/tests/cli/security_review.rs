@@ -70,12 +70,7 @@ fn finding_1_revoked_code_of_a_rotated_key_is_not_reported_valid() {
         ])
         .ok();
     }
-    issue_with(
-        &env,
-        "issuer.key",
-        "old.txt",
-        &["--status-list", "status-1.cwt"],
-    );
+    env.issue("old.txt", &["--status-list", "status-1.cwt"]);
     env.run(&[
         "status",
         "revoke",
@@ -145,8 +140,8 @@ fn finding_1_revoked_code_of_a_rotated_key_is_not_reported_valid() {
 fn finding_1_retired_key_keeps_revoking_its_own_codes() {
     let env = Env::new();
     let (_, kid) = env.setup();
-    issue_with(&env, "issuer.key", "a.txt", &["--status-list", "s.cwt"]);
-    issue_with(&env, "issuer.key", "b.txt", &["--status-list", "s.cwt"]);
+    env.issue("a.txt", &["--status-list", "s.cwt"]);
+    env.issue("b.txt", &["--status-list", "s.cwt"]);
     trust(&env, &["retire-issuer", "--kid", &kid]).ok();
     // After the retirement, the key revokes one of its codes and re-signs.
     env.run(&[

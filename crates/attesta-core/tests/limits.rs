@@ -1,17 +1,14 @@
 //! Every documented cap of the format layer holds (docs/limits.md): input
 //! length, decompressed size, CBOR depth and item count, KDF parameters.
 //!
-//! Memory is measured two ways: a counting global allocator gives the
-//! exact peak of heap bytes live during the call, and /proc/self/statm the
-//! growth of the resident set. The tests take one lock, so no other test of
+//! Memory is measured two ways: the counting global allocator of
+//! attesta-test-support gives the exact peak of heap bytes live during the
+//! call, and /proc/self/statm the growth of the resident set. The tests take one lock, so no other test of
 //! this file allocates while one is measuring. Set ATTESTA_LIMITS_VERBOSE=1
 //! (and pass --nocapture) to see the figures.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use attesta_core::cbor_guard::{self, CborGuardError, CborLimits};
 use attesta_core::cf::CodiceFiscale;
@@ -24,109 +21,13 @@ use attesta_core::inspect::inspect;
 use attesta_core::keys::SigningKey;
 use attesta_core::second_level::SecondLevelCode;
 use attesta_core::text::{self, MAX_GENERIC_PAYLOAD_LEN, MAX_PAYLOAD_LEN, MAX_TEXT_LEN};
+use attesta_test_support::{CountingAllocator, MIB, measure, serial, zlib_zeros};
 use ciborium::Value;
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is forwarded to the system allocator unchanged; the
-// counters are only statistics.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            if new_size >= layout.size() {
-                let add = new_size - layout.size();
-                let now = LIVE.fetch_add(add, Ordering::Relaxed) + add;
-                PEAK.fetch_max(now, Ordering::Relaxed);
-            } else {
-                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-            }
-        }
-        p
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
-
-static SERIAL: Mutex<()> = Mutex::new(());
-
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn rss_bytes() -> usize {
-    std::fs::read_to_string("/proc/self/statm")
-        .ok()
-        .and_then(|s| s.split_whitespace().nth(1)?.parse::<usize>().ok())
-        .map_or(0, |pages| pages * 4096)
-}
-
-struct Cost {
-    time: Duration,
-    /// Most heap bytes live at once during the call, above those live before.
-    peak_heap: usize,
-    /// Growth of the resident set across the call.
-    rss_growth: usize,
-}
-
-const MIB: usize = 1024 * 1024;
-
-fn measure<T>(f: impl FnOnce() -> T) -> (T, Cost) {
-    let rss0 = rss_bytes();
-    let live0 = LIVE.load(Ordering::Relaxed);
-    PEAK.store(live0, Ordering::Relaxed);
-    let t0 = Instant::now();
-    let out = f();
-    let time = t0.elapsed();
-    let peak_heap = PEAK.load(Ordering::Relaxed).saturating_sub(live0);
-    let rss_growth = rss_bytes().saturating_sub(rss0);
-    if std::env::var_os("ATTESTA_LIMITS_VERBOSE").is_some() {
-        eprintln!(
-            "{}: {time:?}, peak heap {peak_heap} B, RSS +{rss_growth} B",
-            std::thread::current().name().unwrap_or("?")
-        );
-    }
-    (
-        out,
-        Cost {
-            time,
-            peak_heap,
-            rss_growth,
-        },
-    )
-}
-
-/// A zlib stream of `n` zero bytes, written in chunks so that building it
-/// does not itself hold `n` bytes.
-fn zlib_zeros(n: usize) -> Vec<u8> {
-    let mut z = ZlibEncoder::new(Vec::new(), Compression::best());
-    let chunk = vec![0u8; 64 * 1024];
-    let mut left = n;
-    while left > 0 {
-        let k = left.min(chunk.len());
-        z.write_all(&chunk[..k]).unwrap();
-        left -= k;
-    }
-    z.finish().unwrap()
-}
+static GLOBAL: CountingAllocator = CountingAllocator;
 
 fn zlib(bytes: &[u8]) -> Vec<u8> {
     let mut z = ZlibEncoder::new(Vec::new(), Compression::best());

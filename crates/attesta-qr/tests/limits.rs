@@ -1,102 +1,21 @@
 //! The image-size cap of the scanner holds (docs/limits.md): oversized
 //! PNGs are refused from their header, before any pixel is decoded. Memory
-//! is measured with a counting global allocator and /proc/self/statm; the
-//! tests take one lock so that they do not measure each other. Set
-//! ATTESTA_LIMITS_VERBOSE=1 (and pass --nocapture) to see the figures.
+//! is measured with the counting global allocator of attesta-test-support
+//! and /proc/self/statm; the tests take one lock so that they do not
+//! measure each other. Set ATTESTA_LIMITS_VERBOSE=1 (and pass --nocapture)
+//! to see the figures.
 #![cfg(feature = "codecs")]
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use attesta_qr::scan::{MAX_PIXELS, ScanError, scan_image_bytes};
+use attesta_test_support::{CountingAllocator, MIB, measure, serial};
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is forwarded to the system allocator unchanged; the
-// counters are only statistics.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            if new_size >= layout.size() {
-                let add = new_size - layout.size();
-                let now = LIVE.fetch_add(add, Ordering::Relaxed) + add;
-                PEAK.fetch_max(now, Ordering::Relaxed);
-            } else {
-                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-            }
-        }
-        p
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
-
-static SERIAL: Mutex<()> = Mutex::new(());
-
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn rss_bytes() -> usize {
-    std::fs::read_to_string("/proc/self/statm")
-        .ok()
-        .and_then(|s| s.split_whitespace().nth(1)?.parse::<usize>().ok())
-        .map_or(0, |pages| pages * 4096)
-}
-
-const MIB: usize = 1024 * 1024;
-
-struct Cost {
-    time: Duration,
-    peak_heap: usize,
-    rss_growth: usize,
-}
-
-fn measure<T>(f: impl FnOnce() -> T) -> (T, Cost) {
-    let rss0 = rss_bytes();
-    let live0 = LIVE.load(Ordering::Relaxed);
-    PEAK.store(live0, Ordering::Relaxed);
-    let t0 = Instant::now();
-    let out = f();
-    let time = t0.elapsed();
-    let cost = Cost {
-        time,
-        peak_heap: PEAK.load(Ordering::Relaxed).saturating_sub(live0),
-        rss_growth: rss_bytes().saturating_sub(rss0),
-    };
-    if std::env::var_os("ATTESTA_LIMITS_VERBOSE").is_some() {
-        eprintln!(
-            "{}: {:?}, peak heap {} B, RSS +{} B",
-            std::thread::current().name().unwrap_or("?"),
-            cost.time,
-            cost.peak_heap,
-            cost.rss_growth
-        );
-    }
-    (out, cost)
-}
+static GLOBAL: CountingAllocator = CountingAllocator;
 
 /// A PNG (signature, IHDR, a one-byte IDAT, IEND) announcing `w`×`h`
 /// grey pixels and carrying none of them.
