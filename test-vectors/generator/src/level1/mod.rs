@@ -1,0 +1,6 @@
+//! First-level vectors (`AT1:` codes), by where they came from.
+
+pub(crate) mod negative;
+pub(crate) mod positive;
+pub(crate) mod review;
+pub(crate) mod security;
