@@ -121,13 +121,10 @@ pub(crate) fn deaf_details() -> SecondLevelDetails {
 // --- Sealing by hand ---------------------------------------------------------
 //
 // Issuance refuses details that break the model rules, so a token whose
-// sealed details do (an empty judgement) has to be sealed here. The
-// generator has no HPKE library, so this is RFC 9180 base mode with
-// DHKEM(X25519, HKDF-SHA256), HKDF-SHA256 and ChaCha20-Poly1305, written
-// out: X25519 from curve25519-dalek (through ed25519-dalek's Montgomery
-// form), HKDF from the hkdf crate, ChaCha20-Poly1305 (RFC 8439) below.
-// `second_level_review` checks once that it seals a genuine token's details
-// byte for byte as the library does.
+// sealed details do (an empty judgement) has to be sealed here, with the
+// HPKE of `reference_hpke` (an implementation independent of the
+// library's). `second_level_review` checks once that it seals a genuine
+// token's details byte for byte as the library does.
 
 /// The details map (docs/format.md, section 12), keys 1 to 6 in order, as
 /// issuance writes it, but without the model checks.
