@@ -1,13 +1,14 @@
 //! The worked example of docs/format.md: a genuine code taken apart layer
 //! by layer and written beside the vector (`annotated`).
 
-use crate::craft::{body, sig_structure};
-use crate::cred::{Cred, days_since_epoch, flags_of, plaintext_of};
 use attesta_core::claims::{self, ClaimSet};
 use attesta_core::envelope::EnvelopeLabel;
 use ciborium::Value;
 use serde::Serialize;
 use sha2::Sha256;
+
+use crate::craft::{body, sig_structure};
+use crate::cred::{Cred, days_since_epoch, flags_of, plaintext_of};
 
 #[derive(Serialize, Clone)]
 pub(crate) struct Annotated {

@@ -4,16 +4,13 @@
 
 use std::io::Write as _;
 
-use crate::world::{Key, World, sha256};
 use attesta_core::cbor_guard::CborLimits;
 use attesta_core::claims::ClaimSet;
 use ciborium::Value;
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 
-// ---------------------------------------------------------------------------
-// Raw CBOR / COSE building
-// ---------------------------------------------------------------------------
+use crate::world::{Key, World, sha256};
 
 pub(crate) fn int(i: i64) -> Value {
     Value::Integer(i.into())

@@ -2,8 +2,6 @@
 //! attestations they carry and the plaintext and envelope bytes issuance
 //! would write.
 
-use crate::craft::int;
-use crate::world::{CF, EXP, IAT, Key, sha256, ts};
 use attesta_core::cf::CodiceFiscale;
 use attesta_core::claims::{self, ClaimSet, StatusRef};
 use attesta_core::credential::{Cti, FirstLevelRequest, issue_first_level_with_cti_and_secret};
@@ -16,9 +14,8 @@ use ciborium::Value;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-// ---------------------------------------------------------------------------
-// Credentials
-// ---------------------------------------------------------------------------
+use crate::craft::int;
+use crate::world::{CF, EXP, IAT, Key, sha256, ts};
 
 #[derive(Clone)]
 pub(crate) struct Cred {
@@ -230,7 +227,7 @@ pub(crate) fn raw_plaintext(flags: i64, revision: Option<Date>) -> Vec<u8> {
 }
 
 // ---------------------------------------------------------------------------
-// The list
+// The attestations most vectors carry
 // ---------------------------------------------------------------------------
 
 pub(crate) fn att() -> attesta_core::model::AttestationBuilder {

@@ -1,6 +1,10 @@
 //! Second-level tokens (`AD1:`): genuine ones, and ones altered, re-signed
 //! or sealed by hand.
 
+use attesta_core::claims;
+use attesta_core::envelope::KdfParams;
+use ciborium::Value;
+
 use crate::craft::{ad1, claims_of, resigned, sign1_of, std_cose, tagged, without};
 use crate::cred::{cred, cti_for, deaf, status};
 use crate::token::{deaf_details, details_cbor, every_detail, tok, typical_details};
@@ -9,9 +13,6 @@ use crate::world::{
     ASL, INPS, OP_A, OP_B, OTHER_CF, TL_EXP, TL_IAT, World, default_trust, inps_list_1, l2_list,
     sign_list, ts,
 };
-use attesta_core::claims;
-use attesta_core::envelope::KdfParams;
-use ciborium::Value;
 
 pub(crate) fn second_level(w: &World) -> Vec<V> {
     let mut out = Vec::new();

@@ -1,10 +1,6 @@
 //! The JSON written for each vector (`VectorOut` and its parts), as
 //! described in test-vectors/README.md.
 
-use crate::annotate::Annotated;
-use crate::cred::secret_text;
-use crate::vector::{Outcome, V};
-use crate::world::WORLD_ROOT;
 use attesta_core::claims::StatusRef;
 use attesta_core::envelope::KdfParams;
 use attesta_core::inspect::inspect;
@@ -12,7 +8,10 @@ use attesta_core::model::{Attestation, SecondLevelDetails};
 use serde::Serialize;
 use serde_json::Value as Json;
 
-// --- JSON output -----------------------------------------------------------
+use crate::annotate::Annotated;
+use crate::cred::secret_text;
+use crate::vector::{Outcome, V};
+use crate::world::WORLD_ROOT;
 
 #[derive(Serialize)]
 pub(crate) struct KeysOut {

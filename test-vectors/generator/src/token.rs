@@ -2,10 +2,6 @@
 //! sealing raw details as issuance seals them (for details issuance
 //! refuses).
 
-use crate::craft::{cbor, int};
-use crate::cred::{cti_for, envelope_value, status};
-use crate::reference_hpke::hpke_seal;
-use crate::world::{CF, Key, L2_EXP, L2_IAT, OP_A, OpKey, World, sha256, ts};
 use attesta_core::cf::CodiceFiscale;
 use attesta_core::claims::StatusRef;
 use attesta_core::credential::Cti;
@@ -14,6 +10,11 @@ use attesta_core::model::{BlindnessClass, HandicapGrade, SecondLevelDetails};
 use attesta_core::second_level::{SecondLevelRequest, issue_second_level_deterministic};
 use ciborium::Value;
 use jiff::Timestamp;
+
+use crate::craft::{cbor, int};
+use crate::cred::{cti_for, envelope_value, status};
+use crate::reference_hpke::hpke_seal;
+use crate::world::{CF, Key, L2_EXP, L2_IAT, OP_A, OpKey, World, sha256, ts};
 
 /// A second-level token's inputs.
 #[derive(Clone)]

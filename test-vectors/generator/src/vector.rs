@@ -2,17 +2,14 @@
 //! verify, the trust and status lists, and the answer a correct verifier
 //! gives (`Outcome`).
 
-use crate::annotate::Annotated;
-use crate::cred::{Cred, secret_text};
-use crate::token::Tok;
-use crate::world::{CF, INPS, Key, OpKey, VERIFY_AT, World, default_trust, l2_trust, ts};
 use attesta_core::keys::Kid;
 use attesta_core::model::{Attestation, SecondLevelDetails};
 use jiff::Timestamp;
 
-// ---------------------------------------------------------------------------
-// Vectors
-// ---------------------------------------------------------------------------
+use crate::annotate::Annotated;
+use crate::cred::{Cred, secret_text};
+use crate::token::Tok;
+use crate::world::{CF, INPS, Key, OpKey, VERIFY_AT, World, default_trust, l2_trust, ts};
 
 pub(crate) enum Outcome {
     Valid {

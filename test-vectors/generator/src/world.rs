@@ -9,10 +9,6 @@ use attesta_core::trust_list::{IssuerEntry, OperatorEntry, TrustList};
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
-// ---------------------------------------------------------------------------
-// Fixed inputs
-// ---------------------------------------------------------------------------
-
 /// The holder's CF in most vectors (the classic example code).
 pub(crate) const CF: &str = "RSSMRA85T10A562S";
 /// Another valid CF (the Italian Wikipedia example).
@@ -217,7 +213,7 @@ pub(crate) const WORLD_ROOT: Key = Key {
 };
 
 // ---------------------------------------------------------------------------
-// Second-level tokens (`AD1:`)
+// Operators: the audiences of second-level tokens
 // ---------------------------------------------------------------------------
 
 /// The accredited operators of the second-level trust list.

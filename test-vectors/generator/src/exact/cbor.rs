@@ -1,12 +1,11 @@
 //! §3: CBOR encoding rules and the protected header.
 
+use ciborium::Value;
+
 use crate::craft::{at1, int, items, patched, sign1_items, signed_by_inps, tagged, with_raw_entry};
 use crate::cred::{cred, deaf};
 use crate::vector::V;
 use crate::world::World;
-use ciborium::Value;
-
-// --- §3 CBOR --------------------------------------------------------------------
 
 pub(crate) fn exact_cbor(w: &World) -> Vec<V> {
     let mut out = Vec::new();

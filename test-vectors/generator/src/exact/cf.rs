@@ -1,11 +1,10 @@
 //! Appendix C: the codice fiscale.
 
+use attesta_core::cf::{CodiceFiscale, personal_check_char, temporary_check_digit};
+
 use crate::cred::{cred, deaf};
 use crate::vector::V;
 use crate::world::{World, sha256};
-use attesta_core::cf::{CodiceFiscale, personal_check_char, temporary_check_digit};
-
-// --- Appendix C: the codice fiscale ------------------------------------------------
 
 /// A personal CF from its first 15 characters and the check character.
 pub(crate) fn cf_of(first15: &str) -> String {

@@ -1,14 +1,13 @@
 //! §12: second-level details at their edges.
 
-use crate::craft::{cbor, claims_of, int, resigned};
-use crate::token::{pct, tok, typical_details};
-use crate::vector::V;
-use crate::world::{OP_A, World};
 use attesta_core::claims;
 use attesta_core::model::SecondLevelDetails;
 use ciborium::Value;
 
-// --- §12 Second-level details ----------------------------------------------------
+use crate::craft::{cbor, claims_of, int, resigned};
+use crate::token::{pct, tok, typical_details};
+use crate::vector::V;
+use crate::world::{OP_A, World};
 
 pub(crate) fn exact_details(w: &World) -> Vec<V> {
     let mut out = Vec::new();

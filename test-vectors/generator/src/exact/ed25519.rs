@@ -1,12 +1,6 @@
 //! §4: Ed25519 signatures and keys at the edges (small order,
 //! non-canonical encodings, mixed-order keys).
 
-use crate::craft::{
-    at1, cbor, eddsa, int, protected, sig_structure, sign1_items, std_protected, tagged,
-};
-use crate::cred::{cred, deaf, status};
-use crate::vector::{RawKey, V};
-use crate::world::{INPS, TL_EXP, TL_IAT, World, base_list, inps_list_1, sha256, sign_list};
 use attesta_core::claims;
 use attesta_core::keys::Kid;
 use attesta_core::trust_list::IssuerEntry;
@@ -17,7 +11,12 @@ use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::IsIdentity;
 use sha2::Digest as _;
 
-// --- §4 Ed25519 -------------------------------------------------------------------
+use crate::craft::{
+    at1, cbor, eddsa, int, protected, sig_structure, sign1_items, std_protected, tagged,
+};
+use crate::cred::{cred, deaf, status};
+use crate::vector::{RawKey, V};
+use crate::world::{INPS, TL_EXP, TL_IAT, World, base_list, inps_list_1, sha256, sign_list};
 
 /// L, the order of the Ed25519 base point, little-endian.
 pub(crate) fn ed_l() -> [u8; 32] {

@@ -1,17 +1,16 @@
 //! §5 dates and §11 trust and status lists at their edges.
 
-use crate::craft::{eddsa, int, protected, sign1_items, signed_by_inps, tagged, zlib};
-use crate::cred::{cred, deaf, status};
-use crate::exact::ed25519::claims_of_trust;
-use crate::vector::V;
-use crate::world::{SlSpec, TL_EXP, World, base_list, inps_list_1, sign_list, ts};
 use attesta_core::cbor_guard::CborLimits;
 use attesta_core::claims::{self, ClaimSet};
 use attesta_core::status_list::{CredentialStatus, StatusBits, StatusList};
 use ciborium::Value;
 use jiff::Timestamp;
 
-// --- §5 Dates -----------------------------------------------------------------------
+use crate::craft::{eddsa, int, protected, sign1_items, signed_by_inps, tagged, zlib};
+use crate::cred::{cred, deaf, status};
+use crate::exact::ed25519::claims_of_trust;
+use crate::vector::V;
+use crate::world::{SlSpec, TL_EXP, World, base_list, inps_list_1, sign_list, ts};
 
 pub(crate) fn exact_dates(w: &World) -> Vec<V> {
     let mut out = Vec::new();

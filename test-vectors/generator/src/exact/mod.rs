@@ -21,15 +21,6 @@ use crate::exact::text::{exact_compression, exact_text_layer, sized_code};
 use crate::vector::V;
 use crate::world::World;
 
-// ---------------------------------------------------------------------------
-// Issue 16: the rules docs/format.md makes exact
-// ---------------------------------------------------------------------------
-//
-// One function per part of the specification, so that each can move on its
-// own. Every vector pins one rule of test-vectors/README.md's table: the
-// mutation check (test-vectors/mutate.sh) breaks the rule in the verifier
-// and requires the vector to fail.
-
 pub(crate) fn exact_format(w: &World) -> Vec<V> {
     let mut out = Vec::new();
     out.extend(exact_text_layer(w));

@@ -1,13 +1,12 @@
 //! §2: the text layer (prefix, base45, address forms) and §2.3
 //! compression.
 
+use ciborium::Value;
+
 use crate::craft::{at1, body, cose_of, filler, std_cose, zlib, zlib_at};
 use crate::cred::{Cred, cred, deaf, status};
 use crate::vector::V;
 use crate::world::World;
-use ciborium::Value;
-
-// --- §2 Text layer ------------------------------------------------------------
 
 pub(crate) fn exact_text_layer(w: &World) -> Vec<V> {
     let mut out = Vec::new();

@@ -1,6 +1,13 @@
 //! First-level codes a verifier must refuse, with the code and stage of
 //! the refusal.
 
+use attesta_core::cf::personal_check_char;
+use attesta_core::claims::{self, ClaimSet};
+use attesta_core::envelope::{EnvelopeLabel, KdfParams};
+use attesta_core::status_list::{CredentialStatus, StatusBits};
+use ciborium::Value;
+use jiff::SignedDuration;
+
 use crate::craft::{
     at1, body, cbor, eddsa, int, protected, sig_structure, sign1_items, std_cose, std_protected,
     tagged, zlib,
@@ -11,12 +18,6 @@ use crate::world::{
     ASL, OTHER_CF, SL_IAT, SlSpec, TL_EXP, TL_IAT, VERIFY_AT, World, base_list, default_trust,
     inps_list_1, issuer_entry, sign_list, ts,
 };
-use attesta_core::cf::personal_check_char;
-use attesta_core::claims::{self, ClaimSet};
-use attesta_core::envelope::{EnvelopeLabel, KdfParams};
-use attesta_core::status_list::{CredentialStatus, StatusBits};
-use ciborium::Value;
-use jiff::SignedDuration;
 
 pub(crate) fn negatives(w: &World) -> Vec<V> {
     let mut out = Vec::new();

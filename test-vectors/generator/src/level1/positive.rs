@@ -1,5 +1,12 @@
 //! First-level codes a verifier must accept.
 
+use attesta_core::cf::{personal_check_char, temporary_check_digit};
+use attesta_core::envelope::KdfParams;
+use attesta_core::model::{HandicapGrade, InvalidityAssessment};
+use attesta_core::status_list::{CredentialStatus, StatusBits};
+use jiff::SignedDuration;
+use jiff::civil::Date;
+
 use crate::annotate::annotate;
 use crate::cred::{att, cred, deaf, status, typical};
 use crate::vector::V;
@@ -7,12 +14,6 @@ use crate::world::{
     ASL, INPS, SL_IAT, SlSpec, TL_EXP, TL_IAT, VERIFY_AT, World, base_list, inps_list_1,
     issuer_entry, sign_list, ts,
 };
-use attesta_core::cf::{personal_check_char, temporary_check_digit};
-use attesta_core::envelope::KdfParams;
-use attesta_core::model::{HandicapGrade, InvalidityAssessment};
-use attesta_core::status_list::{CredentialStatus, StatusBits};
-use jiff::SignedDuration;
-use jiff::civil::Date;
 
 pub(crate) fn positives(w: &World) -> Vec<V> {
     let mut out = Vec::new();

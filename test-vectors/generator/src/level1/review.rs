@@ -2,18 +2,19 @@
 //! them, the rules of the format review, issue 13's facts and the fuzzers'
 //! findings. Appended after the others so that numbering stays stable.
 
-use crate::craft::{at1, cbor, int, sign1_items, std_cose, std_protected, tagged, zlib};
-use crate::cred::{att, cred, deaf, raw_plaintext, status};
-use crate::vector::V;
-use crate::world::{
-    INPS, SlSpec, TL_EXP, TL_IAT, World, base_list, inps_list_1, issuer_entry, sign_list, ts,
-};
 use attesta_core::claims;
 use attesta_core::model::{
     Attestation, BlindnessClass, HandicapGrade, InvalidityAssessment, VehicleRequirement,
 };
 use attesta_core::status_list::CredentialStatus;
 use ciborium::Value;
+
+use crate::craft::{at1, cbor, int, sign1_items, std_cose, std_protected, tagged, zlib};
+use crate::cred::{att, cred, deaf, raw_plaintext, status};
+use crate::vector::V;
+use crate::world::{
+    INPS, SlSpec, TL_EXP, TL_IAT, World, base_list, inps_list_1, issuer_entry, sign_list, ts,
+};
 
 /// Vectors for library bugs found while writing the vectors (now fixed),
 /// written after the others so that numbering stays stable.

@@ -2,6 +2,11 @@
 //! finding (per-key revocation and denial, lists from the future, the
 //! holder's secret, the KDF floor).
 
+use attesta_core::envelope::KdfParams;
+use attesta_core::status_list::{CredentialStatus, StatusBits};
+use attesta_core::trust_list::TrustList;
+use ciborium::Value;
+
 use crate::craft::{at1, int, std_cose};
 use crate::cred::{cred, deaf, plaintext_of, secret_for, secret_text, status, typical};
 use crate::token::{tok, typical_details};
@@ -10,14 +15,6 @@ use crate::world::{
     CF, INPS, Key, OTHER_CF, SL_IAT, SlSpec, TL_EXP, TL_IAT, World, base_list, issuer_entry,
     sign_list, ts,
 };
-use attesta_core::envelope::KdfParams;
-use attesta_core::status_list::{CredentialStatus, StatusBits};
-use attesta_core::trust_list::TrustList;
-use ciborium::Value;
-
-// ---------------------------------------------------------------------------
-// Issue 12: the outside security review
-// ---------------------------------------------------------------------------
 
 /// The trust list after INPS rotated keys on 2026-11-05: the first key
 /// retired (codes it issued until then stay valid), the second valid from
