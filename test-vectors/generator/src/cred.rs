@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::craft::int;
-use crate::world::{CF, EXP, IAT, Key, sha256, ts};
+use crate::world::{CF, EXP, IAT, Key, World, sha256, ts};
 
 #[derive(Clone)]
 pub(crate) struct Cred {
@@ -247,4 +247,11 @@ pub(crate) fn typical() -> Attestation {
         .revision(Date::constant(2028, 6, 30))
         .build()
         .expect("valid")
+}
+
+/// The genuine code most negative vectors alter, and its text.
+pub(crate) fn good_credential(w: &World) -> (Cred, String) {
+    let good = cred("genuine", deaf());
+    let text = good.issue(&w.inps);
+    (good, text)
 }
