@@ -2,7 +2,7 @@
 //! README.md) against this implementation: every file must give the
 //! answer it states (see `runner`), and the set must be complete.
 //!
-//! Regenerate with `cargo run -p attesta-verify --example generate_vectors -- test-vectors`.
+//! Regenerate with `cargo run -p attesta-vectors -- test-vectors`.
 
 mod runner;
 

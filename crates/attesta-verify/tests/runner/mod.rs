@@ -11,7 +11,7 @@
 //! positive first-level vector has them; a positive second-level vector
 //! without them is a crafted token, checked in every other respect).
 //!
-//! Regenerate with `cargo run -p attesta-verify --example generate_vectors -- test-vectors`.
+//! Regenerate with `cargo run -p attesta-vectors -- test-vectors`.
 
 use std::path::{Path, PathBuf};
 
