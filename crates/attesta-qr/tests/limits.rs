@@ -6,71 +6,13 @@
 //! to see the figures.
 #![cfg(feature = "codecs")]
 
-use std::io::Write;
 use std::time::Duration;
 
 use attesta_qr::scan::{MAX_PIXELS, ScanError, scan_image_bytes};
-use attesta_test_support::{CountingAllocator, MIB, measure, serial};
-use flate2::Compression;
-use flate2::write::ZlibEncoder;
+use attesta_test_support::{CountingAllocator, MIB, measure, png_header, serial, white_png};
 
 #[global_allocator]
 static GLOBAL: CountingAllocator = CountingAllocator;
-
-/// A PNG (signature, IHDR, a one-byte IDAT, IEND) announcing `w`×`h`
-/// grey pixels and carrying none of them.
-fn png_header(w: u32, h: u32) -> Vec<u8> {
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8], data: &[u8]| {
-        png.extend((data.len() as u32).to_be_bytes());
-        let mut crc = flate2::Crc::new();
-        crc.update(kind);
-        crc.update(data);
-        png.extend(kind);
-        png.extend(data);
-        png.extend(crc.sum().to_be_bytes());
-    };
-    let mut ihdr = Vec::new();
-    ihdr.extend(w.to_be_bytes());
-    ihdr.extend(h.to_be_bytes());
-    ihdr.extend([8, 0, 0, 0, 0]);
-    chunk(b"IHDR", &ihdr);
-    // The first row's filter byte only: the decoder reads up to here.
-    let mut z = ZlibEncoder::new(Vec::new(), Compression::best());
-    z.write_all(&[0]).unwrap();
-    chunk(b"IDAT", &z.finish().unwrap());
-    chunk(b"IEND", &[]);
-    png
-}
-
-/// A valid grey PNG of `w`×`h` white pixels, compressed row by row (the
-/// raw image is never held in memory).
-fn white_png(w: u32, h: u32) -> Vec<u8> {
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8], data: &[u8]| {
-        png.extend((data.len() as u32).to_be_bytes());
-        let mut crc = flate2::Crc::new();
-        crc.update(kind);
-        crc.update(data);
-        png.extend(kind);
-        png.extend(data);
-        png.extend(crc.sum().to_be_bytes());
-    };
-    let mut ihdr = Vec::new();
-    ihdr.extend(w.to_be_bytes());
-    ihdr.extend(h.to_be_bytes());
-    ihdr.extend([8, 0, 0, 0, 0]);
-    chunk(b"IHDR", &ihdr);
-    let mut z = ZlibEncoder::new(Vec::new(), Compression::fast());
-    let mut row = vec![0xffu8; w as usize + 1];
-    row[0] = 0;
-    for _ in 0..h {
-        z.write_all(&row).unwrap();
-    }
-    chunk(b"IDAT", &z.finish().unwrap());
-    chunk(b"IEND", &[]);
-    png
-}
 
 /// Security review, finding 7: a 100-megapixel PNG was accepted (the cap
 /// was 100 megapixels, inclusive), decoded and scanned before being turned

@@ -7,7 +7,8 @@
 //! during the call, and `/proc/self/statm` the growth of the resident set
 //! (zero where there is no `/proc`). [`measure`] does both and the time;
 //! [`serial`] is the lock that keeps the tests of one binary from
-//! measuring each other; [`zlib_zeros`] makes the decompression bombs.
+//! measuring each other; [`zlib_zeros`] makes the decompression bombs,
+//! [`png_header`] and [`white_png`] the oversized images.
 //! Set `ATTESTA_LIMITS_VERBOSE=1` (and pass
 //! `--nocapture`) to see the figures.
 //!
@@ -190,6 +191,58 @@ pub fn zlib_zeros(n: usize) -> Vec<u8> {
         left -= k;
     }
     z.finish().expect("writing to a Vec")
+}
+
+/// A grey 8-bit PNG of `w`×`h` pixels whose IDAT is `idat` (zlib data):
+/// signature, IHDR, IDAT, IEND, each chunk with its CRC.
+fn grey_png(w: u32, h: u32, idat: &[u8]) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        png.extend((data.len() as u32).to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        png.extend(kind);
+        png.extend(data);
+        png.extend(crc.sum().to_be_bytes());
+    };
+    let mut ihdr = Vec::new();
+    ihdr.extend(w.to_be_bytes());
+    ihdr.extend(h.to_be_bytes());
+    ihdr.extend([8, 0, 0, 0, 0]);
+    chunk(b"IHDR", &ihdr);
+    chunk(b"IDAT", idat);
+    chunk(b"IEND", &[]);
+    png
+}
+
+/// A PNG announcing `w`×`h` grey pixels and carrying none of them: its
+/// IDAT holds the first row's filter byte only, which is as far as a
+/// decoder that trusts the header reads. For the image-size caps.
+///
+/// # Panics
+///
+/// Never in practice: writing to a `Vec` does not fail.
+pub fn png_header(w: u32, h: u32) -> Vec<u8> {
+    let mut z = ZlibEncoder::new(Vec::new(), Compression::best());
+    z.write_all(&[0]).expect("writing to a Vec");
+    grey_png(w, h, &z.finish().expect("writing to a Vec"))
+}
+
+/// A valid grey PNG of `w`×`h` white pixels, compressed row by row (the
+/// raw image is never held in memory).
+///
+/// # Panics
+///
+/// Never in practice: writing to a `Vec` does not fail.
+pub fn white_png(w: u32, h: u32) -> Vec<u8> {
+    let mut z = ZlibEncoder::new(Vec::new(), Compression::fast());
+    let mut row = vec![0xffu8; w as usize + 1];
+    row[0] = 0; // filter type None
+    for _ in 0..h {
+        z.write_all(&row).expect("writing to a Vec");
+    }
+    grey_png(w, h, &z.finish().expect("writing to a Vec"))
 }
 
 fn assert_counting() {
