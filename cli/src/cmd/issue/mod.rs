@@ -85,10 +85,6 @@ fn single(
     };
     let text = qr_text(cred.text(), url);
     let version = QrSymbol::encode(&text, EcLevel::Q)?.version();
-    let format = match out {
-        Output::Stdout => None,
-        Output::File { format, .. } => Some(*format),
-    };
     match out {
         Output::Stdout => {
             let mut so = std::io::stdout().lock();
@@ -122,16 +118,21 @@ fn single(
         } else {
             String::new()
         },
-        match out {
-            Output::Stdout => String::new(),
-            Output::File { .. } => format!(" -> {}", out.name()),
-        }
+        out.path()
+            .map(|p| format!(" -> {}", p.display()))
+            .unwrap_or_default()
     );
     if let (Some(_), Some(path)) = (&secret, out.path()) {
         eprintln!(
             "holder's secret written to {} (mode 0600){}: give it to the holder apart from the code",
             secret_path(path).display(),
-            if format == Some(crate::cli::OutFormat::Pdf) {
+            if matches!(
+                out,
+                Output::File {
+                    format: crate::cli::OutFormat::Pdf,
+                    ..
+                }
+            ) {
                 " and printed on the PDF in a part to cut off"
             } else {
                 ""

@@ -48,14 +48,6 @@ impl Output {
             Output::File { path, .. } => Some(path),
         }
     }
-
-    /// The name to show in messages.
-    pub fn name(&self) -> String {
-        match self {
-            Output::Stdout => "-".into(),
-            Output::File { path, .. } => path.display().to_string(),
-        }
-    }
 }
 
 /// What every way of issuing shares.
