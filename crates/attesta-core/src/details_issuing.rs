@@ -163,13 +163,6 @@ impl DetailsError {
     }
 }
 
-/// The operator `id`, accredited at `at`.
-fn accredited<'t>(trust: &'t TrustList, id: &str, at: Timestamp) -> Option<&'t OperatorEntry> {
-    trust
-        .operator(id)
-        .filter(|o| o.valid_from.is_none_or(|f| at >= f) && o.valid_until.is_none_or(|u| at <= u))
-}
-
 /// Issues second-level details for one of the issuer's own first-level
 /// codes, after the checks of the module docs.
 pub fn issue_details_for_credential(
@@ -179,11 +172,12 @@ pub fn issue_details_for_credential(
     secret: Option<&HolderSecret>,
     req: &DetailsForCredential<'_>,
 ) -> Result<IssuedDetails, DetailsError> {
-    let operator = accredited(trust, req.operator_id, req.issued_at).ok_or_else(|| {
-        DetailsError::OperatorNotAccredited {
+    let operator = trust
+        .operator(req.operator_id)
+        .filter(|o| o.valid_at(req.issued_at))
+        .ok_or_else(|| DetailsError::OperatorNotAccredited {
             id: req.operator_id.to_owned(),
-        }
-    })?;
+        })?;
     let code = FirstLevelCode::parse(req.credential).map_err(DetailsError::NotFirstLevel)?;
     let first = code
         .danger_read_back(&key.public_key())

@@ -103,6 +103,13 @@ pub struct OperatorEntry {
     pub valid_until: Option<Timestamp>,
 }
 
+impl OperatorEntry {
+    /// Whether the operator is accredited at `t` (both ends inclusive).
+    pub fn valid_at(&self, t: Timestamp) -> bool {
+        self.valid_from.is_none_or(|f| t >= f) && self.valid_until.is_none_or(|u| t <= u)
+    }
+}
+
 /// The content of a trust list.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TrustList {

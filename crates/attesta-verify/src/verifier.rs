@@ -185,11 +185,7 @@ impl Verifier {
             .trust
             .operators
             .iter()
-            .filter(|o| {
-                o.sealing_key == ours
-                    && o.valid_from.is_none_or(|f| now >= f)
-                    && o.valid_until.is_none_or(|u| now <= u)
-            })
+            .filter(|o| o.sealing_key == ours && o.valid_at(now))
             .collect();
         if mine.is_empty() && enforced(Rule::OperatorAccredited) {
             return Err(VerifyError::OperatorNotAccredited);

@@ -269,11 +269,7 @@ impl Session {
             .map(|list| {
                 list.operators
                     .iter()
-                    .filter(|o| {
-                        o.sealing_key == public
-                            && o.valid_from.is_none_or(|f| now >= f)
-                            && o.valid_until.is_none_or(|u| now <= u)
-                    })
+                    .filter(|o| o.sealing_key == public && o.valid_at(now))
                     .map(|o| json!({"id": o.id, "name": o.name}))
                     .collect()
             })
