@@ -182,11 +182,9 @@ pub fn issue_details_for_credential(
     let first = code
         .danger_read_back(&key.public_key())
         .map_err(DetailsError::ReadBack)?;
-    if first.envelope().requires_secret() && secret.is_none() {
-        return Err(DetailsError::SecretRequired);
-    }
     // The issuer opens its own code: the verifiers' floor on KDF cost does
-    // not apply (the caps do).
+    // not apply (the caps do). A code that needs the holder's secret and
+    // got none is refused before any key derivation.
     let attestation = first
         .envelope()
         .open_with_secret(
